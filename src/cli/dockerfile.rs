@@ -1,0 +1,10 @@
+use std::process::ExitCode;
+
+use super::CliError;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {}
+
+pub fn execute(_args: Args) -> Result<ExitCode, CliError> {
+    Err(CliError::other("`bench dockerfile` is not built yet", None))
+}

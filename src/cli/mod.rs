@@ -1,0 +1,70 @@
+//! Command line: parses arguments with clap and hands each subcommand to its stage.
+//! Contract: every failure comes back as a `CliError` rendered by miette (file, span, help);
+//! exit code 2 for a bad matrix or bad arguments, 1 for other failures, never a panic.
+
+mod dockerfile;
+mod error;
+mod expand;
+mod load;
+mod report;
+mod run;
+mod smoke;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub use error::CliError;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "bench",
+    version,
+    about = "Benchmark Python web frameworks x servers x runtimes, reproducibly"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Show the cells a matrix file expands to.
+    Expand(expand::Args),
+    /// Print the rendered Dockerfile of a row.
+    Dockerfile(dockerfile::Args),
+    /// Build each selected row, request each scenario once, and check the answers.
+    Smoke(smoke::Args),
+    /// Drive HTTP load at a URL, like wrk (closed loop) or wrk2 (-R, open loop).
+    Load(load::Args),
+    /// Measure the matrix: build, start, verify, load, store, for every cell.
+    Run(run::Args),
+    /// Render stored results as markdown, HTML, CSV or JSON.
+    Report(report::Args),
+    /// Compare two results directories.
+    Compare(report::CompareArgs),
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let code = if err.use_stderr() { 2 } else { 0 };
+            let _ = err.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Expand(args) => expand::execute(args),
+        Command::Dockerfile(args) => dockerfile::execute(args),
+        Command::Smoke(args) => smoke::execute(args),
+        Command::Load(args) => load::execute(args),
+        Command::Run(args) => run::execute(args),
+        Command::Report(args) => report::execute(args),
+        Command::Compare(args) => report::compare(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => err.report(),
+    }
+}

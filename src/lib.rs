@@ -1,0 +1,18 @@
+//! bench: which Python web framework + server + runtime performs best, under which load?
+//!
+//! The crate is a pipeline, one module a stage, data flowing one way:
+//! `config` (KDL → spanned syntax) → `model` (validated, names resolved) → `matrix`
+//! (cells, hashes) → `image` (Dockerfile render, build context) → `engine` (containers)
+//! → `load` (generator) → `run` (orchestration) → `store` (results) → `report` (templates).
+//! `cli` wires the stages to the command line.
+
+pub mod cli;
+pub mod config;
+pub mod engine;
+pub mod image;
+pub mod load;
+pub mod matrix;
+pub mod model;
+pub mod report;
+pub mod run;
+pub mod store;

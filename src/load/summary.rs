@@ -1,0 +1,72 @@
+use serde::{Deserialize, Serialize};
+
+/// What one load run measured. Units are in the field names. This struct is the load
+/// generator's whole output: `bench load --json` prints it, `bench run` stores it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LoadSummary {
+    /// Target URL.
+    pub url: String,
+    pub connections: u32,
+    pub threads: u32,
+    /// Open-loop target rate in requests/s; `None` for closed loop.
+    pub target_rps: Option<u64>,
+    /// Measured wall time (from all connections up to the deadline), microseconds.
+    pub duration_us: u64,
+    /// Completed requests (responses fully read), whatever their status.
+    pub requests: u64,
+    /// Completed requests with a 2xx status.
+    pub ok_requests: u64,
+    /// `requests` per second of `duration_us`.
+    pub rps: f64,
+    /// `ok_requests` per second: the throughput reports use.
+    pub ok_rps: f64,
+    /// Response bytes read (head and body).
+    pub bytes_read: u64,
+    /// Latency of completed requests, from the actual send (closed loop, wrk's figure).
+    pub latency: LatencySummary,
+    /// Open loop only: latency from the intended send time (coordinated omission corrected).
+    pub corrected_latency: Option<LatencySummary>,
+    pub errors: ErrorCounts,
+    /// Connections re-opened after an error or a server close.
+    pub reconnects: u64,
+    /// Requests sent but unanswered when the deadline came (not counted as errors).
+    pub in_flight_at_deadline: u64,
+    /// CPU time (user + system) the generator's threads used while measuring, microseconds.
+    pub generator_cpu_us: u64,
+}
+
+/// Latency distribution in microseconds.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LatencySummary {
+    pub mean_us: f64,
+    pub stdev_us: f64,
+    pub min_us: u64,
+    pub max_us: u64,
+    pub p50_us: u64,
+    pub p75_us: u64,
+    pub p90_us: u64,
+    pub p99_us: u64,
+    pub p999_us: u64,
+    pub p9999_us: u64,
+}
+
+/// Errors by kind. A request counts in exactly one kind.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ErrorCounts {
+    /// The TCP connection could not be made (refused, unreachable).
+    pub connect: u64,
+    /// Reading the response failed (reset, early close, malformed response).
+    pub read: u64,
+    /// Writing the request failed.
+    pub write: u64,
+    /// No complete response within the request timeout.
+    pub timeout: u64,
+    /// A complete response with a status outside 2xx.
+    pub status: u64,
+}
+
+impl ErrorCounts {
+    pub fn total(&self) -> u64 {
+        self.connect + self.read + self.write + self.timeout + self.status
+    }
+}

@@ -1,0 +1,44 @@
+use std::fmt;
+
+/// One problem in a matrix file, pointing at the text that causes it.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("{message}")]
+pub struct Diagnostic {
+    pub message: String,
+    #[source_code]
+    pub source_code: miette::NamedSource<std::sync::Arc<String>>,
+    #[label("{label}")]
+    pub span: miette::SourceSpan,
+    pub label: String,
+    #[help]
+    pub help: Option<String>,
+}
+
+/// All the problems found in a matrix file and its imports.
+#[derive(Debug, Default)]
+pub struct MatrixErrors {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl MatrixErrors {
+    /// Every diagnostic rendered as miette renders it, without colours, then a count.
+    pub fn render(&self) -> String {
+        let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+            .with_width(100);
+        let mut out = String::new();
+        for diagnostic in &self.diagnostics {
+            let _ = handler.render_report(&mut out, diagnostic);
+        }
+        let n = self.diagnostics.len();
+        out.push_str(&format!("error: the matrix has {n} error{}\n", if n == 1 { "" } else { "s" }));
+        out
+    }
+}
+
+impl fmt::Display for MatrixErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} error(s) in the matrix", self.diagnostics.len())
+    }
+}
+
+impl std::error::Error for MatrixErrors {}
