@@ -13,7 +13,13 @@ pub struct CellResult {
     pub schema_version: u32,
     /// Row name (`falcon-bjoern-pypy`).
     pub name: String,
+    /// Position of the row in the matrix (reports list rows in this order).
+    pub row_index: u32,
     pub scenario: String,
+    /// Position of the scenario in the matrix.
+    pub scenario_index: u32,
+    /// The scenario's description from the matrix (reports print it under the heading).
+    pub description: String,
     /// Swept settings of the cell, in declaration order.
     pub sweep: Vec<(String, String)>,
     /// Cell id, `name/scenario[...]`.
