@@ -1,10 +1,162 @@
+use std::path::PathBuf;
 use std::process::ExitCode;
 
+use serde::Serialize;
+
 use super::CliError;
+use crate::matrix::{Cell, FileInputs, Selection};
 
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    /// Matrix file.
+    #[arg(default_value = "matrix.kdl")]
+    pub file: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Keep only cells whose row name, scenario or id matches (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub only: Vec<String>,
+}
 
-pub fn execute(_args: Args) -> Result<ExitCode, CliError> {
-    Err(CliError::other("`bench expand` is not built yet", None))
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+    Names,
+}
+
+/// Load, validate and expand a matrix file, then keep the selected cells.
+pub fn load_cells(file: &std::path::Path, only: &[String]) -> Result<Vec<Cell>, CliError> {
+    let model = crate::model::load(file)?;
+    let root = project_root(file);
+    let cells = crate::matrix::expand(&model, &FileInputs::new(root));
+    let selection = Selection::new(only).map_err(|e| CliError::usage(e, Some("use `*` for any text".to_string())))?;
+    let cells = selection.apply(cells);
+    if cells.is_empty() && !only.is_empty() {
+        return Err(CliError::usage(
+            format!("no cell matches --only {}", only.join(" --only ")),
+            Some("run `bench expand --format names` to see the row names".to_string()),
+        ));
+    }
+    Ok(cells)
+}
+
+/// The directory holding `apps/` and `dockerfiles/`: the matrix file's directory, or the
+/// nearest ancestor of it that has `apps/` (for matrices under `examples/`).
+pub fn project_root(file: &std::path::Path) -> PathBuf {
+    let dir = file.parent().map(|p| if p.as_os_str().is_empty() { std::path::Path::new(".") } else { p }).unwrap_or(std::path::Path::new("."));
+    let mut candidate = Some(dir);
+    while let Some(d) = candidate {
+        if d.join("apps").is_dir() {
+            return d.to_path_buf();
+        }
+        candidate = d.parent();
+    }
+    dir.to_path_buf()
+}
+
+pub fn execute(args: Args) -> Result<ExitCode, CliError> {
+    let cells = load_cells(&args.file, &args.only)?;
+    let out = match args.format {
+        Format::Json => serde_json::to_string_pretty(&cells.iter().map(JsonCell::from).collect::<Vec<_>>()).expect("cells serialize") + "\n",
+        Format::Names => names(&cells),
+        Format::Table => table(&cells),
+    };
+    print!("{out}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The row names, once each, in matrix order.
+fn names(cells: &[Cell]) -> String {
+    let mut seen = Vec::<&str>::new();
+    for c in cells {
+        if !seen.contains(&c.name.as_str()) {
+            seen.push(&c.name);
+        }
+    }
+    seen.iter().map(|n| format!("{n}\n")).collect()
+}
+
+fn table(cells: &[Cell]) -> String {
+    let header = ["#", "cell", "framework", "server", "runtime", "iface", "conns", "duration", "cpus", "memory", "hash"];
+    let rows: Vec<Vec<String>> = cells
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            vec![
+                (i + 1).to_string(),
+                c.id.clone() + if c.na.is_some() { " (N/A)" } else { "" },
+                c.framework.clone(),
+                match &c.variant {
+                    Some(v) => format!("{}:{v}", c.server),
+                    None => c.server.clone(),
+                },
+                c.runtime.clone(),
+                c.interface.clone(),
+                c.load.connections.to_string(),
+                format!("{}s", c.load.duration_ms as f64 / 1000.0),
+                format!("{}", c.resources.cpus),
+                format!("{}MiB", c.resources.memory_bytes >> 20),
+                c.hash[..12].to_string(),
+            ]
+        })
+        .collect();
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| rows.iter().map(|r| r[i].len()).chain([header[i].len()]).max().unwrap_or(0))
+        .collect();
+    let line = |cols: Vec<&str>| {
+        cols.iter().enumerate().map(|(i, c)| format!("{:<w$}", c, w = widths[i])).collect::<Vec<_>>().join("  ").trim_end().to_string() + "\n"
+    };
+    let mut out = line(header.to_vec());
+    for r in &rows {
+        out.push_str(&line(r.iter().map(String::as_str).collect()));
+    }
+    let row_count = names(cells).lines().count();
+    out.push_str(&format!("{} cells in {} rows\n", cells.len(), row_count));
+    out
+}
+
+/// `bench expand --format json`: the cell as users script against it.
+#[derive(Serialize)]
+struct JsonCell<'a> {
+    name: &'a str,
+    scenario: &'a str,
+    id: &'a str,
+    framework: &'a str,
+    server: &'a str,
+    variant: Option<&'a str>,
+    runtime: &'a str,
+    interface: &'a str,
+    hash: &'a str,
+    image_hash: &'a str,
+    sweep: &'a [(String, String)],
+    load: &'a crate::matrix::LoadSettings,
+    resources: &'a crate::matrix::Resources,
+    request: &'a crate::matrix::RequestSpec,
+    image: &'a crate::matrix::ImageSpec,
+    na: Option<&'a str>,
+}
+
+impl<'a> From<&'a Cell> for JsonCell<'a> {
+    fn from(c: &'a Cell) -> Self {
+        JsonCell {
+            name: &c.name,
+            scenario: &c.scenario,
+            id: &c.id,
+            framework: &c.framework,
+            server: &c.server,
+            variant: c.variant.as_deref(),
+            runtime: &c.runtime,
+            interface: &c.interface,
+            hash: &c.hash,
+            image_hash: &c.image_hash,
+            sweep: &c.sweep,
+            load: &c.load,
+            resources: &c.resources,
+            request: &c.request,
+            image: &c.image,
+            na: c.na.as_deref(),
+        }
+    }
 }

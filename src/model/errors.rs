@@ -21,6 +21,10 @@ pub struct MatrixErrors {
 }
 
 impl MatrixErrors {
+    pub fn single(diagnostic: Diagnostic) -> Self {
+        MatrixErrors { diagnostics: vec![diagnostic] }
+    }
+
     /// Every diagnostic rendered as miette renders it, without colours, then a count.
     pub fn render(&self) -> String {
         let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())

@@ -1,0 +1,239 @@
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::{Cell, Compile, ImageSpec, Inputs, Launch, LoadSettings, RequestSpec, Resources};
+use crate::model::{Extras, LaunchDef, Model, Row, SettingValue, Settings};
+
+/// Values used when no layer sets a setting.
+fn builtin_defaults() -> Settings {
+    let mut s = Settings::default();
+    s.set("duration", vec![SettingValue::Millis(20_000)]);
+    s.set("warmup", vec![SettingValue::Millis(0)]);
+    s.set("connections", vec![SettingValue::Count(20)]);
+    s.set("threads", vec![SettingValue::Count(1)]);
+    s.set("rate", vec![SettingValue::Count(0)]);
+    s.set("timeout", vec![SettingValue::Millis(30_000)]);
+    s.set("repeat", vec![SettingValue::Count(1)]);
+    s.set("cpus", vec![SettingValue::Float(1.0)]);
+    s.set("memory", vec![SettingValue::Bytes(512 << 20)]);
+    s.set("workers", vec![SettingValue::Count(1)]);
+    s
+}
+
+/// Expand the model into cells: rows in matrix order, then the row's scenarios in
+/// scenario order, then sweep values in declaration order.
+pub fn expand(model: &Model, inputs: &dyn Inputs) -> Vec<Cell> {
+    let base = {
+        let mut s = builtin_defaults();
+        s.overlay(&model.defaults);
+        s
+    };
+    let mut cells = Vec::new();
+    for row in &model.rows {
+        let runtime = &model.runtimes[&row.runtime];
+        let server = &model.servers[&row.server];
+        let variant = row.variant.as_ref().and_then(|v| server.variants.get(v));
+        let framework = &model.frameworks[&row.framework];
+        let digest = inputs.digest(&framework.app);
+        let mut row_extras = Extras::default();
+        row_extras.overlay(&runtime.extras);
+        row_extras.overlay(&server.extras);
+        if let Some(v) = variant {
+            row_extras.overlay(&v.extras);
+        }
+        row_extras.overlay(&framework.extras);
+        for scenario_name in &row.scenarios {
+            let scenario = &model.scenarios[scenario_name];
+            let mut extras = row_extras.clone();
+            let mut settings = base.clone();
+            settings.overlay(&extras.settings);
+            settings.overlay(&scenario.settings);
+            let mut na = None;
+            for o in model.overrides.iter().filter(|o| o.matcher.matches(row, scenario_name)) {
+                extras.overlay(&o.extras);
+                settings.overlay(&o.extras.settings);
+                if o.na.is_some() {
+                    na = o.na.clone();
+                }
+            }
+            for point in sweep_points(&settings) {
+                cells.push(cell(model, row, scenario_name, &extras, &point, &digest, na.clone()));
+            }
+        }
+    }
+    cells
+}
+
+/// One resolved value per setting, plus which settings were swept.
+struct Point {
+    values: BTreeMap<&'static str, SettingValue>,
+    swept: Vec<(String, String)>,
+}
+
+fn sweep_points(settings: &Settings) -> Vec<Point> {
+    let mut points = vec![Point { values: BTreeMap::new(), swept: Vec::new() }];
+    for (key, values) in &settings.values {
+        let mut next = Vec::with_capacity(points.len() * values.len());
+        for p in &points {
+            for v in values {
+                let mut values_map = p.values.clone();
+                values_map.insert(key, v.clone());
+                let mut swept = p.swept.clone();
+                if values.len() > 1 {
+                    swept.push((key.to_string(), v.display()));
+                }
+                next.push(Point { values: values_map, swept });
+            }
+        }
+        points = next;
+    }
+    points
+}
+
+fn millis(p: &Point, key: &str) -> u64 {
+    match p.values.get(key) {
+        Some(SettingValue::Millis(v)) => *v,
+        _ => 0,
+    }
+}
+
+fn count(p: &Point, key: &str) -> u64 {
+    match p.values.get(key) {
+        Some(SettingValue::Count(v)) => *v,
+        _ => 0,
+    }
+}
+
+fn cell(model: &Model, row: &Row, scenario_name: &str, extras: &Extras, p: &Point, digest: &str, na: Option<String>) -> Cell {
+    let runtime = &model.runtimes[&row.runtime];
+    let server = &model.servers[&row.server];
+    let framework = &model.frameworks[&row.framework];
+    let scenario = &model.scenarios[scenario_name];
+    let target = framework.target(&row.interface).unwrap_or_default().to_string();
+    let workers = count(p, "workers").max(1) as u32;
+    let args = server
+        .interfaces_of(row.variant.as_deref())
+        .iter()
+        .find(|i| i.name == row.interface)
+        .map(|i| i.args.clone())
+        .unwrap_or_default();
+    let fill = |template: &str| {
+        template
+            .replace("{app}", &target)
+            .replace("{workers}", &workers.to_string())
+            .replace("{args}", &args)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut env: BTreeMap<String, String> = extras.env.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    env.insert("BENCH_APP".into(), target.clone());
+    env.insert("BENCH_WORKERS".into(), workers.to_string());
+    let (launch, compile) = match server.launch_of(row.variant.as_deref()) {
+        Some(LaunchDef::Command(c)) => (Launch::Command { command: fill(c) }, None),
+        Some(LaunchDef::Script(script)) => {
+            let stem = script.trim_end_matches(".py").to_string();
+            let module = target.split(':').next().unwrap_or_default().to_string();
+            let compile = runtime.compile.as_ref().map(|(command, run)| {
+                let sub = |t: &str| {
+                    t.replace("{script}", &format!("/app/servers/{script}"))
+                        .replace("{stem}", &stem)
+                        .replace("{module}", &module)
+                };
+                Compile { command: sub(command), run: sub(run) }
+            });
+            let args = if args.is_empty() { Vec::new() } else { args.split_whitespace().map(String::from).collect() };
+            (Launch::Script { script: script.clone(), args }, compile)
+        }
+        None => (Launch::Command { command: String::new() }, None),
+    };
+    let runtime_system = runtime.extras.system_packages.clone();
+    let system_packages = extras.system_packages.iter().filter(|p| !runtime_system.contains(p)).cloned().collect();
+    let image = ImageSpec {
+        base_image: runtime.base_image.clone().unwrap_or_else(|| model.build.base_image.clone()),
+        runtime_system_packages: runtime_system,
+        system_packages,
+        python: runtime.python.clone(),
+        packages: extras.packages.clone(),
+        packages_no_deps: extras.packages_no_deps.clone(),
+        pip_args: extras.pip_args.clone(),
+        app_dir: framework.app.clone(),
+        app: target,
+        launch,
+        compile,
+        env,
+    };
+    let rate = count(p, "rate");
+    let load = LoadSettings {
+        duration_ms: millis(p, "duration"),
+        warmup_ms: millis(p, "warmup"),
+        connections: count(p, "connections") as u32,
+        threads: count(p, "threads").max(1) as u32,
+        timeout_ms: millis(p, "timeout"),
+        rate: (rate > 0).then_some(rate),
+        repeat: count(p, "repeat").max(1) as u32,
+    };
+    let resources = Resources {
+        cpus: match p.values.get("cpus") {
+            Some(SettingValue::Float(f)) => *f,
+            _ => 1.0,
+        },
+        cpuset: match p.values.get("cpuset") {
+            Some(SettingValue::Text(t)) => Some(t.clone()),
+            _ => None,
+        },
+        memory_bytes: match p.values.get("memory") {
+            Some(SettingValue::Bytes(b)) => *b,
+            _ => 0,
+        },
+        workers,
+    };
+    let request = RequestSpec {
+        path: scenario.path.clone(),
+        description: scenario.description.clone(),
+        expect_status: scenario.expect_status,
+        expect_content_type: scenario.expect_content_type.clone(),
+        body: scenario.body.clone(),
+    };
+    let image_hash = hash_of("bench-image-v1", &(&image, digest));
+    let mut id = format!("{}/{}", row.name, scenario_name);
+    if !p.swept.is_empty() {
+        let parts: Vec<String> = p.swept.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        id.push_str(&format!("[{}]", parts.join(",")));
+    }
+    // `repeat` says how often to measure, not what: it stays out of the hash.
+    let hashed_load = LoadSettings { repeat: 1, ..load.clone() };
+    let hash = hash_of(
+        "bench-cell-v1",
+        &(&image_hash, &row.name, scenario_name, &p.swept, &row.interface, &hashed_load, &resources, &request, &na),
+    );
+    Cell {
+        name: row.name.clone(),
+        scenario: scenario_name.to_string(),
+        sweep: p.swept.clone(),
+        id,
+        framework: row.framework.clone(),
+        server: row.server.clone(),
+        variant: row.variant.clone(),
+        runtime: row.runtime.clone(),
+        interface: row.interface.clone(),
+        hash,
+        image_hash,
+        image,
+        load,
+        resources,
+        request,
+        na,
+    }
+}
+
+/// SHA-256 of a domain tag and the canonical JSON of a value, in hex.
+fn hash_of<T: Serialize>(tag: &str, value: &T) -> String {
+    let mut h = Sha256::new();
+    h.update(tag.as_bytes());
+    h.update([0]);
+    h.update(serde_json::to_vec(value).expect("cell parts serialize"));
+    hex::encode(h.finalize())
+}
