@@ -53,8 +53,9 @@ impl Sources {
 #[derive(Default)]
 struct Loader {
     files: Vec<Source>,
-    /// Canonical paths of the files being loaded, outermost first (cycle detection).
-    stack: Vec<PathBuf>,
+    /// Canonical paths and display names of the files being loaded, outermost first
+    /// (cycle detection).
+    stack: Vec<(PathBuf, String)>,
     errors: MatrixErrors,
 }
 
@@ -82,7 +83,7 @@ impl Loader {
         };
         let source = Source { path: path.clone(), name, text, document };
         let canonical = std::fs::canonicalize(&path).unwrap_or(path.clone());
-        self.stack.push(canonical);
+        self.stack.push((canonical, source.name.clone()));
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
         for node in source.document.nodes() {
             if node.name().value() != "import" {
@@ -108,12 +109,11 @@ impl Loader {
             };
             let target = base.join(relative);
             let target_canonical = std::fs::canonicalize(&target).unwrap_or(target.clone());
-            if self.stack.contains(&target_canonical) {
-                let chain: Vec<String> = self
-                    .stack
+            if let Some(start) = self.stack.iter().position(|(p, _)| *p == target_canonical) {
+                let chain: Vec<String> = self.stack[start..]
                     .iter()
-                    .map(|p| p.display().to_string())
-                    .chain(std::iter::once(target_canonical.display().to_string()))
+                    .map(|(_, name)| name.clone())
+                    .chain(std::iter::once(self.stack[start].1.clone()))
                     .collect();
                 self.errors.diagnostics.push(source.error(
                     entry.span(),
