@@ -69,13 +69,13 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
 
 /// The row names, once each, in matrix order.
 fn names(cells: &[Cell]) -> String {
-    let mut seen = Vec::<&str>::new();
-    for c in cells {
-        if !seen.contains(&c.name.as_str()) {
-            seen.push(&c.name);
-        }
+    let mut seen = std::collections::HashSet::new();
+    let mut out = String::new();
+    for c in cells.iter().filter(|c| seen.insert(c.name.as_str())) {
+        out.push_str(&c.name);
+        out.push('\n');
     }
-    seen.iter().map(|n| format!("{n}\n")).collect()
+    out
 }
 
 fn table(cells: &[Cell]) -> String {

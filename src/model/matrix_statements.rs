@@ -19,6 +19,7 @@ pub(crate) struct MatrixBuilder {
     pub overrides: Vec<Override>,
     scenario_order: Vec<String>,
     by_combo: HashMap<(String, String, Option<String>, String), usize>,
+    by_name: HashMap<String, usize>,
     excludes: Vec<Matcher>,
     /// `row=` names that must exist once every row is known.
     row_refs: Vec<(Source, SourceSpan, String)>,
@@ -256,7 +257,7 @@ impl MatrixBuilder {
             ordered(&mut row.scenarios, &order);
             return;
         }
-        if let Some(other) = self.rows.iter().find(|r| r.name == name) {
+        if let Some(other) = self.by_name.get(&name).map(|&i| &self.rows[i]) {
             a.errors.push(source.error(
                 span,
                 format!("duplicate row name `{name}`"),
@@ -272,6 +273,7 @@ impl MatrixBuilder {
         let order = a.model.scenarios.keys().cloned().collect::<Vec<_>>();
         ordered(&mut list, &order);
         self.by_combo.insert(key, self.rows.len());
+        self.by_name.insert(name.clone(), self.rows.len());
         self.rows.push(Row {
             name,
             framework: combo.framework,
