@@ -31,7 +31,13 @@ const CONNECT_TIMEOUT: Duration = Duration::from_millis(500);
 pub struct DockerEngine {
     docker: Docker,
     base_image_script: PathBuf,
+    /// Extra `bench.scope=<value>` label on started containers, also required by
+    /// `remove_all_labelled`: lets concurrent runs (or tests) clean up only their own.
+    scope: Option<String>,
 }
+
+/// The label that scopes containers to one `DockerEngine` (see `DockerEngine::with_scope`).
+pub const SCOPE_LABEL: &str = "bench.scope";
 
 impl DockerEngine {
     /// Connects to the local Docker engine (`DOCKER_HOST` or the default socket) and
@@ -40,13 +46,20 @@ impl DockerEngine {
         let docker = Docker::connect_with_local_defaults()
             .map_err(|e| EngineError::Unreachable { detail: e.to_string() })?;
         let docker = docker.negotiate_version().await.map_err(|e| EngineError::Unreachable { detail: e.to_string() })?;
-        Ok(DockerEngine { docker, base_image_script: PathBuf::from(BASE_IMAGE_SCRIPT) })
+        Ok(DockerEngine { docker, base_image_script: PathBuf::from(BASE_IMAGE_SCRIPT), scope: None })
     }
 
     /// Uses another script to make `debian:bookworm-slim` (default `scripts/make-base-image.sh`,
     /// relative to the working directory).
     pub fn with_base_image_script(mut self, script: impl Into<PathBuf>) -> Self {
         self.base_image_script = script.into();
+        self
+    }
+
+    /// Labels started containers `bench.scope=<scope>` too, and makes `remove_all_labelled`
+    /// remove only the containers with that label.
+    pub fn with_scope(mut self, scope: impl Into<String>) -> Self {
+        self.scope = Some(scope.into());
         self
     }
 
@@ -57,6 +70,14 @@ impl DockerEngine {
             Ok(text) => last_lines(&text, TAIL_LINES),
             Err(_) => Vec::new(),
         }
+    }
+
+    fn labels_for(&self, spec: &ContainerSpec) -> HashMap<String, String> {
+        let mut labels: HashMap<String, String> = spec.all_labels().into_iter().collect();
+        if let Some(scope) = &self.scope {
+            labels.insert(SCOPE_LABEL.to_string(), scope.clone());
+        }
+        labels
     }
 
     /// Writes one chunk of build output to the log and the tail.
@@ -161,7 +182,7 @@ impl Engine for DockerEngine {
         let body = ContainerCreateBody {
             image: Some(spec.image.clone()),
             env: Some(spec.env.iter().map(|(k, v)| format!("{k}={v}")).collect()),
-            labels: Some(spec.all_labels().into_iter().collect()),
+            labels: Some(self.labels_for(spec)),
             host_config: Some(host_config),
             ..Default::default()
         };
@@ -283,8 +304,13 @@ impl Engine for DockerEngine {
     }
 
     async fn remove_all_labelled(&self) -> Result<usize, EngineError> {
-        let label = format!("{}={}", BENCH_LABEL.0, BENCH_LABEL.1);
-        let filters = HashMap::from([("label", vec![label.as_str()])]);
+        let mut label = format!("{}={}", BENCH_LABEL.0, BENCH_LABEL.1);
+        let mut labels = vec![label.clone()];
+        if let Some(scope) = &self.scope {
+            labels.push(format!("{SCOPE_LABEL}={scope}"));
+            label = labels.join(",");
+        }
+        let filters = HashMap::from([("label", labels)]);
         let options = ListContainersOptionsBuilder::new().all(true).filters(&filters).build();
         let containers = self
             .docker

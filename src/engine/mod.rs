@@ -26,6 +26,8 @@
 //!     `remove_all_labelled() -> usize` (every `bench=1` container: the last resort).
 //! - `DockerEngine`: the bollard implementation (`DockerEngine::connect()`: API version
 //!   negotiated, so older daemons work; unreachable daemon → `EngineError::Unreachable` with help).
+//!   `with_scope(s)` adds the label `bench.scope=s` to its containers and limits
+//!   `remove_all_labelled` to them, so concurrent runs and tests never remove each other's.
 //! - `Containers`: the registry of live containers. `start`/`remove` through it track ids;
 //!   `scoped` runs a body with a container and removes it whatever the body returns;
 //!   `until_interrupted(engine, fut, signal)` runs the orchestration and, on Ctrl-C, drops it and
@@ -53,7 +55,7 @@ pub use build_request::{BuildRequest, BuiltImage};
 pub use container_spec::{BENCH_LABEL, ContainerId, ContainerSpec};
 pub use container_state::ContainerState;
 pub use containers::{Containers, ctrl_c, until_interrupted};
-pub use docker_engine::DockerEngine;
+pub use docker_engine::{DockerEngine, SCOPE_LABEL};
 pub use engine_error::EngineError;
 pub use log_tail::{LogTail, TAIL_LINES, last_lines};
 pub use stats_sample::{StatsSample, cpu_percent};
