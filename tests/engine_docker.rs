@@ -22,11 +22,17 @@ const BASE_IMAGE: &str = "debian:bookworm-slim";
 struct Scope {
     name: String,
     counter: AtomicU32,
+    /// Image tags this test makes, removed on drop.
+    images: std::sync::Mutex<Vec<String>>,
 }
 
 impl Scope {
     fn new(test: &str) -> Self {
-        Scope { name: format!("enginetest-{}-{}-{test}", std::process::id(), unique()), counter: AtomicU32::new(0) }
+        Scope {
+            name: format!("enginetest-{}-{}-{test}", std::process::id(), unique()),
+            counter: AtomicU32::new(0),
+            images: Default::default(),
+        }
     }
 
     async fn engine(&self) -> DockerEngine {
@@ -54,6 +60,13 @@ impl Scope {
             .collect()
     }
 
+    /// A tag for an image of this test, removed when the test ends.
+    fn image_tag(&self, repository: &str) -> String {
+        let tag = format!("{repository}:{}", self.name);
+        self.images.lock().unwrap().push(tag.clone());
+        tag
+    }
+
     fn assert_clean(&self) {
         assert_eq!(self.leftovers(), Vec::<String>::new(), "containers left in scope {}", self.name);
     }
@@ -63,6 +76,9 @@ impl Drop for Scope {
     fn drop(&mut self) {
         for id in self.leftovers() {
             let _ = Command::new("docker").args(["rm", "-f", &id]).output();
+        }
+        for tag in self.images.lock().unwrap().iter() {
+            let _ = Command::new("docker").args(["rmi", tag]).output();
         }
     }
 }
@@ -151,7 +167,7 @@ async fn build_streams_its_log_and_the_tag_finds_the_image_afterwards() {
     let scope = Scope::new("build");
     let engine = scope.engine().await;
     let server = server_image(&engine).await; // the apt layer is cached from here on
-    let tag = format!("bench-enginetest-build:{}", scope.name);
+    let tag = scope.image_tag("bench-enginetest-build");
     let logs = tempfile::tempdir().unwrap();
     assert_eq!(engine.image_id(&tag).await.unwrap(), None);
 
@@ -176,7 +192,7 @@ async fn a_failing_build_reports_the_daemon_message_and_the_log_tail() {
     let engine = scope.engine().await;
     let dockerfile = format!("FROM {BASE_IMAGE}\nRUN echo about-to-fail-{0} && exit 3\n", scope.name);
     let logs = tempfile::tempdir().unwrap();
-    let tag = format!("bench-enginetest-bad:{}", scope.name);
+    let tag = scope.image_tag("bench-enginetest-bad");
     let err = engine.build(request(&tag, context(&[("Dockerfile", dockerfile.into_bytes())]), logs.path())).await.unwrap_err();
     match &err {
         EngineError::BuildFailed { message, log_tail, log_path, .. } => {
@@ -245,61 +261,52 @@ async fn a_started_container_has_the_limits_serves_and_is_removed() {
     scope.assert_clean();
 }
 
-#[tokio::test]
-async fn wait_ready_fails_fast_with_the_log_tail_when_the_command_exits() {
-    let scope = Scope::new("exits");
+/// Runs a server container with `env` in a `Containers::scoped` block, waits for `port`,
+/// and gives the outcome and how long the wait took; the container is removed after.
+async fn timed_wait_ready(scope: &Scope, env: &[(&str, String)], port: u16, timeout: Duration) -> (Result<(), EngineError>, Duration) {
     let engine = scope.engine().await;
     let image = server_image(&engine).await;
     let containers = Containers::new();
-    let spec = scope.spec(&image, &[("PORT", "not-a-port".to_string())], 128 << 20);
-    let result = containers
+    let spec = scope.spec(&image, env, 128 << 20);
+    let outcome = containers
         .scoped(&engine, &spec, |id| {
             let engine = &engine;
             async move {
                 let started = Instant::now();
-                (engine.wait_ready(&id, free_port(), Duration::from_secs(60)).await, started.elapsed())
+                (engine.wait_ready(&id, port, timeout).await, started.elapsed())
             }
         })
         .await
         .unwrap();
-    let (err, waited) = (result.0.unwrap_err(), result.1);
+    assert!(containers.live().is_empty());
+    scope.assert_clean();
+    outcome
+}
+
+#[tokio::test]
+async fn wait_ready_fails_fast_with_the_log_tail_when_the_command_exits() {
+    let scope = Scope::new("exits");
+    let env = [("PORT", "not-a-port".to_string())];
+    let (result, waited) = timed_wait_ready(&scope, &env, free_port(), Duration::from_secs(60)).await;
     assert!(waited < Duration::from_secs(15), "took {waited:?}");
-    match &err {
-        EngineError::ContainerExited { exit_code, oom_killed, log_tail, .. } => {
-            assert_eq!(*exit_code, 1);
+    match result {
+        Err(EngineError::ContainerExited { exit_code, oom_killed, log_tail, .. }) => {
+            assert_eq!(exit_code, 1);
             assert!(!oom_killed);
             assert!(log_tail.iter().any(|l| l.contains("ValueError") && l.contains("not-a-port")), "{log_tail:?}");
         }
         other => panic!("expected ContainerExited, got {other:?}"),
     }
-    assert!(containers.live().is_empty());
-    scope.assert_clean();
 }
 
 #[tokio::test]
 async fn wait_ready_times_out_when_nothing_listens() {
     let scope = Scope::new("silent");
-    let engine = scope.engine().await;
-    let image = server_image(&engine).await;
-    let containers = Containers::new();
     let port = free_port();
-    let spec = scope.spec(&image, &[("PORT", port.to_string()), ("DELAY", "60".to_string())], 128 << 20);
-    let (result, waited) = containers
-        .scoped(&engine, &spec, |id| {
-            let engine = &engine;
-            async move {
-                let started = Instant::now();
-                (engine.wait_ready(&id, port, Duration::from_millis(1500)).await, started.elapsed())
-            }
-        })
-        .await
-        .unwrap();
-    assert!(
-        matches!(result, Err(EngineError::NotReady { port: p, .. }) if p == port),
-        "{result:?}"
-    );
+    let env = [("PORT", port.to_string()), ("DELAY", "60".to_string())];
+    let (result, waited) = timed_wait_ready(&scope, &env, port, Duration::from_millis(1500)).await;
+    assert!(matches!(result, Err(EngineError::NotReady { port: p, .. }) if p == port), "{result:?}");
     assert!(waited >= Duration::from_millis(1500) && waited < Duration::from_secs(10), "took {waited:?}");
-    scope.assert_clean();
 }
 
 #[tokio::test]

@@ -169,3 +169,22 @@ async fn names_are_unique_among_live_containers_and_remove_accepts_names() {
     // Removing what is gone is fine, as with Docker.
     engine.remove(&id).await.unwrap();
 }
+
+#[tokio::test]
+async fn a_failing_base_image_script_is_reported_with_its_output() {
+    let script = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/engine/failing-base-image.sh"));
+    let err = bench::engine::run_base_image_script(&script, "debian:bookworm-slim").await.unwrap_err();
+    match &err {
+        EngineError::BaseImageScript { name, detail, output_tail, .. } => {
+            assert_eq!(name, "debian:bookworm-slim");
+            assert!(detail.contains("exit status: 2"), "{detail}");
+            assert_eq!(output_tail[0], "debootstrapping bookworm (minbase) for debian:bookworm-slim ...");
+            assert!(output_tail[1].contains("Failed getting release file"), "{output_tail:?}");
+        }
+        other => panic!("expected BaseImageScript, got {other:?}"),
+    }
+    assert!(err.help().unwrap().contains("debootstrap"));
+
+    let missing = bench::engine::run_base_image_script(&PathBuf::from("/nonexistent/make.sh"), "x").await.unwrap_err();
+    assert!(missing.to_string().contains("cannot run it"), "{missing}");
+}
