@@ -193,7 +193,10 @@ async fn a_failing_build_reports_the_daemon_message_and_the_log_tail() {
     let dockerfile = format!("FROM {BASE_IMAGE}\nRUN echo about-to-fail-{0} && exit 3\n", scope.name);
     let logs = tempfile::tempdir().unwrap();
     let tag = scope.image_tag("bench-enginetest-bad");
-    let err = engine.build(request(&tag, context(&[("Dockerfile", dockerfile.into_bytes())]), logs.path())).await.unwrap_err();
+    let err = engine
+        .build(request(&tag, context(&[("Dockerfile", dockerfile.into_bytes())]), logs.path()))
+        .await
+        .unwrap_err();
     match &err {
         EngineError::BuildFailed { message, log_tail, log_path, .. } => {
             assert!(message.contains("returned a non-zero code: 3"), "{message}");
@@ -263,7 +266,12 @@ async fn a_started_container_has_the_limits_serves_and_is_removed() {
 
 /// Runs a server container with `env` in a `Containers::scoped` block, waits for `port`,
 /// and gives the outcome and how long the wait took; the container is removed after.
-async fn timed_wait_ready(scope: &Scope, env: &[(&str, String)], port: u16, timeout: Duration) -> (Result<(), EngineError>, Duration) {
+async fn timed_wait_ready(
+    scope: &Scope,
+    env: &[(&str, String)],
+    port: u16,
+    timeout: Duration,
+) -> (Result<(), EngineError>, Duration) {
     let engine = scope.engine().await;
     let image = server_image(&engine).await;
     let containers = Containers::new();
@@ -373,7 +381,10 @@ async fn version_and_base_image() {
     let version = engine.version().await.unwrap();
     assert_eq!(version, docker(&["version", "-f", "{{.Server.Version}}"]));
     let base = engine.ensure_base_image(BASE_IMAGE).await.unwrap();
-    assert_eq!(base, bench::engine::BaseImage::Present { id: docker(&["image", "inspect", "-f", "{{.Id}}", BASE_IMAGE]) });
+    assert_eq!(
+        base,
+        bench::engine::BaseImage::Present { id: docker(&["image", "inspect", "-f", "{{.Id}}", BASE_IMAGE]) }
+    );
     let missing = engine.ensure_base_image("bench-enginetest-no-such-base:1").await.unwrap_err();
     assert!(matches!(missing, EngineError::BaseImageMissing { .. }), "{missing:?}");
     assert!(missing.help().unwrap().contains("docker"));

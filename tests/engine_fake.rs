@@ -108,8 +108,10 @@ async fn without_an_interrupt_the_work_result_comes_back() {
 async fn build_outcomes_follow_the_script_and_write_the_log() {
     let dir = tempfile::tempdir().unwrap();
     let tail = vec!["Step 2/3 : RUN pip install nope".to_string(), "ERROR: No matching distribution".to_string()];
-    let engine = FakeEngine::new()
-        .with_outcome("broken", FakeOutcome::BuildFails { message: "returned a non-zero code: 1".to_string(), log_tail: tail.clone() });
+    let engine = FakeEngine::new().with_outcome(
+        "broken",
+        FakeOutcome::BuildFails { message: "returned a non-zero code: 1".to_string(), log_tail: tail.clone() },
+    );
     assert_eq!(engine.image_id("good").await.unwrap(), None);
     let built = engine.build(build_request("good", &dir)).await.unwrap();
     assert_eq!(engine.image_id("good").await.unwrap(), Some(built.id));
@@ -118,7 +120,7 @@ async fn build_outcomes_follow_the_script_and_write_the_log() {
         Err(EngineError::BuildFailed { message, log_tail, log_path, .. }) => {
             assert_eq!(message, "returned a non-zero code: 1");
             assert_eq!(log_tail, tail);
-            assert_eq!(log_path, PathBuf::from(dir.path().join("logs/broken.log")));
+            assert_eq!(log_path, dir.path().join("logs/broken.log"));
         }
         other => panic!("expected BuildFailed, got {other:?}"),
     }

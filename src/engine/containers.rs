@@ -2,9 +2,9 @@ use std::collections::BTreeSet;
 use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use super::Engine;
 use super::container_spec::{ContainerId, ContainerSpec};
 use super::engine_error::EngineError;
-use super::Engine;
 
 /// The registry of the containers a run started and has not removed yet. Cloning shares it
 /// (e.g. with the Ctrl-C cleanup).

@@ -12,6 +12,7 @@ use bollard::query_parameters::{
 use futures_util::StreamExt;
 use tokio::io::AsyncWriteExt;
 
+use super::Engine;
 use super::base_image::{BASE_IMAGE_SCRIPT, BaseImage, MAKEABLE_BASE_IMAGE, run_base_image_script};
 use super::build_request::{BuildRequest, BuiltImage};
 use super::container_spec::{BENCH_LABEL, ContainerId, ContainerSpec};
@@ -19,7 +20,6 @@ use super::container_state::ContainerState;
 use super::engine_error::EngineError;
 use super::log_tail::{LogTail, TAIL_LINES, last_lines};
 use super::stats_sample::StatsSample;
-use super::Engine;
 
 /// How often `wait_ready` polls the port and the container state.
 const READY_POLL: Duration = Duration::from_millis(100);
@@ -43,9 +43,10 @@ impl DockerEngine {
     /// Connects to the local Docker engine (`DOCKER_HOST` or the default socket) and
     /// negotiates the API version, so daemons older than bollard's default API work.
     pub async fn connect() -> Result<Self, EngineError> {
-        let docker = Docker::connect_with_local_defaults()
-            .map_err(|e| EngineError::Unreachable { detail: e.to_string() })?;
-        let docker = docker.negotiate_version().await.map_err(|e| EngineError::Unreachable { detail: e.to_string() })?;
+        let docker =
+            Docker::connect_with_local_defaults().map_err(|e| EngineError::Unreachable { detail: e.to_string() })?;
+        let docker =
+            docker.negotiate_version().await.map_err(|e| EngineError::Unreachable { detail: e.to_string() })?;
         Ok(DockerEngine { docker, base_image_script: PathBuf::from(BASE_IMAGE_SCRIPT), scope: None })
     }
 
@@ -81,7 +82,12 @@ impl DockerEngine {
     }
 
     /// Writes one chunk of build output to the log and the tail.
-    async fn log_chunk(file: &mut tokio::fs::File, path: &Path, tail: &mut LogTail, text: &str) -> Result<(), EngineError> {
+    async fn log_chunk(
+        file: &mut tokio::fs::File,
+        path: &Path,
+        tail: &mut LogTail,
+        text: &str,
+    ) -> Result<(), EngineError> {
         tail.push(text);
         let io = |source| EngineError::BuildLog { path: path.to_path_buf(), source };
         file.write_all(text.as_bytes()).await.map_err(io)?;
@@ -187,11 +193,10 @@ impl Engine for DockerEngine {
             ..Default::default()
         };
         let options = CreateContainerOptionsBuilder::new().name(&spec.name).build();
-        let created = self
-            .docker
-            .create_container(Some(options), body)
-            .await
-            .map_err(|e| EngineError::api(format!("create container {} from image {}", spec.name, spec.image), e))?;
+        let created =
+            self.docker.create_container(Some(options), body).await.map_err(|e| {
+                EngineError::api(format!("create container {} from image {}", spec.name, spec.image), e)
+            })?;
         let id = ContainerId(created.id);
         if let Err(e) = self.docker.start_container(id.as_str(), None).await {
             // Best effort: the start error matters more than a failed cleanup, which

@@ -7,8 +7,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use super::{
-    BaseImage, BuildRequest, BuiltImage, ContainerId, ContainerSpec, ContainerState, Engine, EngineError,
-    StatsSample,
+    BaseImage, BuildRequest, BuiltImage, ContainerId, ContainerSpec, ContainerState, Engine, EngineError, StatsSample,
 };
 
 /// What happens to an image (by tag) and its containers.
@@ -127,10 +126,10 @@ impl Inner {
 
     /// The live container `id`, found by id or by name as Docker does.
     fn container(&mut self, id: &ContainerId) -> Result<(&ContainerId, &mut FakeContainer), EngineError> {
-        self.live
-            .iter_mut()
-            .find(|(key, c)| *key == id || c.name == id.0)
-            .ok_or_else(|| EngineError::Api { action: format!("inspect container {id}"), detail: "No such container".to_string() })
+        self.live.iter_mut().find(|(key, c)| *key == id || c.name == id.0).ok_or_else(|| EngineError::Api {
+            action: format!("inspect container {id}"),
+            detail: "No such container".to_string(),
+        })
     }
 }
 
@@ -207,7 +206,8 @@ impl Engine for FakeEngine {
                 Err(EngineError::NotReady { container: container_name, port, waited: timeout, log_tail: Vec::new() })
             }
             FakeOutcome::OomKilled => {
-                container.state = ContainerState { running: false, exit_code: Some(137), oom_killed: true, restart_count: 0 };
+                container.state =
+                    ContainerState { running: false, exit_code: Some(137), oom_killed: true, restart_count: 0 };
                 Ok(())
             }
             _ => Ok(()),
