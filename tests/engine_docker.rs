@@ -210,7 +210,10 @@ async fn a_failing_build_reports_the_daemon_message_and_the_log_tail() {
     assert_eq!(engine.image_id(&tag).await.unwrap(), None);
 
     let missing = engine.build(request(&tag, context(&[("other", b"x".to_vec())]), logs.path())).await.unwrap_err();
-    assert!(matches!(missing, EngineError::BuildFailed { .. }), "{missing:?}");
+    assert!(
+        matches!(&missing, EngineError::BuildFailed { message, .. } if message.contains("Dockerfile")),
+        "{missing:?}"
+    );
     scope.assert_clean();
 }
 
@@ -364,12 +367,26 @@ async fn start_failures_leave_no_container() {
     let engine = scope.engine().await;
     let image = server_image(&engine).await;
     let containers = Containers::new();
+
+    // Refused at create.
     let mut spec = scope.spec(&image, &[("PORT", free_port().to_string())], 128 << 20);
-    spec.cpuset = Some("999".to_string()); // created, then refused at start
+    spec.cpuset = Some("999".to_string());
     let err = containers.start(&engine, &spec).await.unwrap_err();
-    assert!(matches!(err, EngineError::Api { .. }), "{err:?}");
+    assert!(matches!(&err, EngineError::Api { detail, .. } if detail.contains("999")), "{err:?}");
     let missing = containers.start(&engine, &scope.spec("bench-enginetest-no-such-image:x", &[], 128 << 20)).await;
     assert!(missing.unwrap_err().to_string().contains("no-such-image"));
+
+    // Created, then refused at start: the created container is removed too.
+    let broken = scope.image_tag("bench-enginetest-nobinary");
+    let dockerfile = format!("FROM {BASE_IMAGE}\nCMD [\"/no/such/binary\"]\n");
+    let logs = tempfile::tempdir().unwrap();
+    engine.build(request(&broken, context(&[("Dockerfile", dockerfile.into_bytes())]), logs.path())).await.unwrap();
+    let spec = scope.spec(&broken, &[], 128 << 20);
+    let err = containers.start(&engine, &spec).await.unwrap_err();
+    assert!(
+        matches!(&err, EngineError::Api { action, detail } if action.starts_with("start") && detail.contains("/no/such/binary")),
+        "{err:?}"
+    );
     assert!(containers.live().is_empty());
     scope.assert_clean();
 }
