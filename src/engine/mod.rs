@@ -35,6 +35,26 @@
 //! - `fake::FakeEngine`: scripted outcomes per image for orchestration tests, with a call
 //!   record and the set of live containers.
 //! - Errors: `EngineError`, `Display` = what failed where, `help()` = what to do.
+//!
+//! How the run orchestrator uses it:
+//! ```text
+//! let engine = DockerEngine::connect().await?;          // Unreachable → tell the user
+//! engine.remove_all_labelled().await?;                  // leftovers of a killed run
+//! engine.ensure_base_image("debian:bookworm-slim").await?;
+//! let containers = Containers::new();
+//! let result = until_interrupted(&engine, &containers, run_cells(&engine, &containers), ctrl_c()).await;
+//! //   inside run_cells, per cell:
+//! //   if engine.image_id(&hash).await?.is_none() { engine.build(request).await? }
+//! //   containers.scoped(&engine, &spec, |id| async { wait_ready, stats, load, logs, state, read_file }).await
+//! engine.remove_all_labelled().await?;                  // last resort on exit
+//! ```
+//!
+//! Docker facts on this host (daemon 20.10, API 1.41, cgroup v1, classic builder): bollard
+//! 0.21 speaks API 1.53 by default, hence the negotiation in `connect`. The classic builder
+//! adds the build labels as one more `LABEL` step (a 5-step Dockerfile logs `Step 1/6`).
+//! `apt-get` (http Debian mirror) works in builds on the default bridge network, no proxy
+//! needed. The locally imported `debian:bookworm-slim` has no `CMD`: images built on it must
+//! set one, or create fails with "No command specified".
 
 mod base_image;
 mod build_request;
