@@ -188,5 +188,5 @@ async fn a_failing_base_image_script_is_reported_with_its_output() {
     assert!(err.help().unwrap().contains("debootstrap"));
 
     let missing = bench::engine::run_base_image_script(&PathBuf::from("/nonexistent/make.sh"), "x").await.unwrap_err();
-    assert!(missing.to_string().contains("cannot run it"), "{missing}");
+    assert!(missing.to_string().contains("the script is not there"), "{missing}");
 }

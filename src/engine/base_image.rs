@@ -35,6 +35,9 @@ pub async fn run_base_image_script(script: &Path, name: &str) -> Result<(), Engi
         detail,
         output_tail: last_lines(output, TAIL_LINES),
     };
+    if !script.is_file() {
+        return Err(failure("the script is not there (run bench from the repository root)".to_string(), ""));
+    }
     let output = tokio::process::Command::new(script)
         .arg(name)
         .stdin(std::process::Stdio::null())

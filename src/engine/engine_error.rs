@@ -42,7 +42,8 @@ impl EngineError {
     pub fn help(&self) -> Option<String> {
         match self {
             EngineError::Unreachable { .. } => Some(
-                "is dockerd running? start it with `dockerd &` or `systemctl start docker`, and check `docker info`"
+                "is dockerd running? start it with `dockerd &` or `systemctl start docker`, and check `docker info` \
+                 (on `permission denied`: run as root or join the `docker` group)"
                     .to_string(),
             ),
             EngineError::BuildFailed { log_tail, .. } => {
