@@ -1,0 +1,111 @@
+use std::collections::BTreeSet;
+use std::future::Future;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use super::Engine;
+use super::container_spec::{ContainerId, ContainerSpec};
+use super::engine_error::EngineError;
+
+/// The registry of the containers a run started and has not removed yet. Cloning shares it
+/// (e.g. with the Ctrl-C cleanup).
+///
+/// A container is tracked by its name from just before it is created, then by its id, so a
+/// start cancelled half-way (Ctrl-C) still leaves something to remove.
+#[derive(Debug, Clone, Default)]
+pub struct Containers {
+    live: Arc<Mutex<BTreeSet<ContainerId>>>,
+}
+
+impl Containers {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The containers started and not removed yet.
+    pub fn live(&self) -> Vec<ContainerId> {
+        self.lock().iter().cloned().collect()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, BTreeSet<ContainerId>> {
+        // The set stays consistent even if a holder panicked: every update is one insert/remove.
+        self.live.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Starts a container and tracks it.
+    pub async fn start<E: Engine>(&self, engine: &E, spec: &ContainerSpec) -> Result<ContainerId, EngineError> {
+        let by_name = ContainerId(spec.name.clone());
+        self.lock().insert(by_name.clone());
+        let started = engine.start(spec).await;
+        let mut live = self.lock();
+        live.remove(&by_name);
+        if let Ok(id) = &started {
+            live.insert(id.clone());
+        }
+        started
+    }
+
+    /// Removes a container and stops tracking it; on failure it stays tracked.
+    pub async fn remove<E: Engine>(&self, engine: &E, id: &ContainerId) -> Result<(), EngineError> {
+        engine.remove(id).await?;
+        self.lock().remove(id);
+        Ok(())
+    }
+
+    /// Removes every tracked container: how many were removed, and the ones that failed.
+    pub async fn remove_all<E: Engine>(&self, engine: &E) -> (usize, Vec<String>) {
+        let mut removed = 0;
+        let mut failed = Vec::new();
+        for id in self.live() {
+            match self.remove(engine, &id).await {
+                Ok(()) => removed += 1,
+                Err(e) => failed.push(format!("{id} ({e})")),
+            }
+        }
+        (removed, failed)
+    }
+
+    /// Starts a container, runs `body` with it and removes it whatever `body` returns. A
+    /// failed removal leaves the container tracked, for `remove_all` at the end of the run.
+    pub async fn scoped<E, F, Fut>(&self, engine: &E, spec: &ContainerSpec, body: F) -> Result<Fut::Output, EngineError>
+    where
+        E: Engine,
+        F: FnOnce(ContainerId) -> Fut,
+        Fut: Future,
+    {
+        let id = self.start(engine, spec).await?;
+        let output = body(id.clone()).await;
+        let _ = self.remove(engine, &id).await;
+        Ok(output)
+    }
+}
+
+/// Runs `work` until it ends or `interrupt` fires (pass `ctrl_c()`); on an interrupt, `work`
+/// is dropped, then every container tracked in `containers` is removed, and the result is
+/// `EngineError::Interrupted`.
+pub async fn until_interrupted<E, W, I>(
+    engine: &E,
+    containers: &Containers,
+    work: W,
+    interrupt: I,
+) -> Result<W::Output, EngineError>
+where
+    E: Engine,
+    W: Future,
+    I: Future<Output = ()>,
+{
+    let mut work = Box::pin(work);
+    tokio::select! {
+        output = &mut work => return Ok(output),
+        () = interrupt => {}
+    }
+    drop(work);
+    let (removed, failed) = containers.remove_all(engine).await;
+    Err(EngineError::Interrupted { removed, failed })
+}
+
+/// Resolves on the first Ctrl-C (SIGINT); never, if the handler cannot be installed.
+pub async fn ctrl_c() {
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}

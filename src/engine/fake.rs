@@ -1,0 +1,266 @@
+//! `FakeEngine`: an in-memory `Engine` for orchestration tests. Each image tag gets a
+//! scripted `FakeOutcome`; every call is recorded; live containers are tracked so a test can
+//! assert that none is left. No timing: `NeverReady` fails at once with the given timeout.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use super::{
+    BaseImage, BuildRequest, BuiltImage, ContainerId, ContainerSpec, ContainerState, Engine, EngineError, StatsSample,
+};
+
+/// What happens to an image (by tag) and its containers.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum FakeOutcome {
+    /// Builds, starts, becomes ready, keeps running.
+    #[default]
+    Works,
+    /// The build fails with this daemon message and log tail.
+    BuildFails { message: String, log_tail: Vec<String> },
+    /// The container cannot be started.
+    StartFails { message: String },
+    /// The container exits (bad command) before accepting connections.
+    ExitsBeforeReady { exit_code: i64, log_tail: Vec<String> },
+    /// The container runs but never accepts connections.
+    NeverReady,
+    /// Becomes ready, then is killed out of memory: `state` shows it after `wait_ready`.
+    OomKilled,
+}
+
+/// One call made to the fake, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FakeCall {
+    Version,
+    ImageId(String),
+    EnsureBaseImage(String),
+    Build(String),
+    Start(String),
+    WaitReady(ContainerId, u16),
+    Logs(ContainerId),
+    State(ContainerId),
+    StatsSample(ContainerId),
+    ReadFile(ContainerId, String),
+    Remove(ContainerId),
+    RemoveAllLabelled,
+}
+
+#[derive(Debug)]
+struct FakeContainer {
+    name: String,
+    image: String,
+    state: ContainerState,
+    samples: u64,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    outcomes: HashMap<String, FakeOutcome>,
+    images: BTreeMap<String, String>,
+    logs: HashMap<String, String>,
+    files: HashMap<(String, String), Vec<u8>>,
+    live: BTreeMap<ContainerId, FakeContainer>,
+    calls: Vec<FakeCall>,
+    counter: u64,
+}
+
+/// The fake engine. Containers of an image get its logs and files (`with_logs`, `with_file`).
+#[derive(Debug, Default)]
+pub struct FakeEngine {
+    inner: Mutex<Inner>,
+}
+
+impl FakeEngine {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Scripts what happens to the image `tag` (default `Works`).
+    pub fn with_outcome(self, tag: &str, outcome: FakeOutcome) -> Self {
+        self.lock().outcomes.insert(tag.to_string(), outcome);
+        self
+    }
+
+    /// An image that exists before any build (a base image, or a cell built earlier).
+    pub fn with_image(self, tag: &str) -> Self {
+        self.lock().images.insert(tag.to_string(), format!("sha256:fake-{tag}"));
+        self
+    }
+
+    pub fn with_logs(self, image: &str, logs: &str) -> Self {
+        self.lock().logs.insert(image.to_string(), logs.to_string());
+        self
+    }
+
+    pub fn with_file(self, image: &str, path: &str, content: &[u8]) -> Self {
+        self.lock().files.insert((image.to_string(), path.to_string()), content.to_vec());
+        self
+    }
+
+    /// Every call so far, in order.
+    pub fn calls(&self) -> Vec<FakeCall> {
+        self.lock().calls.clone()
+    }
+
+    /// The containers started and not removed.
+    pub fn live(&self) -> Vec<ContainerId> {
+        self.lock().live.keys().cloned().collect()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Records the call and gives the state to work on.
+    fn call(&self, call: FakeCall) -> MutexGuard<'_, Inner> {
+        let mut inner = self.lock();
+        inner.calls.push(call);
+        inner
+    }
+}
+
+impl Inner {
+    fn outcome(&self, tag: &str) -> FakeOutcome {
+        self.outcomes.get(tag).cloned().unwrap_or_default()
+    }
+
+    /// The live container `id`, found by id or by name as Docker does.
+    fn container(&mut self, id: &ContainerId) -> Result<(&ContainerId, &mut FakeContainer), EngineError> {
+        self.live.iter_mut().find(|(key, c)| *key == id || c.name == id.0).ok_or_else(|| EngineError::Api {
+            action: format!("inspect container {id}"),
+            detail: "No such container".to_string(),
+        })
+    }
+}
+
+impl Engine for FakeEngine {
+    async fn version(&self) -> Result<String, EngineError> {
+        drop(self.call(FakeCall::Version));
+        Ok("fake-1.0".to_string())
+    }
+
+    async fn image_id(&self, tag: &str) -> Result<Option<String>, EngineError> {
+        Ok(self.call(FakeCall::ImageId(tag.to_string())).images.get(tag).cloned())
+    }
+
+    async fn ensure_base_image(&self, name: &str) -> Result<BaseImage, EngineError> {
+        let inner = self.call(FakeCall::EnsureBaseImage(name.to_string()));
+        match inner.images.get(name) {
+            Some(id) => Ok(BaseImage::Present { id: id.clone() }),
+            None => Err(EngineError::BaseImageMissing { name: name.to_string() }),
+        }
+    }
+
+    async fn build(&self, request: BuildRequest) -> Result<BuiltImage, EngineError> {
+        let mut inner = self.call(FakeCall::Build(request.tag.clone()));
+        let io = |source| EngineError::BuildLog { path: request.log_path.clone(), source };
+        if let Some(dir) = request.log_path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(io)?;
+        }
+        match inner.outcome(&request.tag) {
+            FakeOutcome::BuildFails { message, log_tail } => {
+                std::fs::write(&request.log_path, log_tail.join("\n")).map_err(io)?;
+                Err(EngineError::BuildFailed { tag: request.tag, message, log_path: request.log_path, log_tail })
+            }
+            _ => {
+                std::fs::write(&request.log_path, format!("fake build of {}\n", request.tag)).map_err(io)?;
+                let id = format!("sha256:fake-{}", request.tag);
+                inner.images.insert(request.tag, id.clone());
+                Ok(BuiltImage { id, seconds: 0.0 })
+            }
+        }
+    }
+
+    async fn start(&self, spec: &ContainerSpec) -> Result<ContainerId, EngineError> {
+        let mut inner = self.call(FakeCall::Start(spec.name.clone()));
+        let fail = |detail: String| EngineError::Api { action: format!("create container {}", spec.name), detail };
+        if !inner.images.contains_key(&spec.image) {
+            return Err(fail(format!("No such image: {}", spec.image)));
+        }
+        if inner.live.values().any(|c| c.name == spec.name) {
+            return Err(fail(format!("Conflict. The container name \"/{}\" is already in use", spec.name)));
+        }
+        if let FakeOutcome::StartFails { message } = inner.outcome(&spec.image) {
+            return Err(fail(message));
+        }
+        inner.counter += 1;
+        let id = ContainerId(format!("fake{}-{}", inner.counter, spec.name));
+        let state = ContainerState { running: true, ..Default::default() };
+        let container = FakeContainer { name: spec.name.clone(), image: spec.image.clone(), state, samples: 0 };
+        inner.live.insert(id.clone(), container);
+        Ok(id)
+    }
+
+    async fn wait_ready(&self, id: &ContainerId, port: u16, timeout: Duration) -> Result<(), EngineError> {
+        let mut inner = self.call(FakeCall::WaitReady(id.clone(), port));
+        let image = inner.container(id)?.1.image.clone();
+        let outcome = inner.outcome(&image);
+        let (key, container) = inner.container(id)?;
+        let container_name = key.to_string();
+        match outcome {
+            FakeOutcome::ExitsBeforeReady { exit_code, log_tail } => {
+                container.state = ContainerState { running: false, exit_code: Some(exit_code), ..Default::default() };
+                Err(EngineError::ContainerExited { container: container_name, exit_code, oom_killed: false, log_tail })
+            }
+            FakeOutcome::NeverReady => {
+                Err(EngineError::NotReady { container: container_name, port, waited: timeout, log_tail: Vec::new() })
+            }
+            FakeOutcome::OomKilled => {
+                container.state =
+                    ContainerState { running: false, exit_code: Some(137), oom_killed: true, restart_count: 0 };
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    async fn logs(&self, id: &ContainerId) -> Result<String, EngineError> {
+        let mut inner = self.call(FakeCall::Logs(id.clone()));
+        let image = inner.container(id)?.1.image.clone();
+        Ok(inner.logs.get(&image).cloned().unwrap_or_default())
+    }
+
+    async fn state(&self, id: &ContainerId) -> Result<ContainerState, EngineError> {
+        Ok(self.call(FakeCall::State(id.clone())).container(id)?.1.state.clone())
+    }
+
+    /// Each sample adds 0.5 s of container CPU and 1 s on each of 2 host CPUs: 50 % of a core.
+    async fn stats_sample(&self, id: &ContainerId) -> Result<StatsSample, EngineError> {
+        let mut inner = self.call(FakeCall::StatsSample(id.clone()));
+        let container = inner.container(id)?.1;
+        container.samples += 1;
+        let n = container.samples;
+        Ok(StatsSample {
+            cpu_total_ns: n * 500_000_000,
+            system_cpu_ns: n * 2_000_000_000,
+            online_cpus: 2,
+            memory_bytes: 50 << 20,
+        })
+    }
+
+    async fn read_file(&self, id: &ContainerId, path: &str) -> Result<Vec<u8>, EngineError> {
+        let mut inner = self.call(FakeCall::ReadFile(id.clone(), path.to_string()));
+        let image = inner.container(id)?.1.image.clone();
+        inner
+            .files
+            .get(&(image, path.to_string()))
+            .cloned()
+            .ok_or_else(|| EngineError::FileNotFound { container: id.to_string(), path: path.to_string() })
+    }
+
+    async fn remove(&self, id: &ContainerId) -> Result<(), EngineError> {
+        let mut inner = self.call(FakeCall::Remove(id.clone()));
+        let key = inner.container(id).map(|(key, _)| key.clone());
+        if let Ok(key) = key {
+            inner.live.remove(&key);
+        }
+        Ok(())
+    }
+
+    async fn remove_all_labelled(&self) -> Result<usize, EngineError> {
+        let mut inner = self.call(FakeCall::RemoveAllLabelled);
+        let n = inner.live.len();
+        inner.live.clear();
+        Ok(n)
+    }
+}

@@ -1,0 +1,408 @@
+//! `DockerEngine` against the real Docker engine. Every test runs in its own scope
+//! (`bench.scope` label), checks at its end that none of its containers is left, and
+//! force-removes leftovers on the way out even when it fails. The server image is built once
+//! per content hash and kept, as the engine's callers do.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::Command;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use bench::engine::{
+    BuildRequest, ContainerId, ContainerSpec, Containers, DockerEngine, Engine, EngineError, SCOPE_LABEL, cpu_percent,
+};
+use sha2::Digest;
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/engine/server");
+const BASE_IMAGE: &str = "debian:bookworm-slim";
+
+/// One test's containers: a unique scope and name prefix; leftovers are removed on drop.
+struct Scope {
+    name: String,
+    counter: AtomicU32,
+    /// Image tags this test makes, removed on drop.
+    images: std::sync::Mutex<Vec<String>>,
+}
+
+impl Scope {
+    fn new(test: &str) -> Self {
+        Scope {
+            name: format!("enginetest-{}-{}-{test}", std::process::id(), unique()),
+            counter: AtomicU32::new(0),
+            images: Default::default(),
+        }
+    }
+
+    async fn engine(&self) -> DockerEngine {
+        DockerEngine::connect().await.expect("the Docker engine must be running for these tests").with_scope(&self.name)
+    }
+
+    fn spec(&self, image: &str, env: &[(&str, String)], memory_bytes: i64) -> ContainerSpec {
+        let n = self.counter.fetch_add(1, Ordering::Relaxed);
+        ContainerSpec {
+            image: image.to_string(),
+            name: format!("{}-{n}", self.name),
+            env: env.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+            nano_cpus: 1_000_000_000,
+            cpuset: None,
+            memory_bytes,
+            labels: BTreeMap::from([("bench.test".to_string(), "engine".to_string())]),
+        }
+    }
+
+    /// The containers of this scope, as `docker ps -a` lists them (an oracle independent of bollard).
+    fn leftovers(&self) -> Vec<String> {
+        docker(&["ps", "-aq", "--filter", "label=bench=1", "--filter", &format!("label={SCOPE_LABEL}={}", self.name)])
+            .lines()
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// A tag for an image of this test, removed when the test ends.
+    fn image_tag(&self, repository: &str) -> String {
+        let tag = format!("{repository}:{}", self.name);
+        self.images.lock().unwrap().push(tag.clone());
+        tag
+    }
+
+    fn assert_clean(&self) {
+        assert_eq!(self.leftovers(), Vec::<String>::new(), "containers left in scope {}", self.name);
+    }
+}
+
+impl Drop for Scope {
+    fn drop(&mut self) {
+        for id in self.leftovers() {
+            let _ = Command::new("docker").args(["rm", "-f", &id]).output();
+        }
+        for tag in self.images.lock().unwrap().iter() {
+            let _ = Command::new("docker").args(["rmi", tag]).output();
+        }
+    }
+}
+
+fn unique() -> u32 {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+fn docker(args: &[&str]) -> String {
+    let out = Command::new("docker").args(args).output().expect("docker CLI");
+    assert!(out.status.success(), "docker {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+fn inspect(id: &ContainerId, format: &str) -> String {
+    docker(&["inspect", "-f", format, id.as_str()])
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn http_get(port: u16) -> String {
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    stream.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
+/// A tar context from files: (path in the context, content).
+fn context(files: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    let mut builder = tar::Builder::new(Vec::new());
+    for (path, content) in files {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(content.len() as u64);
+        header.set_mode(0o644);
+        builder.append_data(&mut header, path, &content[..]).unwrap();
+    }
+    builder.into_inner().unwrap()
+}
+
+fn server_context() -> Vec<u8> {
+    let files: Vec<(&str, Vec<u8>)> = ["Dockerfile", "server.py", "versions.txt"]
+        .into_iter()
+        .map(|f| (f, std::fs::read(Path::new(FIXTURES).join(f)).unwrap()))
+        .collect();
+    context(&files)
+}
+
+fn request(tag: &str, context_tar: Vec<u8>, log_dir: &Path) -> BuildRequest {
+    BuildRequest {
+        tag: tag.to_string(),
+        context_tar,
+        dockerfile: "Dockerfile".to_string(),
+        labels: BTreeMap::from([("bench.test".to_string(), "engine".to_string())]),
+        log_path: log_dir.join("build.log"),
+    }
+}
+
+/// The server image, tagged by the hash of its context and built only if that tag is missing.
+async fn server_image(engine: &DockerEngine) -> String {
+    static IMAGE: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    IMAGE
+        .get_or_init(|| async {
+            let context_tar = server_context();
+            let tag = format!("bench-enginetest-server:{}", &hex::encode(sha2::Sha256::digest(&context_tar))[..16]);
+            engine.ensure_base_image(BASE_IMAGE).await.unwrap();
+            if engine.image_id(&tag).await.unwrap().is_none() {
+                let logs = tempfile::tempdir().unwrap();
+                let built = engine.build(request(&tag, context_tar, logs.path())).await;
+                if let Err(e) = &built {
+                    panic!("{e}\n{}", e.help().unwrap_or_default());
+                }
+            }
+            tag
+        })
+        .await
+        .clone()
+}
+
+#[tokio::test]
+async fn build_streams_its_log_and_the_tag_finds_the_image_afterwards() {
+    let scope = Scope::new("build");
+    let engine = scope.engine().await;
+    let server = server_image(&engine).await; // the apt layer is cached from here on
+    let tag = scope.image_tag("bench-enginetest-build");
+    let logs = tempfile::tempdir().unwrap();
+    assert_eq!(engine.image_id(&tag).await.unwrap(), None);
+
+    let built = engine.build(request(&tag, server_context(), logs.path())).await.unwrap();
+    let log = std::fs::read_to_string(logs.path().join("build.log")).unwrap();
+    // The labels become a last LABEL step of the classic builder: 5 Dockerfile steps + 1.
+    assert!(log.contains("Step 1/6 : FROM debian:bookworm-slim"), "{log}");
+    assert!(log.contains("Successfully tagged"), "{log}");
+    assert!(built.id.starts_with("sha256:") && built.seconds > 0.0, "{built:?}");
+    // Same context, same layers: the image is the server image under another tag.
+    assert_eq!(engine.image_id(&tag).await.unwrap().as_deref(), Some(built.id.as_str()));
+    assert_eq!(engine.image_id(&server).await.unwrap().as_deref(), Some(built.id.as_str()));
+    assert_eq!(docker(&["image", "inspect", "-f", "{{index .Config.Labels \"bench.test\"}}", &tag]), "engine");
+    docker(&["rmi", &tag]);
+    assert_eq!(engine.image_id(&tag).await.unwrap(), None);
+    scope.assert_clean();
+}
+
+#[tokio::test]
+async fn a_failing_build_reports_the_daemon_message_and_the_log_tail() {
+    let scope = Scope::new("badbuild");
+    let engine = scope.engine().await;
+    let dockerfile = format!("FROM {BASE_IMAGE}\nRUN echo about-to-fail-{0} && exit 3\n", scope.name);
+    let logs = tempfile::tempdir().unwrap();
+    let tag = scope.image_tag("bench-enginetest-bad");
+    let err = engine
+        .build(request(&tag, context(&[("Dockerfile", dockerfile.into_bytes())]), logs.path()))
+        .await
+        .unwrap_err();
+    match &err {
+        EngineError::BuildFailed { message, log_tail, log_path, .. } => {
+            assert!(message.contains("returned a non-zero code: 3"), "{message}");
+            assert!(log_tail.iter().any(|l| l == &format!("about-to-fail-{}", scope.name)), "{log_tail:?}");
+            let log = std::fs::read_to_string(log_path).unwrap();
+            assert!(log.contains("about-to-fail") && log.contains("ERROR: "), "{log}");
+        }
+        other => panic!("expected BuildFailed, got {other:?}"),
+    }
+    assert!(err.help().unwrap().contains("about-to-fail"));
+    assert_eq!(engine.image_id(&tag).await.unwrap(), None);
+
+    let missing = engine.build(request(&tag, context(&[("other", b"x".to_vec())]), logs.path())).await.unwrap_err();
+    assert!(
+        matches!(&missing, EngineError::BuildFailed { message, .. } if message.contains("Dockerfile")),
+        "{missing:?}"
+    );
+    scope.assert_clean();
+}
+
+#[tokio::test]
+async fn a_started_container_has_the_limits_serves_and_is_removed() {
+    let scope = Scope::new("serve");
+    let engine = scope.engine().await;
+    let image = server_image(&engine).await;
+    let containers = Containers::new();
+    let port = free_port();
+    let mut spec = scope.spec(&image, &[("PORT", port.to_string())], 256 << 20);
+    spec.cpuset = Some("0".to_string());
+    spec.nano_cpus = 500_000_000;
+
+    let id = containers.start(&engine, &spec).await.unwrap();
+    assert_eq!(inspect(&id, "{{.HostConfig.NanoCpus}}"), "500000000");
+    assert_eq!(inspect(&id, "{{.HostConfig.Memory}}"), (256u64 << 20).to_string());
+    assert_eq!(inspect(&id, "{{.HostConfig.MemorySwap}}"), (256u64 << 20).to_string());
+    assert_eq!(inspect(&id, "{{.HostConfig.CpusetCpus}}"), "0");
+    assert_eq!(inspect(&id, "{{.HostConfig.NetworkMode}}"), "host");
+    assert_eq!(inspect(&id, "{{.HostConfig.AutoRemove}}"), "false");
+    assert_eq!(inspect(&id, "{{index .Config.Labels \"bench\"}}"), "1");
+    assert_eq!(inspect(&id, "{{index .Config.Labels \"bench.test\"}}"), "engine");
+    assert_eq!(inspect(&id, "{{.Name}}"), format!("/{}", spec.name));
+
+    engine.wait_ready(&id, port, Duration::from_secs(30)).await.unwrap();
+    let response = http_get(port);
+    assert!(response.starts_with("HTTP/1.1 200 OK") && response.ends_with("ok"), "{response}");
+    assert!(engine.logs(&id).await.unwrap().contains(&format!("listening on 127.0.0.1:{port}")));
+
+    let state = engine.state(&id).await.unwrap();
+    assert!(state.running && state.exit_code.is_none() && !state.oom_killed, "{state:?}");
+    let before = engine.stats_sample(&id).await.unwrap();
+    for _ in 0..50 {
+        http_get(port);
+    }
+    let after = engine.stats_sample(&id).await.unwrap();
+    assert!(after.cpu_total_ns > before.cpu_total_ns, "{before:?} {after:?}");
+    assert!(after.memory_bytes > 1 << 20 && after.memory_bytes < 256 << 20, "{after:?}");
+    let cpu = cpu_percent(&before, &after).expect("host CPU time passed");
+    assert!(cpu > 0.0 && cpu <= 100.0 * f64::from(after.online_cpus), "{cpu}");
+
+    let versions = engine.read_file(&id, "/bench/versions.txt").await.unwrap();
+    assert_eq!(versions, std::fs::read(Path::new(FIXTURES).join("versions.txt")).unwrap());
+    let missing = engine.read_file(&id, "/bench/nope.txt").await.unwrap_err();
+    assert!(matches!(missing, EngineError::FileNotFound { .. }), "{missing:?}");
+
+    containers.remove(&engine, &id).await.unwrap();
+    assert!(containers.live().is_empty());
+    engine.remove(&id).await.expect("removing a removed container is fine");
+    scope.assert_clean();
+}
+
+/// Runs a server container with `env` in a `Containers::scoped` block, waits for `port`,
+/// and gives the outcome and how long the wait took; the container is removed after.
+async fn timed_wait_ready(
+    scope: &Scope,
+    env: &[(&str, String)],
+    port: u16,
+    timeout: Duration,
+) -> (Result<(), EngineError>, Duration) {
+    let engine = scope.engine().await;
+    let image = server_image(&engine).await;
+    let containers = Containers::new();
+    let spec = scope.spec(&image, env, 128 << 20);
+    let outcome = containers
+        .scoped(&engine, &spec, |id| {
+            let engine = &engine;
+            async move {
+                let started = Instant::now();
+                (engine.wait_ready(&id, port, timeout).await, started.elapsed())
+            }
+        })
+        .await
+        .unwrap();
+    assert!(containers.live().is_empty());
+    scope.assert_clean();
+    outcome
+}
+
+#[tokio::test]
+async fn wait_ready_fails_fast_with_the_log_tail_when_the_command_exits() {
+    let scope = Scope::new("exits");
+    let env = [("PORT", "not-a-port".to_string())];
+    let (result, waited) = timed_wait_ready(&scope, &env, free_port(), Duration::from_secs(60)).await;
+    assert!(waited < Duration::from_secs(15), "took {waited:?}");
+    match result {
+        Err(EngineError::ContainerExited { exit_code, oom_killed, log_tail, .. }) => {
+            assert_eq!(exit_code, 1);
+            assert!(!oom_killed);
+            assert!(log_tail.iter().any(|l| l.contains("ValueError") && l.contains("not-a-port")), "{log_tail:?}");
+        }
+        other => panic!("expected ContainerExited, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn wait_ready_times_out_when_nothing_listens() {
+    let scope = Scope::new("silent");
+    let port = free_port();
+    let env = [("PORT", port.to_string()), ("DELAY", "60".to_string())];
+    let (result, waited) = timed_wait_ready(&scope, &env, port, Duration::from_millis(1500)).await;
+    assert!(matches!(result, Err(EngineError::NotReady { port: p, .. }) if p == port), "{result:?}");
+    assert!(waited >= Duration::from_millis(1500) && waited < Duration::from_secs(10), "took {waited:?}");
+}
+
+#[tokio::test]
+async fn a_container_over_its_memory_limit_is_reported_oom_killed() {
+    let scope = Scope::new("oom");
+    let engine = scope.engine().await;
+    let image = server_image(&engine).await;
+    let containers = Containers::new();
+    let port = free_port();
+    let spec = scope.spec(&image, &[("PORT", port.to_string()), ("ALLOC_MB", "200".to_string())], 32 << 20);
+    let id = containers.start(&engine, &spec).await.unwrap();
+    let err = engine.wait_ready(&id, port, Duration::from_secs(30)).await.unwrap_err();
+    assert!(matches!(err, EngineError::ContainerExited { oom_killed: true, exit_code: 137, .. }), "{err:?}");
+    assert!(err.help().unwrap().contains("memory"));
+    let state = engine.state(&id).await.unwrap();
+    assert!(state.oom_killed && !state.running && state.exit_code == Some(137), "{state:?}");
+    containers.remove_all(&engine).await;
+    scope.assert_clean();
+}
+
+#[tokio::test]
+async fn remove_all_labelled_removes_running_and_stopped_containers_of_its_scope() {
+    let scope = Scope::new("sweep");
+    let engine = scope.engine().await;
+    let image = server_image(&engine).await;
+    let other = Scope::new("sweep-other");
+    let other_engine = other.engine().await;
+    let running = engine.start(&scope.spec(&image, &[("PORT", free_port().to_string())], 128 << 20)).await.unwrap();
+    let stopped = engine.start(&scope.spec(&image, &[("PORT", "x".to_string())], 128 << 20)).await.unwrap();
+    let bystander = other_engine.start(&other.spec(&image, &[("PORT", "x".to_string())], 128 << 20)).await.unwrap();
+    assert_eq!(scope.leftovers().len(), 2);
+
+    assert_eq!(engine.remove_all_labelled().await.unwrap(), 2);
+    scope.assert_clean();
+    // Another scope's container is untouched.
+    assert_eq!(other.leftovers().len(), 1);
+    for id in [&running, &stopped] {
+        assert!(matches!(engine.state(id).await, Err(EngineError::Api { .. })));
+    }
+    other_engine.remove(&bystander).await.unwrap();
+    other.assert_clean();
+}
+
+#[tokio::test]
+async fn start_failures_leave_no_container() {
+    let scope = Scope::new("badstart");
+    let engine = scope.engine().await;
+    let image = server_image(&engine).await;
+    let containers = Containers::new();
+
+    // Refused at create.
+    let mut spec = scope.spec(&image, &[("PORT", free_port().to_string())], 128 << 20);
+    spec.cpuset = Some("999".to_string());
+    let err = containers.start(&engine, &spec).await.unwrap_err();
+    assert!(matches!(&err, EngineError::Api { detail, .. } if detail.contains("999")), "{err:?}");
+    let missing = containers.start(&engine, &scope.spec("bench-enginetest-no-such-image:x", &[], 128 << 20)).await;
+    assert!(missing.unwrap_err().to_string().contains("no-such-image"));
+
+    // Created, then refused at start: the created container is removed too.
+    let broken = scope.image_tag("bench-enginetest-nobinary");
+    let dockerfile = format!("FROM {BASE_IMAGE}\nCMD [\"/no/such/binary\"]\n");
+    let logs = tempfile::tempdir().unwrap();
+    engine.build(request(&broken, context(&[("Dockerfile", dockerfile.into_bytes())]), logs.path())).await.unwrap();
+    let spec = scope.spec(&broken, &[], 128 << 20);
+    let err = containers.start(&engine, &spec).await.unwrap_err();
+    assert!(
+        matches!(&err, EngineError::Api { action, detail } if action.starts_with("start") && detail.contains("/no/such/binary")),
+        "{err:?}"
+    );
+    assert!(containers.live().is_empty());
+    scope.assert_clean();
+}
+
+#[tokio::test]
+async fn version_and_base_image() {
+    let scope = Scope::new("version");
+    let engine = scope.engine().await;
+    let version = engine.version().await.unwrap();
+    assert_eq!(version, docker(&["version", "-f", "{{.Server.Version}}"]));
+    let base = engine.ensure_base_image(BASE_IMAGE).await.unwrap();
+    assert_eq!(
+        base,
+        bench::engine::BaseImage::Present { id: docker(&["image", "inspect", "-f", "{{.Id}}", BASE_IMAGE]) }
+    );
+    let missing = engine.ensure_base_image("bench-enginetest-no-such-base:1").await.unwrap_err();
+    assert!(matches!(missing, EngineError::BaseImageMissing { .. }), "{missing:?}");
+    assert!(missing.help().unwrap().contains("docker"));
+}

@@ -1,0 +1,192 @@
+//! The container registry (`Containers`, `until_interrupted`) and the `FakeEngine` scripts,
+//! without Docker.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use bench::engine::fake::{FakeCall, FakeEngine, FakeOutcome};
+use bench::engine::{BuildRequest, ContainerSpec, Containers, Engine, EngineError, until_interrupted};
+
+fn spec(image: &str, name: &str) -> ContainerSpec {
+    ContainerSpec {
+        image: image.to_string(),
+        name: name.to_string(),
+        env: vec![("PORT".to_string(), "8000".to_string())],
+        nano_cpus: 1_000_000_000,
+        cpuset: None,
+        memory_bytes: 512 << 20,
+        labels: BTreeMap::new(),
+    }
+}
+
+fn build_request(tag: &str, dir: &tempfile::TempDir) -> BuildRequest {
+    BuildRequest {
+        tag: tag.to_string(),
+        context_tar: Vec::new(),
+        dockerfile: "Dockerfile".to_string(),
+        labels: BTreeMap::new(),
+        log_path: dir.path().join("logs").join(format!("{tag}.log")),
+    }
+}
+
+#[tokio::test]
+async fn scoped_removes_the_container_whatever_the_body_returns() {
+    let engine = FakeEngine::new().with_image("img");
+    let containers = Containers::new();
+    let ok: Result<Result<u32, String>, EngineError> = containers
+        .scoped(&engine, &spec("img", "a"), |id| {
+            let live = engine.live();
+            async move {
+                assert_eq!(live, vec![id]);
+                Ok(7)
+            }
+        })
+        .await;
+    assert_eq!(ok.unwrap(), Ok(7));
+    let failed: Result<Result<u32, String>, EngineError> =
+        containers.scoped(&engine, &spec("img", "b"), |_| async { Err("load failed".to_string()) }).await;
+    assert_eq!(failed.unwrap(), Err("load failed".to_string()));
+    assert!(engine.live().is_empty(), "left: {:?}", engine.live());
+    assert!(containers.live().is_empty());
+    let removes = engine.calls().into_iter().filter(|c| matches!(c, FakeCall::Remove(_))).count();
+    assert_eq!(removes, 2);
+}
+
+#[tokio::test]
+async fn a_failed_start_leaves_nothing_tracked() {
+    let engine = FakeEngine::new()
+        .with_image("bad")
+        .with_outcome("bad", FakeOutcome::StartFails { message: "invalid cpuset".to_string() });
+    let containers = Containers::new();
+    let err = containers.start(&engine, &spec("bad", "c")).await.unwrap_err();
+    assert!(err.to_string().contains("invalid cpuset"), "{err}");
+    let missing = containers.start(&engine, &spec("no-such-image", "d")).await.unwrap_err();
+    assert!(missing.to_string().contains("No such image"), "{missing}");
+    assert!(containers.live().is_empty());
+    assert!(engine.live().is_empty());
+}
+
+#[tokio::test]
+async fn an_interrupt_drops_the_work_and_removes_every_tracked_container() {
+    let engine = FakeEngine::new().with_image("img");
+    let containers = Containers::new();
+    let (started_tx, started_rx) = tokio::sync::oneshot::channel::<()>();
+    let work = async {
+        containers.start(&engine, &spec("img", "one")).await.unwrap();
+        containers.start(&engine, &spec("img", "two")).await.unwrap();
+        started_tx.send(()).unwrap();
+        std::future::pending::<()>().await; // a load that would run forever
+    };
+    let interrupt = async {
+        started_rx.await.unwrap();
+    };
+    let result = tokio::time::timeout(Duration::from_secs(5), until_interrupted(&engine, &containers, work, interrupt))
+        .await
+        .expect("until_interrupted must return once interrupted");
+    match result {
+        Err(EngineError::Interrupted { removed, failed }) => {
+            assert_eq!(removed, 2);
+            assert!(failed.is_empty());
+        }
+        other => panic!("expected Interrupted, got {other:?}"),
+    }
+    assert!(engine.live().is_empty(), "left: {:?}", engine.live());
+    assert!(containers.live().is_empty());
+}
+
+#[tokio::test]
+async fn without_an_interrupt_the_work_result_comes_back() {
+    let engine = FakeEngine::new();
+    let containers = Containers::new();
+    let result = until_interrupted(&engine, &containers, async { 42 }, std::future::pending()).await;
+    assert_eq!(result.unwrap(), 42);
+    assert!(engine.calls().is_empty());
+}
+
+#[tokio::test]
+async fn build_outcomes_follow_the_script_and_write_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let tail = vec!["Step 2/3 : RUN pip install nope".to_string(), "ERROR: No matching distribution".to_string()];
+    let engine = FakeEngine::new().with_outcome(
+        "broken",
+        FakeOutcome::BuildFails { message: "returned a non-zero code: 1".to_string(), log_tail: tail.clone() },
+    );
+    assert_eq!(engine.image_id("good").await.unwrap(), None);
+    let built = engine.build(build_request("good", &dir)).await.unwrap();
+    assert_eq!(engine.image_id("good").await.unwrap(), Some(built.id));
+    assert!(std::fs::read_to_string(dir.path().join("logs/good.log")).unwrap().contains("good"));
+    match engine.build(build_request("broken", &dir)).await {
+        Err(EngineError::BuildFailed { message, log_tail, log_path, .. }) => {
+            assert_eq!(message, "returned a non-zero code: 1");
+            assert_eq!(log_tail, tail);
+            assert_eq!(log_path, dir.path().join("logs/broken.log"));
+        }
+        other => panic!("expected BuildFailed, got {other:?}"),
+    }
+    assert_eq!(engine.image_id("broken").await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn readiness_outcomes_follow_the_script() {
+    let engine = FakeEngine::new()
+        .with_image("exits")
+        .with_image("silent")
+        .with_image("hog")
+        .with_outcome("exits", FakeOutcome::ExitsBeforeReady { exit_code: 2, log_tail: vec!["usage: app".to_string()] })
+        .with_outcome("silent", FakeOutcome::NeverReady)
+        .with_outcome("hog", FakeOutcome::OomKilled);
+    let timeout = Duration::from_secs(30);
+
+    let id = engine.start(&spec("exits", "e")).await.unwrap();
+    let err = engine.wait_ready(&id, 8000, timeout).await.unwrap_err();
+    assert_eq!(err.log_tail(), ["usage: app".to_string()]);
+    assert!(matches!(err, EngineError::ContainerExited { exit_code: 2, oom_killed: false, .. }), "{err:?}");
+    assert_eq!(engine.state(&id).await.unwrap().exit_code, Some(2));
+
+    let id = engine.start(&spec("silent", "s")).await.unwrap();
+    let err = engine.wait_ready(&id, 8001, timeout).await.unwrap_err();
+    assert!(matches!(err, EngineError::NotReady { port: 8001, .. }), "{err:?}");
+    assert!(engine.state(&id).await.unwrap().running);
+
+    let id = engine.start(&spec("hog", "h")).await.unwrap();
+    engine.wait_ready(&id, 8002, timeout).await.unwrap();
+    let state = engine.state(&id).await.unwrap();
+    assert!(state.oom_killed && !state.running, "{state:?}");
+
+    assert_eq!(engine.live().len(), 3);
+    assert_eq!(engine.remove_all_labelled().await.unwrap(), 3);
+    assert!(engine.live().is_empty());
+}
+
+#[tokio::test]
+async fn names_are_unique_among_live_containers_and_remove_accepts_names() {
+    let engine = FakeEngine::new().with_image("img").with_file("img", "/bench/versions.txt", b"flask==3.1.0\n");
+    let id = engine.start(&spec("img", "same")).await.unwrap();
+    assert!(engine.start(&spec("img", "same")).await.unwrap_err().to_string().contains("already in use"));
+    assert_eq!(engine.read_file(&id, "/bench/versions.txt").await.unwrap(), b"flask==3.1.0\n");
+    assert!(matches!(engine.read_file(&id, "/nope").await, Err(EngineError::FileNotFound { .. })));
+    engine.remove(&bench::engine::ContainerId("same".to_string())).await.unwrap();
+    assert!(engine.live().is_empty());
+    // Removing what is gone is fine, as with Docker.
+    engine.remove(&id).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_failing_base_image_script_is_reported_with_its_output() {
+    let script = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/engine/failing-base-image.sh"));
+    let err = bench::engine::run_base_image_script(&script, "debian:bookworm-slim").await.unwrap_err();
+    match &err {
+        EngineError::BaseImageScript { name, detail, output_tail, .. } => {
+            assert_eq!(name, "debian:bookworm-slim");
+            assert!(detail.contains("exit status: 2"), "{detail}");
+            assert_eq!(output_tail[0], "debootstrapping bookworm (minbase) for debian:bookworm-slim ...");
+            assert!(output_tail[1].contains("Failed getting release file"), "{output_tail:?}");
+        }
+        other => panic!("expected BaseImageScript, got {other:?}"),
+    }
+    assert!(err.help().unwrap().contains("debootstrap"));
+
+    let missing = bench::engine::run_base_image_script(&PathBuf::from("/nonexistent/make.sh"), "x").await.unwrap_err();
+    assert!(missing.to_string().contains("the script is not there"), "{missing}");
+}
