@@ -26,20 +26,42 @@ pub enum Format {
     Names,
 }
 
+/// A matrix file loaded, validated and expanded.
+pub struct Expanded {
+    pub build: crate::model::BuildConfig,
+    /// Every cell of the matrix, in order.
+    pub all: Vec<Cell>,
+    /// The cells `--only` selects.
+    pub selected: Vec<Cell>,
+}
+
 /// Load, validate and expand a matrix file, then keep the selected cells.
 pub fn load_cells(file: &std::path::Path, only: &[String]) -> Result<Vec<Cell>, CliError> {
-    let model = crate::model::load(file)?;
+    Ok(load_cells_with(file, only, &crate::model::Settings::default())?.selected)
+}
+
+/// As `load_cells`, with a settings layer applied on top of the whole matrix (the command
+/// line's `--duration`, `--warmup`, `--repeat`).
+pub fn load_cells_with(file: &std::path::Path, only: &[String], on_top: &crate::model::Settings) -> Result<Expanded, CliError> {
+    let mut model = crate::model::load(file)?;
+    if !on_top.values.is_empty() {
+        model.overrides.push(crate::model::Override {
+            matcher: crate::model::Matcher::default(),
+            extras: crate::model::Extras { settings: on_top.clone(), ..Default::default() },
+            na: None,
+        });
+    }
     let root = project_root(file);
-    let cells = crate::matrix::expand(&model, &FileInputs::new(root));
+    let all = crate::matrix::expand(&model, &FileInputs::new(root));
     let selection = Selection::new(only).map_err(|e| CliError::usage(e, Some("use `*` for any text".to_string())))?;
-    let cells = selection.apply(cells);
+    let cells = selection.apply(all.clone());
     if cells.is_empty() && !only.is_empty() {
         return Err(CliError::usage(
             format!("no cell matches --only {}", only.join(" --only ")),
             Some("run `bench expand --format names` to see the row names".to_string()),
         ));
     }
-    Ok(cells)
+    Ok(Expanded { build: model.build, all, selected: cells })
 }
 
 /// The directory holding `apps/` and `dockerfiles/`: the matrix file's directory, or the

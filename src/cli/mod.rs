@@ -2,6 +2,7 @@
 //! Contract: every failure comes back as a `CliError` rendered by miette (file, span, help);
 //! exit code 2 for a bad matrix or bad arguments, 1 for other failures, never a panic.
 
+mod build_options;
 mod dockerfile;
 mod error;
 mod expand;

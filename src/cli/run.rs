@@ -1,10 +1,112 @@
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use super::CliError;
+use super::build_options::BuildOptions;
+use super::expand::{load_cells_with, project_root};
+use crate::engine::{ctrl_c, until_interrupted, Containers, DockerEngine, Engine, EngineError};
+use crate::model::{SettingValue, Settings};
+use crate::run::{jobs, Display, HostFacts, RealHttp, RunOptions, Runner, Shard, SystemClock};
+use crate::store::Store;
 
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    /// Matrix file.
+    #[arg(default_value = "matrix.kdl")]
+    pub file: PathBuf,
+    /// Keep only cells whose row name, scenario or id matches (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub only: Vec<String>,
+    /// Measure each cell this long (overrides the matrix).
+    #[arg(long, value_parser = humantime::parse_duration)]
+    pub duration: Option<Duration>,
+    /// Warm each cell up this long before measuring (overrides the matrix).
+    #[arg(long, value_parser = humantime::parse_duration)]
+    pub warmup: Option<Duration>,
+    /// Measure each cell N times (overrides the matrix); reports use the median.
+    #[arg(long, value_name = "N")]
+    pub repeat: Option<u32>,
+    /// Results directory.
+    #[arg(long, default_value = "results")]
+    pub results: PathBuf,
+    /// Measure again cells whose results are stored already.
+    #[arg(long)]
+    pub force: bool,
+    /// Run the K-th of N deterministic parts of the matrix (rows dealt round robin).
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    #[command(flatten)]
+    pub build: BuildOptions,
+}
 
-pub fn execute(_args: Args) -> Result<ExitCode, CliError> {
-    Err(CliError::other("`bench run` is not built yet", None))
+/// CLI overrides, as a settings layer on top of everything in the matrix.
+fn overrides(args: &Args) -> Settings {
+    let mut s = Settings::default();
+    if let Some(d) = args.duration {
+        s.set("duration", vec![SettingValue::Millis(d.as_millis() as u64)]);
+    }
+    if let Some(d) = args.warmup {
+        s.set("warmup", vec![SettingValue::Millis(d.as_millis() as u64)]);
+    }
+    if let Some(n) = args.repeat {
+        s.set("repeat", vec![SettingValue::Count(n.max(1) as u64)]);
+    }
+    s
+}
+
+pub fn execute(args: Args) -> Result<ExitCode, CliError> {
+    let shard = args.shard.as_deref().map(Shard::parse).transpose().map_err(|e| CliError::usage(e, None))?;
+    let expanded = load_cells_with(&args.file, &args.only, &overrides(&args))?;
+    let (all, selected) = (expanded.all, expanded.selected);
+    let selected = match shard {
+        Some(s) => s.select(selected),
+        None => selected,
+    };
+    let store = Store::open(&args.results).map_err(|e| CliError::other(format!("results directory {}: {e}", args.results.display()), None))?;
+    let root = project_root(&args.file);
+    let mut options = RunOptions::new(root.clone(), args.file.display().to_string(), &args.results);
+    let matrix_dir = args.file.parent().map(|p| p.to_path_buf()).unwrap_or_default();
+    options.build = args.build.settings(&expanded.build, &matrix_dir)?;
+    let (jobs, skipped) = jobs(&all, &selected, |hash, rep| !args.force && store.find(hash, rep).is_some());
+    let host = HostFacts::read(&root);
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| CliError::other(format!("cannot start the async runtime: {e}"), None))?;
+    runtime.block_on(async {
+        let engine = DockerEngine::connect().await.map_err(engine_error)?;
+        let containers = Containers::new();
+        let progress = Display::new();
+        let mut runner = Runner::new(&engine, &RealHttp, &SystemClock, &containers, &store, &progress, &options, &host);
+        runner.docker_version = engine.version().await.ok();
+        let outcome = until_interrupted(&engine, &containers, runner.run(&jobs, skipped), ctrl_c()).await;
+        match outcome {
+            Ok(Ok(summary)) => {
+                eprintln!(
+                    "bench run: {} ok, {} invalid, {} failed, {} N/A; building {:.0} s, measuring {:.0} s; results in {}",
+                    summary.ok,
+                    summary.invalid,
+                    summary.failed,
+                    summary.na,
+                    summary.build_seconds,
+                    summary.measure_seconds,
+                    args.results.display()
+                );
+                Ok(if summary.failed + summary.invalid > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            }
+            Ok(Err(store_error)) => Err(CliError::other(store_error, Some("check the results directory's disk space and permissions".into()))),
+            Err(EngineError::Interrupted { removed, failed }) => {
+                eprintln!(
+                    "bench run: interrupted; removed {removed} container(s){}; finished results are kept in {}, and the next `bench run` resumes",
+                    if failed.is_empty() { String::new() } else { format!(", could not remove {}", failed.join(", ")) },
+                    args.results.display()
+                );
+                Ok(ExitCode::from(130))
+            }
+            Err(e) => Err(engine_error(e)),
+        }
+    })
+}
+
+pub fn engine_error(e: EngineError) -> CliError {
+    let help = e.help();
+    CliError::other(e.to_string(), help)
 }

@@ -1,10 +1,126 @@
+use std::path::PathBuf;
 use std::process::ExitCode;
 
+use super::build_options::BuildOptions;
+use super::expand::{load_cells_with, project_root};
+use super::run::engine_error;
 use super::CliError;
+use crate::engine::{ctrl_c, until_interrupted, Containers, DockerEngine};
+use crate::matrix::Cell;
+use crate::model::Settings;
+use crate::run::{HostFacts, Quiet, RealHttp, RunOptions, Runner, SmokeCheck, SmokeRow, SystemClock};
+use crate::store::Store;
 
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    /// Matrix file.
+    #[arg(default_value = "matrix.kdl")]
+    pub file: PathBuf,
+    /// Keep only rows (or scenarios, or cells) matching (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub only: Vec<String>,
+    /// Where build logs go (`DIR/logs`).
+    #[arg(long, default_value = "results")]
+    pub results: PathBuf,
+    #[command(flatten)]
+    pub build: BuildOptions,
+}
 
-pub fn execute(_args: Args) -> Result<ExitCode, CliError> {
-    Err(CliError::other("`bench smoke` is not built yet", None))
+pub fn execute(args: Args) -> Result<ExitCode, CliError> {
+    let expanded = load_cells_with(&args.file, &args.only, &Settings::default())?;
+    let root = project_root(&args.file);
+    let mut options = RunOptions::new(root.clone(), args.file.display().to_string(), &args.results);
+    let matrix_dir = args.file.parent().map(|p| p.to_path_buf()).unwrap_or_default();
+    options.build = args.build.settings(&expanded.build, &matrix_dir)?;
+    let store = Store::open(&args.results).map_err(|e| CliError::other(format!("results directory {}: {e}", args.results.display()), None))?;
+    let host = HostFacts::read(&root);
+    let rows = by_row(&expanded.selected);
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| CliError::other(format!("cannot start the async runtime: {e}"), None))?;
+    let results = runtime.block_on(async {
+        let engine = DockerEngine::connect().await.map_err(engine_error)?;
+        let containers = Containers::new();
+        let mut runner = Runner::new(&engine, &RealHttp, &SystemClock, &containers, &store, &Quiet, &options, &host);
+        let work = async {
+            let mut out = Vec::new();
+            for (i, cells) in rows.iter().enumerate() {
+                eprintln!("[{}/{}] {}", i + 1, rows.len(), cells[0].name);
+                let row = runner.smoke_row(cells).await;
+                eprintln!("    {}", if row.passed() { "pass".to_string() } else { format!("FAIL {}", first_failure(&row)) });
+                out.push(row);
+            }
+            out
+        };
+        until_interrupted(&engine, &containers, work, ctrl_c()).await.map_err(engine_error)
+    })?;
+    print!("{}", table(&results));
+    let failed = results.iter().filter(|r| !r.passed()).count();
+    for r in results.iter().filter(|r| !r.passed() && !r.log_tail.is_empty()) {
+        eprintln!("--- {}: last log lines ---", r.name);
+        for line in &r.log_tail {
+            eprintln!("{line}");
+        }
+    }
+    eprintln!("bench smoke: {} row(s), {} passed, {failed} failed", results.len(), results.len() - failed);
+    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// The selected cells grouped by row, rows in matrix order.
+fn by_row(cells: &[Cell]) -> Vec<Vec<Cell>> {
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
+    for c in cells {
+        match rows.iter_mut().find(|r| r[0].name == c.name) {
+            Some(r) => r.push(c.clone()),
+            None => rows.push(vec![c.clone()]),
+        }
+    }
+    rows
+}
+
+fn first_failure(row: &SmokeRow) -> String {
+    row.error.clone().unwrap_or_else(|| {
+        row.checks
+            .iter()
+            .find_map(|(s, c)| match c {
+                SmokeCheck::Fail(why) => Some(format!("{s}: {why}")),
+                _ => None,
+            })
+            .unwrap_or_default()
+    })
+}
+
+/// `row | build s | hello | json | ... | result`, as markdown.
+pub fn table(rows: &[SmokeRow]) -> String {
+    let mut scenarios: Vec<String> = Vec::new();
+    for r in rows {
+        for (s, _) in &r.checks {
+            if !scenarios.contains(s) {
+                scenarios.push(s.clone());
+            }
+        }
+    }
+    let mut out = format!("| row | build s | {} | result |\n", scenarios.join(" | "));
+    out.push_str(&format!("|---|---:|{}---|\n", "---|".repeat(scenarios.len())));
+    for r in rows {
+        let build = r.build_seconds.map(|s| format!("{s:.0}")).unwrap_or_else(|| "cached".into());
+        let cols: Vec<String> = scenarios
+            .iter()
+            .map(|s| match r.checks.iter().find(|(n, _)| n == s).map(|(_, c)| c) {
+                Some(SmokeCheck::Pass) => "pass".into(),
+                Some(SmokeCheck::Fail(_)) => "FAIL".into(),
+                Some(SmokeCheck::Na(_)) => "N/A".into(),
+                None if r.error.is_some() => "-".into(),
+                None => "".into(),
+            })
+            .collect();
+        let result = if r.passed() {
+            match r.checks.iter().find_map(|(_, c)| if let SmokeCheck::Na(why) = c { Some(why.clone()) } else { None }) {
+                Some(why) => format!("pass (N/A: {why})"),
+                None => "pass".into(),
+            }
+        } else {
+            format!("FAIL: {}", first_failure(r).replace('|', "\\|"))
+        };
+        out.push_str(&format!("| {} | {build} | {} | {result} |\n", r.name, cols.join(" | ")));
+    }
+    out
 }

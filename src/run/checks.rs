@@ -1,0 +1,196 @@
+use crate::load::LoadSummary;
+use crate::store::{Check, Usage};
+
+/// What the checks need besides the measurement.
+#[derive(Clone, Debug)]
+pub struct CheckInput<'a> {
+    pub load: &'a LoadSummary,
+    pub usage: Option<&'a Usage>,
+    /// CPUs the server container may use.
+    pub server_cpus: f64,
+    /// Cores the generator threads could run on.
+    pub generator_cores: usize,
+    /// The scenario keeps the server's CPU busy (not an io wait).
+    pub cpu_bound: bool,
+}
+
+/// Thresholds of the honesty checks.
+pub const MAX_ERROR_RATE: f64 = 0.01;
+pub const LITTLE_TOLERANCE: f64 = 0.2;
+pub const BUSY_SHARE: f64 = 0.9;
+
+/// The honesty checks of one measurement; each says what it saw, failed or not.
+pub fn honesty_checks(input: &CheckInput) -> Vec<Check> {
+    let l = input.load;
+    let mut checks = Vec::new();
+    let secs = l.duration_us as f64 / 1e6;
+    let server_share = input.usage.map(|u| u.cpu_percent_mean / 100.0 / input.server_cpus.max(0.01));
+
+    // 1. The generator must not be the bottleneck.
+    if secs > 0.0 {
+        let gen_share = l.generator_cpu_us as f64 / 1e6 / secs / input.generator_cores.max(1) as f64;
+        let saturated = gen_share >= BUSY_SHARE && server_share.is_some_and(|s| s < BUSY_SHARE);
+        checks.push(Check {
+            name: "generator-saturated".into(),
+            passed: !saturated,
+            detail: format!(
+                "generator used {:.0}% of {} core{}, server {}",
+                gen_share * 100.0,
+                input.generator_cores,
+                if input.generator_cores == 1 { "" } else { "s" },
+                match server_share {
+                    Some(s) => format!("{:.0}% of its {} CPU", s * 100.0, input.server_cpus),
+                    None => "not sampled".into(),
+                }
+            ),
+        });
+    }
+
+    // 2. Little's law (closed loop): connections ≈ throughput × mean latency.
+    if l.target_rps.is_none() && l.requests > 0 && l.connections > 0 {
+        let in_flight = l.rps * l.latency.mean_us / 1e6;
+        let ratio = in_flight / l.connections as f64;
+        checks.push(Check {
+            name: "littles-law".into(),
+            passed: (ratio - 1.0).abs() <= LITTLE_TOLERANCE,
+            detail: format!(
+                "{} connections; {:.0} req/s x {:.2} ms = {:.1} in flight ({:.0}%)",
+                l.connections,
+                l.rps,
+                l.latency.mean_us / 1000.0,
+                in_flight,
+                ratio * 100.0
+            ),
+        });
+    }
+
+    // 3. Errors: throughput counts 2xx only; many errors make the figure meaningless.
+    let transport = l.errors.connect + l.errors.read + l.errors.write + l.errors.timeout;
+    let attempts = l.requests + transport;
+    let failed = (l.requests - l.ok_requests.min(l.requests)) + transport;
+    let rate = if attempts == 0 { 1.0 } else { failed as f64 / attempts as f64 };
+    checks.push(Check {
+        name: "error-rate".into(),
+        passed: attempts > 0 && rate <= MAX_ERROR_RATE,
+        detail: format!(
+            "{failed} of {attempts} requests failed ({:.2}%): connect {}, read {}, write {}, timeout {}, non-2xx {}",
+            rate * 100.0,
+            l.errors.connect,
+            l.errors.read,
+            l.errors.write,
+            l.errors.timeout,
+            l.errors.status
+        ),
+    });
+
+    // 4. A CPU-bound scenario should keep the server busy.
+    if input.cpu_bound {
+        if let Some(s) = server_share {
+            checks.push(Check {
+                name: "server-busy".into(),
+                passed: s >= BUSY_SHARE,
+                detail: format!("server used {:.0}% of its {} CPU (expected at least {:.0}%)", s * 100.0, input.server_cpus, BUSY_SHARE * 100.0),
+            });
+        }
+    }
+
+    // 5. The server ran the whole time.
+    if let Some(u) = input.usage {
+        checks.push(Check {
+            name: "server-stable".into(),
+            passed: !u.oom_killed && u.restarts == 0,
+            detail: format!(
+                "{}; peak memory {:.1} MiB",
+                if u.oom_killed { "OOM-killed".to_string() } else { format!("{} restarts", u.restarts) },
+                u.memory_bytes_max as f64 / (1 << 20) as f64
+            ),
+        });
+    }
+
+    // 6. Open loop: the target rate was reached.
+    if let Some(target) = l.target_rps {
+        checks.push(Check {
+            name: "rate-achieved".into(),
+            passed: l.rps >= 0.95 * target as f64,
+            detail: format!("{:.0} req/s of {target} targeted", l.rps),
+        });
+    }
+    checks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{ErrorCounts, LatencySummary};
+
+    fn load(rps: f64, mean_ms: f64, connections: u32) -> LoadSummary {
+        let secs = 10.0;
+        let requests = (rps * secs) as u64;
+        LoadSummary {
+            connections,
+            threads: 1,
+            duration_us: (secs * 1e6) as u64,
+            requests,
+            ok_requests: requests,
+            rps,
+            ok_rps: rps,
+            latency: LatencySummary { mean_us: mean_ms * 1000.0, ..Default::default() },
+            generator_cpu_us: 3_000_000,
+            ..Default::default()
+        }
+    }
+
+    fn usage(cpu: f64) -> Usage {
+        Usage { cpu_percent_mean: cpu, cpu_percent_max: cpu, memory_bytes_max: 50 << 20, samples: 10, oom_killed: false, restarts: 0 }
+    }
+
+    fn check<'a>(checks: &'a [Check], name: &str) -> &'a Check {
+        checks.iter().find(|c| c.name == name).unwrap_or_else(|| panic!("no {name} check"))
+    }
+
+    #[test]
+    fn a_clean_measurement_passes_everything() {
+        let l = load(2000.0, 10.0, 20);
+        let u = usage(99.0);
+        let checks = honesty_checks(&CheckInput { load: &l, usage: Some(&u), server_cpus: 1.0, generator_cores: 1, cpu_bound: true });
+        assert!(checks.iter().all(|c| c.passed), "{checks:?}");
+        assert_eq!(check(&checks, "littles-law").detail, "20 connections; 2000 req/s x 10.00 ms = 20.0 in flight (100%)");
+        assert_eq!(check(&checks, "generator-saturated").detail, "generator used 30% of 1 core, server 99% of its 1 CPU");
+    }
+
+    #[test]
+    fn flags_a_saturated_generator() {
+        let mut l = load(2000.0, 10.0, 20);
+        l.generator_cpu_us = 9_800_000;
+        let u = usage(55.0);
+        let checks = honesty_checks(&CheckInput { load: &l, usage: Some(&u), server_cpus: 1.0, generator_cores: 1, cpu_bound: true });
+        assert!(!check(&checks, "generator-saturated").passed);
+        assert!(!check(&checks, "server-busy").passed);
+    }
+
+    #[test]
+    fn flags_littles_law_mismatch_and_errors() {
+        let mut l = load(100.0, 10.0, 300); // 1 in flight of 300
+        l.errors = ErrorCounts { timeout: 50, ..Default::default() };
+        l.ok_requests = l.requests - 20;
+        l.errors.status = 20;
+        let checks = honesty_checks(&CheckInput { load: &l, usage: None, server_cpus: 1.0, generator_cores: 1, cpu_bound: false });
+        assert!(!check(&checks, "littles-law").passed);
+        let errors = check(&checks, "error-rate");
+        assert!(!errors.passed);
+        assert_eq!(errors.detail, "70 of 1050 requests failed (6.67%): connect 0, read 0, write 0, timeout 50, non-2xx 20");
+        assert!(checks.iter().all(|c| c.name != "server-busy"), "io-bound: no busy check");
+    }
+
+    #[test]
+    fn records_oom_and_open_loop_shortfall() {
+        let mut l = load(800.0, 1.0, 10);
+        l.target_rps = Some(1000);
+        let mut u = usage(99.0);
+        u.oom_killed = true;
+        let checks = honesty_checks(&CheckInput { load: &l, usage: Some(&u), server_cpus: 1.0, generator_cores: 1, cpu_bound: true });
+        assert!(!check(&checks, "server-stable").passed);
+        assert!(!check(&checks, "rate-achieved").passed);
+        assert!(checks.iter().all(|c| c.name != "littles-law"), "no Little's law in open loop");
+    }
+}
