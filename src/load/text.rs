@@ -82,7 +82,13 @@ fn distribution(out: &mut String, title: &str, latency: &LatencySummary) {
 pub fn render_text(summary: &LoadSummary) -> String {
     let mut out = String::new();
     let seconds = summary.duration_us as f64 / 1e6;
-    let _ = writeln!(out, "Running {} test @ {}", format_units(seconds, &TIME_S, 0), summary.url);
+    // wrk states whole seconds; a sub-second run keeps its unit.
+    let length = if seconds >= 1.0 {
+        format_units(seconds, &TIME_S, 0)
+    } else {
+        format_time_us(summary.duration_us as f64)
+    };
+    let _ = writeln!(out, "Running {length} test @ {}", summary.url);
     let _ = writeln!(out, "  {} threads and {} connections", summary.threads, summary.connections);
     if let Some(rate) = summary.target_rps {
         let _ = writeln!(out, "  open loop: {rate} requests/s target, latency also from the intended send");
