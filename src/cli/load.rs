@@ -1,10 +1,100 @@
+//! `bench load URL`: the load generator on its own, like wrk (closed loop) or wrk2 (`-R`).
+
 use std::process::ExitCode;
+use std::time::Duration;
 
 use super::CliError;
+use crate::load::{self, LoadConfig, LoadError};
 
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    /// Target, e.g. http://127.0.0.1:8080/
+    pub url: String,
+    /// Connections to keep open.
+    #[arg(short = 'c', long, default_value_t = 10)]
+    pub connections: u32,
+    /// Generator threads.
+    #[arg(short = 't', long, default_value_t = 2)]
+    pub threads: u32,
+    /// How long to measure ("10s", "500ms"; a bare number is seconds).
+    #[arg(short = 'd', long, default_value = "10s", value_parser = parse_duration)]
+    pub duration: Duration,
+    /// Open loop: total requests per second (wrk2's -R); latency is then also measured
+    /// from each request's intended send time.
+    #[arg(short = 'R', long)]
+    pub rate: Option<u64>,
+    /// Deadline of one request ("2s", "500ms").
+    #[arg(long, default_value = "2s", value_parser = parse_duration)]
+    pub timeout: Duration,
+    /// Extra request header, 'Name: value' (repeatable).
+    #[arg(short = 'H', long = "header", value_parser = parse_header)]
+    pub headers: Vec<(String, String)>,
+    /// Pin generator threads to these CPUs, round robin (e.g. 0,1).
+    #[arg(long, value_delimiter = ',')]
+    pub cpus: Option<Vec<usize>>,
+    /// Print the summary as JSON (schemas/load-summary.schema.json) instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
 
-pub fn execute(_args: Args) -> Result<ExitCode, CliError> {
-    Err(CliError::other("`bench load` is not built yet", None))
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    if let Ok(seconds) = text.parse::<u64>() {
+        return Ok(Duration::from_secs(seconds));
+    }
+    humantime::parse_duration(text).map_err(|err| format!("{err} (write it like 20s or 500ms)"))
+}
+
+fn parse_header(text: &str) -> Result<(String, String), String> {
+    match text.split_once(':') {
+        Some((name, value)) if !name.trim().is_empty() => {
+            Ok((name.trim().to_string(), value.trim().to_string()))
+        }
+        _ => Err(format!("`{text}` is not a header; write it as 'Name: value'")),
+    }
+}
+
+pub fn execute(args: Args) -> Result<ExitCode, CliError> {
+    let config = LoadConfig {
+        url: args.url,
+        connections: args.connections,
+        threads: args.threads,
+        duration: args.duration,
+        rate: args.rate,
+        timeout: args.timeout,
+        headers: args.headers,
+        cpus: args.cpus,
+        progress: None,
+    };
+    let summary = load::run(&config).map_err(to_cli_error)?;
+    if args.json {
+        let json = serde_json::to_string_pretty(&summary)
+            .map_err(|err| CliError::other(format!("cannot write the summary as JSON: {err}"), None))?;
+        println!("{json}");
+        for warning in &summary.warnings {
+            eprintln!("warning: {warning}");
+        }
+    } else {
+        print!("{}", load::render_text(&summary));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn to_cli_error(err: LoadError) -> CliError {
+    let message = err.to_string();
+    match err {
+        LoadError::BadUrl { .. } => {
+            CliError::usage(message, Some("give a URL like http://127.0.0.1:8080/".to_string()))
+        }
+        LoadError::BadHeader { .. } | LoadError::BadConfig(_) => CliError::usage(message, None),
+        LoadError::Resolve { .. } | LoadError::Connect { .. } => CliError::other(
+            message,
+            Some("start the server first, or check the host and port in the URL".to_string()),
+        ),
+        LoadError::Pin { .. } => CliError::usage(
+            message,
+            Some("list CPUs this machine has (see `nproc`), e.g. --cpus 0".to_string()),
+        ),
+        LoadError::Thread(_) | LoadError::ThreadPanicked => CliError::other(message, None),
+    }
 }

@@ -1,6 +1,169 @@
 //! Stage 6, load: the HTTP load generator (closed loop like wrk, open loop like wrk2).
-//! Its statistics never import hyper.
+//!
+//! Contract:
+//! - Input: [`LoadConfig`] (URL `http://HOST:PORT/path`, connections, threads, duration,
+//!   optional open-loop rate, request timeout, extra headers, optional CPUs to pin the
+//!   generator threads to, optional live progress counter).
+//! - Output: [`run`]`(&LoadConfig) -> Result<`[`LoadSummary`]`, `[`LoadError`]`>`. It blocks: it
+//!   spawns its own OS threads and returns when they are done (call it from
+//!   `tokio::task::spawn_blocking` inside an async caller). `LoadError` is only for setup
+//!   failures (bad URL or header, bad settings, no connection could ever be made, a CPU that
+//!   cannot be pinned); failed requests are counted in the summary by kind.
+//! - [`render_text`] lays a summary out like wrk's report, plus bench's extra lines.
+//!
+//! Model:
+//! - One OS thread per generator thread, each with a current-thread tokio runtime (pinned to
+//!   `cpus[i % len]` when given), the connections spread evenly over the threads. Each
+//!   connection is one task over `hyper::client::conn::http1` (never a pooled client), with
+//!   TCP_NODELAY, an origin-form URI and a `Host` header, the request built once; response
+//!   bodies are drained frame by frame and never kept.
+//! - All connections are opened first; measurement starts at one instant once they are up and
+//!   lasts `duration`. No request is sent at or after the deadline; a request outstanding at
+//!   the deadline is awaited (within its timeout) and counted in `in_flight_at_deadline`, not
+//!   in `requests` or the errors. So `run` returns within `duration + timeout` (plus a little)
+//!   and every request the server saw is either counted or in flight.
+//! - Every request has a real deadline (`timeout`): past it, the request counts as a timeout
+//!   and its connection is replaced. Any error or server close reconnects (`reconnects`).
+//! - Closed loop (`rate: None`): each connection sends its next request when the previous
+//!   response is complete. Open loop (`rate: Some(r)`): connection `i` of `C` sends its
+//!   `k`-th request at `start + (k*C + i)/r`; latency is measured both from that intended
+//!   time (`corrected_latency`, coordinated omission corrected) and from the actual send
+//!   (`latency`). An achieved rate below 95% of the target adds a warning.
+//! - Statistics (`stats.rs`, which never imports hyper): a per-thread HdrHistogram (1 µs to
+//!   1 h, 3 significant figures) and counters, merged at the end: memory does not grow with
+//!   run length. `generator_cpu_us` is the generator threads' own CPU time while measuring.
 
+mod config;
+mod connection;
+mod context;
+mod counted_io;
+mod error;
+mod gate;
+mod os;
+mod schedule;
+mod stats;
 mod summary;
+mod target;
+mod text;
+mod worker;
 
-pub use summary::{ErrorCounts, LatencySummary, LoadSummary};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+pub use config::LoadConfig;
+pub use error::LoadError;
+pub use summary::{ErrorCounts, LatencySummary, LoadSummary, ThreadRate};
+pub use text::render_text;
+
+use gate::Decision;
+use stats::{RunFacts, ThreadStats};
+use target::Target;
+use worker::{Setup, WorkerPlan};
+
+/// Runs the load described by `config` and summarizes it. Blocking; see the module contract.
+pub fn run(config: &LoadConfig) -> Result<LoadSummary, LoadError> {
+    validate(config)?;
+    let target = Target::parse(&config.url, &config.headers)?;
+    let mut warnings = Vec::new();
+    let threads = config.threads.min(config.connections);
+    if threads < config.threads {
+        warnings.push(format!(
+            "{} threads for {} connections: ran {threads} threads (a thread needs a connection)",
+            config.threads, config.connections
+        ));
+    }
+
+    let setup = Arc::new(Setup::default());
+    let mut handles = Vec::with_capacity(threads as usize);
+    let mut first_connection = 0u64;
+    for i in 0..threads {
+        // Even spread: the first `connections % threads` threads take one more.
+        let connections = config.connections / threads + u32::from(i < config.connections % threads);
+        let plan = WorkerPlan {
+            first_connection,
+            connections,
+            cpu: config.cpus.as_ref().filter(|cpus| !cpus.is_empty()).map(|cpus| cpus[i as usize % cpus.len()]),
+            target: target.clone(),
+            duration: config.duration,
+            timeout: config.timeout,
+            rate: config.rate.map(|rate| (rate, u64::from(config.connections))),
+            progress: config.progress.clone(),
+        };
+        first_connection += u64::from(connections);
+        let shared = setup.clone();
+        let spawned = std::thread::Builder::new()
+            .name(format!("bench-load-{i}"))
+            .spawn(move || worker::work(plan, &shared));
+        match spawned {
+            Ok(handle) => handles.push(handle),
+            Err(err) => {
+                setup.failures.lock().unwrap_or_else(|p| p.into_inner()).push(LoadError::Thread(err));
+                break;
+            }
+        }
+    }
+
+    setup.gate.wait_for(handles.len());
+    let failure = setup.failures.lock().unwrap_or_else(|p| p.into_inner()).drain(..).next();
+    let failure = failure.or_else(|| {
+        (setup.established.load(Ordering::Relaxed) == 0).then(|| {
+            let source = setup.connect_error.lock().unwrap_or_else(|p| p.into_inner()).take();
+            LoadError::Connect {
+                addr: target.addr.to_string(),
+                source: source.unwrap_or_else(|| std::io::Error::other("unknown connect failure")),
+            }
+        })
+    });
+    setup.gate.decide(match failure {
+        Some(_) => Decision::Abort,
+        None => Decision::Start(Instant::now()),
+    });
+
+    let mut merged = ThreadStats::new(config.rate.is_some());
+    let mut panicked = false;
+    for handle in handles {
+        match handle.join() {
+            Ok(Some(stats)) => merged.merge(&stats),
+            Ok(None) => {}
+            Err(_) => panicked = true,
+        }
+    }
+    if let Some(failure) = failure {
+        return Err(failure);
+    }
+    if panicked {
+        return Err(LoadError::ThreadPanicked);
+    }
+    Ok(merged.summarize(RunFacts {
+        url: &config.url,
+        connections: config.connections,
+        threads,
+        target_rps: config.rate,
+        duration: config.duration,
+        timeout: config.timeout,
+        warnings,
+    }))
+}
+
+fn validate(config: &LoadConfig) -> Result<(), LoadError> {
+    let problem = if config.connections == 0 {
+        Some("connections must be at least 1")
+    } else if config.threads == 0 {
+        Some("threads must be at least 1")
+    } else if config.duration.is_zero() {
+        Some("duration must be more than 0")
+    } else if config.timeout.is_zero() {
+        Some("timeout must be more than 0")
+    } else if config.rate == Some(0) {
+        Some("rate must be at least 1 request/s (or none, for a closed loop)")
+    } else if config.cpus.as_ref().is_some_and(|cpus| cpus.is_empty()) {
+        Some("the CPU list to pin to is empty")
+    } else {
+        None
+    };
+    match problem {
+        Some(problem) => Err(LoadError::BadConfig(problem.to_string())),
+        None => Ok(()),
+    }
+}

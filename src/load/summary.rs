@@ -33,6 +33,31 @@ pub struct LoadSummary {
     pub in_flight_at_deadline: u64,
     /// CPU time (user + system) the generator's threads used while measuring, microseconds.
     pub generator_cpu_us: u64,
+    /// Share of `latency` samples within one standard deviation of the mean, percent
+    /// (wrk's "+/- Stdev" column).
+    #[serde(default)]
+    pub latency_within_stdev_percent: f64,
+    /// Completed requests per second of one generator thread, sampled every 100 ms
+    /// (wrk's "Req/Sec" row).
+    #[serde(default)]
+    pub thread_rps: ThreadRate,
+    /// Request timeout, microseconds.
+    #[serde(default)]
+    pub timeout_us: u64,
+    /// Things a reader of the figures must know: the achieved rate fell short of the
+    /// open-loop target, threads were reduced to the number of connections, ...
+    #[serde(default)]
+    pub warnings: Vec<String>,
+}
+
+/// Per-thread throughput samples, requests per second.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ThreadRate {
+    pub mean_rps: f64,
+    pub stdev_rps: f64,
+    pub max_rps: f64,
+    /// Share of samples within one standard deviation of the mean, percent.
+    pub within_stdev_percent: f64,
 }
 
 /// Latency distribution in microseconds.

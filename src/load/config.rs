@@ -1,0 +1,45 @@
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+use std::time::Duration;
+
+/// What to load and how: the input of [`crate::load::run`].
+#[derive(Clone, Debug)]
+pub struct LoadConfig {
+    /// `http://HOST:PORT/path?query` (plain HTTP/1.1 only).
+    pub url: String,
+    /// Open TCP connections, spread evenly over the threads (at least one).
+    pub connections: u32,
+    /// Generator OS threads, each with its own current-thread runtime. More threads than
+    /// connections are reduced to the number of connections (with a warning).
+    pub threads: u32,
+    /// Measured time, from all connections up to the deadline.
+    pub duration: Duration,
+    /// Open loop (wrk2's `-R`): total requests per second over all connections.
+    /// `None`: closed loop (wrk), each connection sends its next request on the last answer.
+    pub rate: Option<u64>,
+    /// Deadline of one request (connect, send, whole response) and of one connect.
+    pub timeout: Duration,
+    /// Extra request headers (a `Host` here replaces the one taken from the URL).
+    pub headers: Vec<(String, String)>,
+    /// Pin generator thread `i` to CPU `cpus[i % cpus.len()]`.
+    pub cpus: Option<Vec<usize>>,
+    /// Live count of completed requests (for a progress bar), added to as responses complete.
+    pub progress: Option<Arc<AtomicU64>>,
+}
+
+impl LoadConfig {
+    /// wrk's defaults: 2 threads, 10 connections, 10 s, 2 s timeout, closed loop.
+    pub fn new(url: impl Into<String>) -> Self {
+        LoadConfig {
+            url: url.into(),
+            connections: 10,
+            threads: 2,
+            duration: Duration::from_secs(10),
+            rate: None,
+            timeout: Duration::from_secs(2),
+            headers: Vec::new(),
+            cpus: None,
+            progress: None,
+        }
+    }
+}

@@ -1,0 +1,175 @@
+//! One connection of the generator: connect, send, drain, repeat until the deadline;
+//! reconnect after an error or a server close.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::rc::Rc;
+use std::time::Instant;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Empty};
+use hyper::body::Incoming;
+use hyper::client::conn::http1;
+use hyper::{Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpStream;
+use tokio::time::{Duration, sleep_until, timeout, timeout_at};
+
+use super::context::ThreadContext;
+use super::counted_io::{CountedIo, IoCounters};
+use super::stats::Failure;
+
+/// Pause after a failed connect, so a refusing server is not hammered in a tight loop.
+const CONNECT_BACKOFF: Duration = Duration::from_millis(10);
+
+/// How a connection's session ended.
+enum SessionEnd {
+    /// The deadline came: the connection is done.
+    Stop,
+    /// The connection is unusable (error or server close): open another.
+    Reconnect,
+}
+
+/// Opens a TCP connection with TCP_NODELAY, within the request timeout.
+pub async fn connect(addr: SocketAddr, limit: Duration) -> std::io::Result<TcpStream> {
+    let stream = match timeout(limit, TcpStream::connect(addr)).await {
+        Ok(result) => result?,
+        Err(_) => {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                format!("connect timed out after {limit:?}"),
+            ));
+        }
+    };
+    stream.set_nodelay(true)?;
+    Ok(stream)
+}
+
+/// Drives connection `index` (global, over all threads) until the deadline.
+/// `stream` is the connection opened before measurement started, if that worked.
+pub async fn drive(ctx: Rc<ThreadContext>, index: u64, mut stream: Option<TcpStream>) {
+    // Requests sent so far: the position in the open-loop schedule.
+    let mut sent = 0u64;
+    let mut opened_before = stream.is_some();
+    loop {
+        if Instant::now() >= ctx.deadline {
+            return;
+        }
+        let tcp = match stream.take() {
+            Some(tcp) => tcp,
+            None => match timeout_at(ctx.deadline.into(), connect(ctx.target.addr, ctx.timeout)).await {
+                Err(_) => return,
+                Ok(Ok(tcp)) => {
+                    if opened_before {
+                        ctx.stats.borrow_mut().reconnects += 1;
+                    }
+                    opened_before = true;
+                    tcp
+                }
+                Ok(Err(_)) => {
+                    ctx.stats.borrow_mut().record_failure(Failure::Connect);
+                    let retry = (Instant::now() + CONNECT_BACKOFF).min(ctx.deadline);
+                    sleep_until(retry.into()).await;
+                    continue;
+                }
+            },
+        };
+        match session(&ctx, tcp, index, &mut sent).await {
+            SessionEnd::Stop => return,
+            SessionEnd::Reconnect => continue,
+        }
+    }
+}
+
+/// One HTTP/1.1 connection: the hyper connection future and the request loop, polled
+/// together in this task.
+async fn session(ctx: &ThreadContext, tcp: TcpStream, index: u64, sent: &mut u64) -> SessionEnd {
+    let counters = Rc::new(IoCounters::default());
+    let io = TokioIo::new(CountedIo::new(tcp, counters.clone()));
+    let Ok((mut sender, connection)) = http1::Builder::new().handshake::<_, Empty<Bytes>>(io).await
+    else {
+        // An HTTP/1 handshake does no I/O; it cannot fail in practice.
+        return SessionEnd::Reconnect;
+    };
+    // The connection is dropped as soon as it ends, which fails a request still queued on it.
+    let driver = async move {
+        let _ = connection.await;
+    };
+    let requests = request_loop(ctx, &mut sender, &counters, index, sent);
+    tokio::pin!(driver, requests);
+    tokio::select! {
+        biased;
+        end = &mut requests => end,
+        _ = &mut driver => requests.await,
+    }
+}
+
+async fn request_loop(
+    ctx: &ThreadContext,
+    sender: &mut http1::SendRequest<Empty<Bytes>>,
+    counters: &IoCounters,
+    index: u64,
+    sent: &mut u64,
+) -> SessionEnd {
+    loop {
+        let intended = match &ctx.schedule {
+            Some(schedule) => {
+                let due = schedule.due(index, *sent);
+                if due >= ctx.deadline {
+                    return SessionEnd::Stop;
+                }
+                sleep_until(due.into()).await;
+                Some(due)
+            }
+            None => None,
+        };
+        if sender.ready().await.is_err() {
+            // The server closed the connection between requests.
+            return SessionEnd::Reconnect;
+        }
+        let sent_at = Instant::now();
+        if sent_at >= ctx.deadline {
+            return SessionEnd::Stop;
+        }
+        *sent += 1;
+        let outcome = timeout(ctx.timeout, exchange(sender.send_request(ctx.target.request()))).await;
+        let done = Instant::now();
+        if done > ctx.deadline {
+            ctx.stats.borrow_mut().in_flight_at_deadline += 1;
+            return SessionEnd::Stop;
+        }
+        let bytes = counters.bytes_read.replace(0);
+        let mut stats = ctx.stats.borrow_mut();
+        stats.bytes_read += bytes;
+        match outcome {
+            Ok(Ok(status)) => {
+                let corrected = intended.map(|due| done - due);
+                stats.record_response(status.is_success(), done - sent_at, corrected);
+                drop(stats);
+                ctx.tick_progress();
+            }
+            Ok(Err(_)) => {
+                let failure = if counters.write_failed.get() { Failure::Write } else { Failure::Read };
+                stats.record_failure(failure);
+                return SessionEnd::Reconnect;
+            }
+            Err(_elapsed) => {
+                stats.record_failure(Failure::Timeout);
+                return SessionEnd::Reconnect;
+            }
+        }
+    }
+}
+
+/// Sends the request and drains the response frame by frame, keeping nothing.
+async fn exchange(
+    response: impl Future<Output = hyper::Result<Response<Incoming>>>,
+) -> hyper::Result<StatusCode> {
+    let response = response.await?;
+    let status = response.status();
+    let mut body = response.into_body();
+    while let Some(frame) = body.frame().await {
+        frame?;
+    }
+    Ok(status)
+}

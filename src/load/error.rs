@@ -1,0 +1,23 @@
+use std::io;
+
+/// Why a load run could not start. Failed requests are not errors: they are counted in the
+/// `LoadSummary`.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("bad URL `{url}`: {reason}")]
+    BadUrl { url: String, reason: String },
+    #[error("bad header `{name}: {value}`: {reason}")]
+    BadHeader { name: String, value: String, reason: String },
+    #[error("bad load settings: {0}")]
+    BadConfig(String),
+    #[error("cannot resolve `{host}`: {source}")]
+    Resolve { host: String, source: io::Error },
+    #[error("no connection to {addr} could be made ({source}); is the server running and listening there?")]
+    Connect { addr: String, source: io::Error },
+    #[error("cannot pin a generator thread to CPU {cpu}: {source}")]
+    Pin { cpu: usize, source: io::Error },
+    #[error("cannot start a generator thread: {0}")]
+    Thread(io::Error),
+    #[error("a generator thread stopped unexpectedly (panic); this is a bug in bench")]
+    ThreadPanicked,
+}

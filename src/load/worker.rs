@@ -1,0 +1,145 @@
+//! One generator OS thread: optional CPU pinning, a current-thread tokio runtime, its share
+//! of the connections (one task each) and a 100 ms throughput sampler.
+
+use std::cell::RefCell;
+use std::io;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio::net::TcpStream;
+use tokio::task::LocalSet;
+
+use super::connection;
+use super::context::ThreadContext;
+use super::gate::{Decision, Gate};
+use super::os;
+use super::schedule::Schedule;
+use super::stats::ThreadStats;
+use super::target::Target;
+use super::LoadError;
+
+/// How often a thread samples its own throughput (wrk's "Req/Sec").
+const SAMPLE_EVERY: Duration = Duration::from_millis(100);
+
+/// This thread's share of the run.
+pub struct WorkerPlan {
+    /// Global index of this thread's first connection.
+    pub first_connection: u64,
+    pub connections: u32,
+    pub cpu: Option<usize>,
+    pub target: Target,
+    pub duration: Duration,
+    pub timeout: Duration,
+    /// Total rate and total connections (open loop).
+    pub rate: Option<(u64, u64)>,
+    pub progress: Option<Arc<AtomicU64>>,
+}
+
+/// What all threads and the caller share during setup.
+#[derive(Default)]
+pub struct Setup {
+    pub gate: Gate,
+    /// Connections opened before measurement, over all threads.
+    pub established: AtomicU64,
+    /// Why a connection could not be opened (the first such error).
+    pub connect_error: Mutex<Option<io::Error>>,
+    /// Setup failures that stop the run.
+    pub failures: Mutex<Vec<LoadError>>,
+}
+
+/// The thread body: `None` when the run was aborted during setup.
+pub fn work(plan: WorkerPlan, setup: &Setup) -> Option<ThreadStats> {
+    let runtime = match prepare(&plan) {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            setup.failures.lock().unwrap_or_else(|p| p.into_inner()).push(err);
+            setup.gate.arrive_and_wait();
+            return None;
+        }
+    };
+    let streams = runtime.block_on(open_connections(&plan, setup));
+    let Decision::Start(start) = setup.gate.arrive_and_wait() else {
+        return None;
+    };
+    let deadline = start + plan.duration;
+    let ctx = Rc::new(ThreadContext {
+        target: plan.target,
+        stats: RefCell::new(ThreadStats::new(plan.rate.is_some())),
+        deadline,
+        timeout: plan.timeout,
+        schedule: plan.rate.map(|(rate, connections)| Schedule { start, rate, connections }),
+        progress: plan.progress,
+    });
+    let cpu_before = os::thread_cpu_time();
+    LocalSet::new().block_on(&runtime, async {
+        let tasks: Vec<_> = streams
+            .into_iter()
+            .enumerate()
+            .map(|(i, stream)| {
+                let index = plan.first_connection + i as u64;
+                tokio::task::spawn_local(connection::drive(ctx.clone(), index, stream))
+            })
+            .collect();
+        let sampler = tokio::task::spawn_local(sample_rate(ctx.clone(), start));
+        for task in tasks.into_iter().chain([sampler]) {
+            if let Err(err) = task.await
+                && err.is_panic()
+            {
+                std::panic::resume_unwind(err.into_panic());
+            }
+        }
+    });
+    let cpu = os::thread_cpu_time().saturating_sub(cpu_before);
+    let mut stats = ctx.stats.replace(ThreadStats::new(false));
+    stats.cpu_us = cpu.as_micros() as u64;
+    Some(stats)
+}
+
+/// Pins the thread and builds its runtime.
+fn prepare(plan: &WorkerPlan) -> Result<tokio::runtime::Runtime, LoadError> {
+    if let Some(cpu) = plan.cpu {
+        os::pin_current_thread(cpu).map_err(|source| LoadError::Pin { cpu, source })?;
+    }
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(LoadError::Thread)
+}
+
+/// Opens this thread's connections concurrently; a failed one is retried once measuring.
+async fn open_connections(plan: &WorkerPlan, setup: &Setup) -> Vec<Option<TcpStream>> {
+    let attempts =
+        (0..plan.connections).map(|_| connection::connect(plan.target.addr, plan.timeout));
+    let results = futures_util::future::join_all(attempts).await;
+    results
+        .into_iter()
+        .map(|result| match result {
+            Ok(stream) => {
+                setup.established.fetch_add(1, Ordering::Relaxed);
+                Some(stream)
+            }
+            Err(err) => {
+                let mut first = setup.connect_error.lock().unwrap_or_else(|p| p.into_inner());
+                first.get_or_insert(err);
+                None
+            }
+        })
+        .collect()
+}
+
+/// Records this thread's completed requests per second every `SAMPLE_EVERY` until the deadline.
+async fn sample_rate(ctx: Rc<ThreadContext>, start: Instant) {
+    let mut last = (start, 0u64);
+    let mut tick = start + SAMPLE_EVERY;
+    while tick <= ctx.deadline {
+        tokio::time::sleep_until(tick.into()).await;
+        let now = Instant::now();
+        let mut stats = ctx.stats.borrow_mut();
+        let requests = stats.requests;
+        stats.record_rate_sample(requests - last.1, now - last.0);
+        last = (now, requests);
+        tick += SAMPLE_EVERY;
+    }
+}
