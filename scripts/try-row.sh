@@ -24,7 +24,8 @@ record() { printf '%s\t%s\t%s\t%s\n' "$row" "$1" "$2" "$3" >> "$results"; echo "
   || { record "-" FAIL "context: $(tail -n 3 "$logs/$row.context.log" | tr '\n' ' ')"; exit 1; }
 
 start=$(date +%s)
-DOCKER_BUILDKIT=0 docker build -t "$tag" - < "$ctx" > "$logs/$row.build.log" 2>&1
+# Bounded: a stalled download must not hold the whole batch.
+timeout "${TRY_BUILD_TIMEOUT:-900}" env DOCKER_BUILDKIT=0 docker build -t "$tag" - < "$ctx" > "$logs/$row.build.log" 2>&1
 rc=$?
 build_s=$(( $(date +%s) - start ))
 if [ $rc -ne 0 ]; then
@@ -33,7 +34,7 @@ if [ $rc -ne 0 ]; then
 fi
 
 name="try-$row-$$"
-docker run --rm -d --name "$name" --network host --cpus 1 --memory 512m -e PORT="$port" "$tag" > /dev/null \
+timeout 60 docker run --rm -d --name "$name" --network host --cpus 1 --memory 512m -e PORT="$port" "$tag" > /dev/null \
   || { record "$build_s" FAIL "docker run failed"; exit 1; }
 cleanup() { docker logs "$name" > "$logs/$row.server.log" 2>&1; docker rm -f "$name" > /dev/null 2>&1; }
 trap cleanup EXIT
