@@ -1,0 +1,54 @@
+"""Tornado app; own server: app.listen on the asyncio loop."""
+
+import asyncio
+
+import tornado.web
+
+from common import HELLO, IO_SECONDS, PAYLOAD, cpu_work
+
+
+class TextHandler(tornado.web.RequestHandler):
+    def set_default_headers(self):
+        self.set_header("Content-Type", "text/plain")
+
+
+class HelloHandler(TextHandler):
+    def get(self):
+        self.write(HELLO)
+
+
+class JsonHandler(tornado.web.RequestHandler):
+    def get(self):
+        # write() of a dict serializes it as JSON (application/json).
+        self.write(PAYLOAD)
+
+
+class CpuHandler(TextHandler):
+    def get(self):
+        cpu_work()
+        self.write(HELLO)
+
+
+class IoHandler(TextHandler):
+    async def get(self):
+        await asyncio.sleep(IO_SECONDS)
+        self.write(HELLO)
+
+
+def make_app():
+    return tornado.web.Application([
+        (r"/hello", HelloHandler),
+        (r"/json", JsonHandler),
+        (r"/cpu", CpuHandler),
+        (r"/io", IoHandler),
+    ])
+
+
+async def main(host, port):
+    app = make_app()
+    app.listen(port, address=host)
+    await asyncio.Event().wait()
+
+
+def serve(host, port):
+    asyncio.run(main(host, port))

@@ -1,0 +1,175 @@
+//! Build context packing, templates loading and image inputs (`bench::image`).
+
+#[path = "fixtures/image/rows.rs"]
+mod rows;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use bench::image::{BuildSettings, ImageError, Templates, build_context, image_inputs, render_dockerfile};
+
+fn project_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// (path, mode, bytes) of every entry of a tar.
+fn entries(tar_bytes: &[u8]) -> Vec<(String, u32, Vec<u8>)> {
+    let mut archive = tar::Archive::new(tar_bytes);
+    archive
+        .entries()
+        .unwrap()
+        .map(|e| {
+            let mut e = e.unwrap();
+            let path = e.path().unwrap().to_string_lossy().into_owned();
+            let mode = e.header().mode().unwrap();
+            let mut bytes = Vec::new();
+            e.read_to_end(&mut bytes).unwrap();
+            (path, mode, bytes)
+        })
+        .collect()
+}
+
+/// A small project root: two framework dirs, common, servers, caches that must be left out.
+fn fake_root() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write("apps/common/__init__.py", "PAYLOAD = {}\n");
+    write("apps/common/payload.json", "{}\n");
+    write("apps/common/__pycache__/__init__.cpython-311.pyc", "cache");
+    write("apps/servers/bjoern_server.py", "import bjoern\n");
+    write("apps/servers/.hidden", "x");
+    write("apps/falcon/falcon_app.py", "app = None\n");
+    write("apps/falcon/stale.pyc", "cache");
+    write("apps/flask/flask_app.py", "app = None\n");
+    dir
+}
+
+#[test]
+fn context_holds_dockerfile_app_shared_dirs_and_ca() {
+    let root = fake_root();
+    let ca = root.path().join("host-ca.pem");
+    std::fs::write(&ca, "-----BEGIN CERTIFICATE-----\nfake\n").unwrap();
+    let settings = BuildSettings { ca_bundle: Some(ca.clone()), ..Default::default() };
+    let cell = rows::row("falcon-bjoern");
+    let tar = build_context(&cell, &settings, root.path()).unwrap();
+    let list = entries(&tar);
+    let names: Vec<&str> = list.iter().map(|e| e.0.as_str()).collect();
+    assert_eq!(
+        names,
+        vec![
+            "Dockerfile",
+            "apps/",
+            "apps/common/",
+            "apps/common/__init__.py",
+            "apps/common/payload.json",
+            "apps/falcon/",
+            "apps/falcon/falcon_app.py",
+            "apps/servers/",
+            "apps/servers/bjoern_server.py",
+            "bench/",
+            "bench/ca.pem",
+        ]
+    );
+    let dockerfile = render_dockerfile(&cell, &settings, &Templates::load(root.path()).unwrap()).unwrap();
+    assert_eq!(list[0].2, dockerfile.as_bytes());
+    assert_eq!(list.last().unwrap().2, std::fs::read(&ca).unwrap());
+    assert!(list.iter().all(|(name, mode, _)| *mode == if name.ends_with('/') { 0o755 } else { 0o644 }));
+}
+
+#[test]
+fn context_without_ca_has_no_bench_dir_and_is_deterministic() {
+    let cell = rows::row("flask-gunicorn");
+    let a = build_context(&cell, &BuildSettings::default(), project_root()).unwrap();
+    let b = build_context(&cell, &BuildSettings::default(), project_root()).unwrap();
+    assert_eq!(a, b);
+    let names: Vec<String> = entries(&a).into_iter().map(|e| e.0).collect();
+    assert!(!names.iter().any(|n| n.starts_with("bench")));
+    assert!(names.contains(&"apps/flask/flask_app.py".to_string()));
+    assert!(names.contains(&"apps/common/payload.json".to_string()));
+    assert!(!names.iter().any(|n| n.starts_with("apps/falcon")), "only the cell's framework: {names:?}");
+}
+
+#[test]
+fn every_article_row_packs_from_the_project_apps() {
+    for (row, ..) in rows::ROWS {
+        let cell = rows::row(row);
+        let tar = build_context(&cell, &BuildSettings::default(), project_root()).unwrap_or_else(|e| panic!("{row}: {e}"));
+        let names: Vec<String> = entries(&tar).into_iter().map(|e| e.0).collect();
+        let module = cell.image.app.split(':').next().unwrap();
+        let app_file = format!("apps/{}/{module}.py", cell.image.app_dir);
+        assert!(names.contains(&app_file), "{row}: {app_file} missing from {names:?}");
+    }
+}
+
+#[test]
+fn missing_inputs_are_reported_with_their_path() {
+    let root = fake_root();
+    let mut cell = rows::row("falcon-bjoern");
+    cell.image.app_dir = "pyramid".into();
+    let err = build_context(&cell, &BuildSettings::default(), root.path()).unwrap_err();
+    assert!(matches!(err, ImageError::AppDirMissing { .. }), "{err}");
+    assert!(err.to_string().contains("apps/pyramid"), "{err}");
+
+    let cell = rows::row("falcon-gunicorn"); // command launch: no script needed
+    assert!(build_context(&cell, &BuildSettings::default(), root.path()).is_ok());
+    let cell = rows::row("netius"); // plain app dir missing in the fake root
+    assert!(matches!(build_context(&cell, &BuildSettings::default(), root.path()), Err(ImageError::AppDirMissing { .. })));
+
+    let mut cell = rows::row("falcon-bjoern");
+    cell.image.launch = bench::matrix::Launch::Script { script: "granian_server.py".into(), args: vec![] };
+    let err = build_context(&cell, &BuildSettings::default(), root.path()).unwrap_err();
+    assert!(matches!(err, ImageError::ScriptMissing { .. }), "{err}");
+
+    let settings = BuildSettings { ca_bundle: Some(PathBuf::from("/nonexistent/ca.pem")), ..Default::default() };
+    let err = build_context(&rows::row("falcon-bjoern"), &settings, root.path()).unwrap_err();
+    assert!(matches!(err, ImageError::CaBundle { .. }), "{err}");
+    assert!(err.to_string().contains("/nonexistent/ca.pem"), "{err}");
+}
+
+#[test]
+fn templates_of_the_root_override_the_embedded_copies() {
+    let root = fake_root();
+    assert_eq!(Templates::load(root.path()).unwrap(), Templates::embedded());
+    std::fs::create_dir_all(root.path().join("dockerfiles")).unwrap();
+    std::fs::write(root.path().join("dockerfiles/Dockerfile.j2"), "FROM {{ image.base_image }}\nCMD {{ cmd_json }}\n").unwrap();
+    let templates = Templates::load(root.path()).unwrap();
+    let text = render_dockerfile(&rows::row("falcon-bjoern"), &BuildSettings::default(), &templates).unwrap();
+    assert_eq!(text, "FROM debian:bookworm-slim\nCMD [\"/venv/bin/python\",\"/app/servers/bjoern_server.py\"]\n");
+
+    std::fs::write(root.path().join("dockerfiles/Dockerfile.j2"), "FROM {{ image.no_such_field }}\n").unwrap();
+    let templates = Templates::load(root.path()).unwrap();
+    let err = render_dockerfile(&rows::row("falcon-bjoern"), &BuildSettings::default(), &templates).unwrap_err();
+    assert!(matches!(err, ImageError::Template { .. }), "undefined variables are errors: {err}");
+}
+
+#[test]
+fn project_templates_are_the_embedded_ones() {
+    assert_eq!(Templates::load(project_root()).unwrap(), Templates::embedded());
+}
+
+#[test]
+fn image_inputs_list_templates_shared_dirs_and_the_app_dir_only() {
+    let root = fake_root();
+    let inputs = image_inputs(root.path(), "falcon").unwrap();
+    let names: Vec<String> = inputs.iter().map(|(p, _)| p.to_string_lossy().into_owned()).collect();
+    assert_eq!(
+        names,
+        vec![
+            "apps/common/__init__.py",
+            "apps/common/payload.json",
+            "apps/falcon/falcon_app.py",
+            "apps/servers/bjoern_server.py",
+            "dockerfiles/Dockerfile.j2",
+        ]
+    );
+    assert_eq!(inputs[0].1, b"PAYLOAD = {}\n");
+
+    std::fs::write(root.path().join("apps/falcon/falcon_app.py"), "app = 1\n").unwrap();
+    let changed = image_inputs(root.path(), "falcon").unwrap();
+    assert_ne!(changed, inputs, "a changed app file changes the inputs");
+    assert!(matches!(image_inputs(root.path(), "django"), Err(ImageError::AppDirMissing { .. })));
+}
