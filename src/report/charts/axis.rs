@@ -12,7 +12,7 @@ pub struct Tick {
 
 /// A "nice" linear scale from 0: the top value and the tick values (about five).
 pub(crate) fn nice_scale(max: f64) -> (f64, Vec<f64>) {
-    if max.is_nan() || max <= 0.0 {
+    if !max.is_finite() || max <= 0.0 {
         return (1.0, vec![0.0, 1.0]);
     }
     let raw = max / 5.0;
@@ -27,14 +27,18 @@ pub(crate) fn nice_scale(max: f64) -> (f64, Vec<f64>) {
     (*values.last().unwrap(), values)
 }
 
-/// Decades covering `[lo, hi]` (both > 0) for a log scale.
+/// Decades covering `[lo, hi]` for a log scale (at least 0.001, at most 12 decades);
+/// `(0.1, 1)` when there is nothing to cover.
 pub(crate) fn decades(lo: f64, hi: f64) -> (f64, f64) {
+    if !(lo.is_finite() && hi.is_finite() && hi > 0.0) {
+        return (0.1, 1.0);
+    }
     let lo = 10f64.powf(lo.max(1e-3).log10().floor());
     let mut hi = 10f64.powf(hi.max(lo).log10().ceil());
     if hi <= lo {
         hi = lo * 10.0;
     }
-    (lo, hi)
+    (lo, hi.min(lo * 1e12))
 }
 
 /// Label of a latency in milliseconds: `0.1 ms`, `10 ms`, `1 s`.
@@ -54,6 +58,8 @@ mod tests {
         assert_eq!(nice_scale(0.0).0, 1.0);
         assert_eq!(decades(0.11, 14_000.0), (0.1, 100_000.0));
         assert_eq!(decades(5.0, 5.0), (1.0, 10.0));
+        assert_eq!(decades(f64::INFINITY, 0.0), (0.1, 1.0));
+        assert_eq!(decades(0.0, 0.0), (0.1, 1.0));
         assert_eq!(latency_label(0.1), "0.1 ms");
         assert_eq!(latency_label(10_000.0), "10 s");
     }

@@ -83,12 +83,37 @@ impl PercentileChart {
                 }
             })
             .collect();
-        let mut ticks = Vec::new();
-        let mut decade = lo;
-        while decade <= hi * 1.0001 {
-            ticks.push(Tick { pos: x(decade), label: latency_label(decade) });
-            decade *= 10.0;
-        }
+        // At most 13 decades (`decades` bounds the range).
+        let ticks = (0..=12)
+            .map(|i| lo * 10f64.powi(i))
+            .take_while(|d| *d <= hi * 1.0001)
+            .map(|d| Tick { pos: x(d), label: latency_label(d) })
+            .collect();
         PercentileChart { frame, rows, ticks, legend: NAMES.iter().map(|n| n.to_string()).collect() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_measured_row_still_gives_a_bounded_axis() {
+        let chart = PercentileChart::new("t", vec![PercentileInput { label: "a".into(), values_us: None }]);
+        assert_eq!(chart.ticks.len(), 2);
+        assert!(!chart.rows[0].measured);
+    }
+
+    #[test]
+    fn marks_follow_a_log_scale() {
+        let chart = PercentileChart::new(
+            "t",
+            vec![PercentileInput { label: "a".into(), values_us: Some([1000.0, 10_000.0, 100_000.0, 1_000_000.0]) }],
+        );
+        let xs: Vec<f64> = chart.rows[0].marks.iter().map(|m| m.x).collect();
+        let steps: Vec<f64> = xs.windows(2).map(|w| w[1] - w[0]).collect();
+        assert!(steps.iter().all(|s| (s - steps[0]).abs() < 0.2), "{xs:?}");
+        assert_eq!(chart.ticks.first().unwrap().label, "1 ms");
+        assert_eq!(chart.ticks.last().unwrap().label, "1 s");
     }
 }
