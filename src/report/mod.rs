@@ -1,2 +1,53 @@
 //! Stage 9, report: pure functions from stored results to bytes, one template per format
-//! (`report-templates/`).
+//! (`report-templates/`, shipped inside the binary; a user's template may replace one).
+//!
+//! Contract: `render(&[CellResult], Format, Option<&str>) -> Result<Vec<u8>, ReportError>`
+//! builds a `ReportModel` (serde-serializable, documented in `docs/report.md`) and renders
+//! the format's template with it; `compare(old, new, threshold)` does the same for
+//! `bench compare`. No I/O here: the CLI reads the results and writes the bytes.
+
+pub mod charts;
+mod comparison;
+mod export;
+mod format;
+mod methodology;
+pub mod numbers;
+mod report_error;
+mod report_model;
+mod row_report;
+mod scenario_report;
+mod templates;
+
+pub use comparison::{Change, Comparison, RowComparison, ScenarioComparison, Side};
+pub use export::{Export, ExportedResult};
+pub use format::Format;
+pub use methodology::{LoadDescription, Methodology, Setting};
+pub use report_error::ReportError;
+pub use report_model::ReportModel;
+pub use row_report::RowReport;
+pub use scenario_report::{Footnote, ScenarioCharts, ScenarioReport, SweepCharts};
+pub use templates::{escape_markdown, quote_csv};
+
+use crate::store::CellResult;
+
+/// The shipped `bench compare` template (markdown).
+pub const COMPARE_TEMPLATE: &str = include_str!("../../report-templates/compare.md.j2");
+
+/// Render `results` as `format`, with the shipped template or `template` (its source).
+pub fn render(results: &[CellResult], format: Format, template: Option<&str>) -> Result<Vec<u8>, ReportError> {
+    let model = ReportModel::build(results);
+    render_model(&model, format, template)
+}
+
+/// Render an already built model (lets tests and tools inspect the model first).
+pub fn render_model(model: &ReportModel, format: Format, template: Option<&str>) -> Result<Vec<u8>, ReportError> {
+    let name = format.template_name();
+    let env = templates::environment(name, template.unwrap_or(format.shipped_template()))?;
+    templates::render(&env, name, minijinja::Value::from(minijinja::value::Serde(model)))
+}
+
+/// Render a comparison as markdown with the shipped template or `template`.
+pub fn render_comparison(comparison: &Comparison, template: Option<&str>) -> Result<Vec<u8>, ReportError> {
+    let env = templates::environment("compare.md", template.unwrap_or(COMPARE_TEMPLATE))?;
+    templates::render(&env, "compare.md", minijinja::Value::from(minijinja::value::Serde(comparison)))
+}

@@ -1,0 +1,25 @@
+/// Every way rendering a report can fail.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// A template does not compile or fails while rendering.
+    #[error("template {name} failed: {detail}")]
+    Template { name: String, detail: String },
+}
+
+impl ReportError {
+    /// Keep minijinja's whole explanation: line, cause chain, the failing expression.
+    pub(crate) fn template(name: &str, error: &minijinja::Error) -> Self {
+        let mut detail = error.to_string();
+        let mut source = std::error::Error::source(error);
+        while let Some(cause) = source {
+            detail.push_str(&format!(": {cause}"));
+            source = cause.source();
+        }
+        let debug = error.display_debug_info().to_string();
+        if !debug.trim().is_empty() {
+            detail.push('\n');
+            detail.push_str(debug.trim_end());
+        }
+        ReportError::Template { name: name.to_string(), detail }
+    }
+}

@@ -1,0 +1,83 @@
+use serde::Serialize;
+
+use super::export::{Export, ExportedResult};
+use super::methodology::Methodology;
+use super::row_report::RowReport;
+use super::scenario_report::ScenarioReport;
+use crate::store::CellResult;
+
+/// Everything a report template sees (documented in `docs/report.md`).
+#[derive(Clone, Debug, Serialize)]
+pub struct ReportModel {
+    /// `bench <version>` of the binary rendering the report.
+    pub generated_by: String,
+    pub methodology: Methodology,
+    /// In `scenario_index` order.
+    pub scenarios: Vec<ScenarioReport>,
+    pub export: Export,
+}
+
+impl ReportModel {
+    pub fn build(results: &[CellResult]) -> ReportModel {
+        let mut sorted: Vec<&CellResult> = results.iter().collect();
+        sorted.sort_by(|a, b| {
+            (a.scenario_index, &a.scenario, a.row_index, &a.name, sweep_key(a), a.repetition, &a.hash).cmp(&(
+                b.scenario_index,
+                &b.scenario,
+                b.row_index,
+                &b.name,
+                sweep_key(b),
+                b.repetition,
+                &b.hash,
+            ))
+        });
+        let mut scenarios = Vec::new();
+        let mut exported = Vec::new();
+        let mut next_footnote = 1;
+        for scenario in chunk_by(&sorted, |r| (r.scenario_index, r.scenario.clone())) {
+            let cells = chunk_by(&scenario, |r| (r.row_index, r.name.clone(), sweep_key(r)));
+            let rows: Vec<RowReport> = cells.iter().map(|cell| RowReport::build(cell)).collect();
+            for (cell, row) in cells.iter().zip(&rows) {
+                for result in cell {
+                    exported.push(ExportedResult {
+                        median: result.hash == row.hash && result.repetition == row.shown_repetition,
+                        current: result.hash == row.hash,
+                        result: (*result).clone(),
+                    });
+                }
+            }
+            scenarios.push(ScenarioReport::build(rows, &scenario, &mut next_footnote));
+        }
+        ReportModel {
+            generated_by: format!("bench {}", env!("CARGO_PKG_VERSION")),
+            methodology: Methodology::of(&sorted),
+            scenarios,
+            export: Export::new(exported),
+        }
+    }
+}
+
+/// Swept values ordered numerically where they are numbers (16 before 128).
+fn sweep_key(result: &CellResult) -> Vec<(String, u64, String)> {
+    result
+        .sweep
+        .iter()
+        .map(|(k, v)| (k.clone(), v.parse::<f64>().map_or(u64::MAX, |n| (n * 1000.0) as u64), v.clone()))
+        .collect()
+}
+
+/// Consecutive runs of equal keys in an already sorted list.
+fn chunk_by<'a, K: PartialEq>(items: &[&'a CellResult], key: impl Fn(&CellResult) -> K) -> Vec<Vec<&'a CellResult>> {
+    let mut out: Vec<Vec<&CellResult>> = Vec::new();
+    let mut last: Option<K> = None;
+    for item in items {
+        let k = key(item);
+        if last.as_ref() == Some(&k) {
+            out.last_mut().unwrap().push(item);
+        } else {
+            out.push(vec![item]);
+            last = Some(k);
+        }
+    }
+    out
+}

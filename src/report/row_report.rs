@@ -1,0 +1,190 @@
+use serde::Serialize;
+
+use crate::load::LatencySummary;
+use crate::store::{CellResult, Check, Outcome, Usage};
+
+use super::numbers;
+
+/// One line of a scenario's table: a row of the matrix with one value of each swept
+/// setting, summarised over its repetitions (the median repetition by `ok_rps`).
+#[derive(Clone, Debug, Serialize)]
+pub struct RowReport {
+    /// The row name, plus the swept values when there are any: `aiohttp (connections=64)`.
+    pub label: String,
+    pub name: String,
+    pub id: String,
+    pub row_index: u32,
+    pub sweep: Vec<(String, String)>,
+    pub framework: String,
+    pub server: String,
+    pub variant: Option<String>,
+    pub runtime: String,
+    /// The configuration reported (the newest hash seen for this cell).
+    pub hash: String,
+    /// `ok` when measured; otherwise the outcome of the latest repetition.
+    pub outcome: Outcome,
+    /// `measured`, `failed`, `invalid response`, `not applicable`.
+    pub outcome_label: String,
+    pub reason: Option<String>,
+    pub measured: bool,
+    /// Repetitions of the reported configuration, and how many were measured.
+    pub repetitions: u32,
+    pub ok_repetitions: u32,
+    /// The repetition shown (median by `ok_rps`; the latest one when none was measured).
+    pub shown_repetition: u32,
+    pub latency: Option<LatencySummary>,
+    pub ok_rps: Option<f64>,
+    pub ok_requests: Option<u64>,
+    /// Spread across the measured repetitions.
+    pub ok_rps_min: Option<f64>,
+    pub ok_rps_max: Option<f64>,
+    pub p99_us_min: Option<f64>,
+    pub p99_us_max: Option<f64>,
+    pub usage: Option<Usage>,
+    pub checks: Vec<Check>,
+    pub failed_checks: u32,
+    /// Columns a failed check casts doubt on: `rps`, `latency`, `requests`.
+    pub suspect: Vec<String>,
+    /// Older results of this cell with another configuration (other hash), left out.
+    pub superseded: u32,
+    /// Explanation of N/A, medians, failed checks; numbered when the scenario is built.
+    pub note: Option<String>,
+    pub footnote: Option<u32>,
+    /// The shown repetition as stored: every field.
+    pub result: CellResult,
+}
+
+impl RowReport {
+    /// Summarise every stored result of one cell (same scenario, name and sweep).
+    pub fn build(results: &[&CellResult]) -> RowReport {
+        let newest = results
+            .iter()
+            .max_by(|a, b| (&a.provenance.finished_at, a.repetition).cmp(&(&b.provenance.finished_at, b.repetition)))
+            .expect("a row has at least one result");
+        let mut current: Vec<&CellResult> = results.iter().copied().filter(|r| r.hash == newest.hash).collect();
+        current.sort_by_key(|r| r.repetition);
+        let superseded = (results.len() - current.len()) as u32;
+        let mut ok: Vec<&CellResult> = current.iter().copied().filter(|r| measured(r)).collect();
+        ok.sort_by(|a, b| ok_rps(a).total_cmp(&ok_rps(b)).then(a.repetition.cmp(&b.repetition)));
+        let shown = if ok.is_empty() { *current.last().unwrap() } else { ok[(ok.len() - 1) / 2] };
+        let load = shown.load.as_ref().filter(|_| !ok.is_empty());
+        let p99s = ok.iter().map(|r| r.load.as_ref().unwrap().latency.p99_us as f64);
+        let failed: Vec<&Check> = shown.checks.iter().filter(|c| !c.passed).collect();
+        let mut suspect: Vec<String> = failed.iter().map(|c| concerns(&c.name).to_string()).collect();
+        suspect.sort();
+        suspect.dedup();
+
+        let mut notes = Vec::new();
+        if ok.is_empty() {
+            let mut reasons: Vec<String> = current.iter().map(|r| outcome_reason(r)).collect();
+            reasons.dedup();
+            notes.push(reasons.join("; "));
+        } else {
+            if ok.len() > 1 {
+                let lower = if ok.len() % 2 == 0 { "lower " } else { "" };
+                notes.push(format!(
+                    "{lower}median of {} measured repetitions by Req/Sec (repetition {}; Req/Sec {}–{})",
+                    ok.len(),
+                    shown.repetition,
+                    numbers::int(ok_rps(ok[0])),
+                    numbers::int(ok_rps(ok[ok.len() - 1]))
+                ));
+            }
+            let unmeasured: Vec<String> = current.iter().filter(|r| !measured(r)).map(|r| outcome_reason(r)).collect();
+            if !unmeasured.is_empty() {
+                notes.push(format!(
+                    "{} of {} repetitions not measured ({})",
+                    unmeasured.len(),
+                    current.len(),
+                    unmeasured.join("; ")
+                ));
+            }
+            for check in &failed {
+                notes.push(format!("check {} failed: {}", check.name, check.detail));
+            }
+        }
+        if superseded > 0 {
+            let s = if superseded == 1 { "" } else { "s" };
+            notes.push(format!("{superseded} older result{s} of another configuration (other hash) left out"));
+        }
+
+        RowReport {
+            label: label(&shown.name, &shown.sweep),
+            name: shown.name.clone(),
+            id: shown.id.clone(),
+            row_index: shown.row_index,
+            sweep: shown.sweep.clone(),
+            framework: shown.framework.clone(),
+            server: shown.server.clone(),
+            variant: shown.variant.clone(),
+            runtime: shown.runtime.clone(),
+            hash: shown.hash.clone(),
+            outcome: if ok.is_empty() { shown.outcome } else { Outcome::Ok },
+            outcome_label: if ok.is_empty() { outcome_label(shown).into() } else { "measured".into() },
+            reason: shown.reason.clone(),
+            measured: !ok.is_empty(),
+            repetitions: current.len() as u32,
+            ok_repetitions: ok.len() as u32,
+            shown_repetition: shown.repetition,
+            latency: load.map(|l| l.latency.clone()),
+            ok_rps: load.map(|l| l.ok_rps),
+            ok_requests: load.map(|l| l.ok_requests),
+            ok_rps_min: ok.first().map(|r| ok_rps(r)),
+            ok_rps_max: ok.last().map(|r| ok_rps(r)),
+            p99_us_min: p99s.clone().reduce(f64::min),
+            p99_us_max: p99s.reduce(f64::max),
+            usage: shown.usage.clone().filter(|_| !ok.is_empty()),
+            checks: shown.checks.clone(),
+            failed_checks: failed.len() as u32,
+            suspect,
+            superseded,
+            note: if notes.is_empty() { None } else { Some(notes.join("; ")) },
+            footnote: None,
+            result: shown.clone(),
+        }
+    }
+}
+
+/// `name` or `name (key=value, ...)`.
+pub fn label(name: &str, sweep: &[(String, String)]) -> String {
+    if sweep.is_empty() {
+        return name.to_string();
+    }
+    let values: Vec<String> = sweep.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    format!("{name} ({})", values.join(", "))
+}
+
+fn measured(result: &CellResult) -> bool {
+    result.outcome == Outcome::Ok && result.load.is_some()
+}
+
+fn ok_rps(result: &CellResult) -> f64 {
+    result.load.as_ref().map_or(0.0, |l| l.ok_rps)
+}
+
+fn outcome_label(result: &CellResult) -> &'static str {
+    match result.outcome {
+        Outcome::Ok => "no measurement stored",
+        Outcome::Invalid => "invalid response",
+        Outcome::Failed => "failed",
+        Outcome::Na => "not applicable",
+    }
+}
+
+fn outcome_reason(result: &CellResult) -> String {
+    match &result.reason {
+        Some(reason) => format!("{}: {reason}", outcome_label(result)),
+        None => format!("{} (no reason recorded)", outcome_label(result)),
+    }
+}
+
+/// Which column a check is about: throughput unless it names latency or errors.
+fn concerns(check: &str) -> &'static str {
+    if check.contains("latency") || check.contains("littles") {
+        "latency"
+    } else if check.contains("error") || check.contains("status") {
+        "requests"
+    } else {
+        "rps"
+    }
+}

@@ -1,0 +1,204 @@
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::{CellResult, Loaded, SkippedFile, StoreError};
+
+/// A results directory: one JSON document per cell, scenario and repetition at
+/// `DIR/<scenario>/<name>/<hash12>-r<repetition>.json`.
+///
+/// Writes are atomic (temporary file in the same directory, fsync, rename, fsync of the
+/// directory): a reader sees either no file or a whole one. Nothing is ever deleted: a
+/// result written over an existing, different one keeps the old file as
+/// `<file>.superseded-<n>`. Directories from several machines merge by copying them
+/// into one another: file names never clash unless they hold the same cell and
+/// repetition.
+#[derive(Debug, Clone)]
+pub struct Store {
+    dir: PathBuf,
+}
+
+static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+impl Store {
+    /// A store rooted at `dir`. Nothing is created until the first `write`; an existing
+    /// path that is not a directory is an error.
+    pub fn open(dir: impl Into<PathBuf>) -> Result<Store, StoreError> {
+        let dir = dir.into();
+        if dir.exists() && !dir.is_dir() {
+            return Err(StoreError::NotADirectory { dir });
+        }
+        Ok(Store { dir })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Where `result` is (or would be) stored.
+    pub fn path_of(&self, result: &CellResult) -> PathBuf {
+        self.dir
+            .join(component(&result.scenario))
+            .join(component(&result.name))
+            .join(file_name(&result.hash, result.repetition))
+    }
+
+    /// Store one result atomically and durably; returns its path.
+    pub fn write(&self, result: &CellResult) -> Result<PathBuf, StoreError> {
+        let path = self.path_of(result);
+        let parent = path.parent().expect("a result path has a parent");
+        fs::create_dir_all(parent).map_err(|e| StoreError::io("create directory", parent, e))?;
+        let mut bytes = serde_json::to_vec_pretty(result)
+            .map_err(|source| StoreError::Encode { id: result.id.clone(), source })?;
+        bytes.push(b'\n');
+
+        let temp = parent.join(format!(
+            ".{}.tmp-{}-{}",
+            file_name(&result.hash, result.repetition),
+            std::process::id(),
+            TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        let written = write_synced(&temp, &bytes);
+        if let Err(err) = written {
+            let _ = fs::remove_file(&temp);
+            return Err(err);
+        }
+        if let Err(err) = self.keep_previous(&path, &bytes) {
+            let _ = fs::remove_file(&temp);
+            return Err(err);
+        }
+        fs::rename(&temp, &path).map_err(|e| {
+            let _ = fs::remove_file(&temp);
+            StoreError::io("rename into place", &path, e)
+        })?;
+        sync_dir(parent)?;
+        Ok(path)
+    }
+
+    /// An existing file at `path` with other content is renamed aside, never overwritten.
+    fn keep_previous(&self, path: &Path, new_bytes: &[u8]) -> Result<(), StoreError> {
+        match fs::read(path) {
+            Ok(old) if old == new_bytes => Ok(()),
+            Ok(_) => {
+                let aside = (1..)
+                    .map(|n| path.with_extension(format!("json.superseded-{n}")))
+                    .find(|p| !p.exists())
+                    .expect("an unused name exists");
+                fs::rename(path, &aside).map_err(|e| StoreError::io("keep the previous result", path, e))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(StoreError::io("read the previous result", path, e)),
+        }
+    }
+
+    /// Every readable result under the directory (any depth), in a stable order; files that
+    /// cannot be read are listed in `skipped` and left in place.
+    pub fn load(&self) -> Result<Loaded, StoreError> {
+        if !self.dir.exists() {
+            return Err(StoreError::Missing { dir: self.dir.clone() });
+        }
+        let mut files = Vec::new();
+        collect_json_files(&self.dir, &mut files)?;
+        files.sort();
+        let mut loaded = Loaded::default();
+        for path in files {
+            match read_result(&path) {
+                Ok(result) => {
+                    if !loaded.results.contains(&result) {
+                        loaded.results.push(result);
+                    }
+                }
+                Err(reason) => loaded.skipped.push(SkippedFile { path, reason }),
+            }
+        }
+        loaded.results.sort_by(|a, b| {
+            (a.scenario_index, &a.scenario, a.row_index, &a.name, &a.sweep, a.repetition, &a.hash).cmp(&(
+                b.scenario_index,
+                &b.scenario,
+                b.row_index,
+                &b.name,
+                &b.sweep,
+                b.repetition,
+                &b.hash,
+            ))
+        });
+        Ok(loaded)
+    }
+
+    /// Every readable result; each unreadable file is reported on stderr as a warning
+    /// (use `load` to handle them yourself).
+    pub fn load_all(&self) -> Result<Vec<CellResult>, StoreError> {
+        let loaded = self.load()?;
+        for skipped in &loaded.skipped {
+            eprintln!("warning: {skipped}");
+        }
+        Ok(loaded.results)
+    }
+
+    /// The stored result of the cell with this hash and repetition, if a readable one
+    /// exists (`bench run` skips such cells when resuming).
+    pub fn find(&self, hash: &str, repetition: u32) -> Option<CellResult> {
+        let wanted = file_name(hash, repetition);
+        let mut files = Vec::new();
+        collect_json_files(&self.dir, &mut files).ok()?;
+        files.sort();
+        files
+            .into_iter()
+            .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy() == wanted))
+            .filter_map(|p| read_result(&p).ok())
+            .find(|r| r.hash == hash && r.repetition == repetition)
+    }
+}
+
+/// `<hash12>-r<repetition>.json`.
+fn file_name(hash: &str, repetition: u32) -> String {
+    let short: String = component(hash).chars().take(12).collect();
+    format!("{short}-r{repetition}.json")
+}
+
+/// A path component that cannot escape the directory or clash with temporary files.
+fn component(text: &str) -> String {
+    let cleaned: String = text
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '=' | ',') { c } else { '_' })
+        .collect();
+    if cleaned.is_empty() || cleaned.starts_with('.') { format!("_{cleaned}") } else { cleaned }
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    let mut file = File::create(path).map_err(|e| StoreError::io("create", path, e))?;
+    file.write_all(bytes).map_err(|e| StoreError::io("write", path, e))?;
+    file.sync_all().map_err(|e| StoreError::io("flush to disk", path, e))
+}
+
+fn sync_dir(dir: &Path) -> Result<(), StoreError> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| StoreError::io("flush directory", dir, e))
+}
+
+/// Result files: `*.json` not starting with `.` (temporary files do).
+fn collect_json_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), StoreError> {
+    let entries = fs::read_dir(dir).map_err(|e| StoreError::io("list", dir, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| StoreError::io("list", dir, e))?;
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        let kind = entry.file_type().map_err(|e| StoreError::io("inspect", &path, e))?;
+        if kind.is_dir() {
+            collect_json_files(&path, out)?;
+        } else if name.ends_with(".json") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn read_result(path: &Path) -> Result<CellResult, String> {
+    let bytes = fs::read(path).map_err(|e| e.to_string())?;
+    serde_json::from_slice(&bytes).map_err(|e| format!("not a bench result: {e}"))
+}
