@@ -10,7 +10,7 @@ mod extras;
 mod framework;
 #[allow(clippy::module_inception)]
 mod model;
-pub(crate) mod node_reader;
+pub mod node_reader;
 mod row;
 mod runtime;
 mod scenario;

@@ -52,7 +52,7 @@ impl RunOptions {
 }
 
 /// Counts of what a run did.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RunSummary {
     pub ok: usize,
     pub invalid: usize,
@@ -268,9 +268,10 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
         };
         self.progress.phase("starting server");
         let this = &*self;
+        let inner = &mut *result;
         let outcome = this
             .containers
-            .scoped(this.engine, &spec, |id| async move { this.in_container(job, &id, port, &placement, result).await })
+            .scoped(this.engine, &spec, |id| async move { this.in_container(job, &id, port, &placement, inner).await })
             .await;
         if let Err(e) = outcome {
             result.outcome = Outcome::Failed;
