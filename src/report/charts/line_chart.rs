@@ -48,7 +48,6 @@ pub struct SeriesInput {
     pub points: Vec<(f64, f64)>,
 }
 
-
 const HEIGHT: f64 = 310.0;
 const LEGEND_WIDTH: f64 = 190.0;
 
@@ -85,7 +84,14 @@ impl LineChart {
                     .map(|(x, y)| LinePoint {
                         x: fx(*x),
                         y: fy(*y),
-                        title: format!("{}: {} {}, {} {}", s.label, x_label, numbers::compact(*x), numbers::fixed(*y, 2), y_label),
+                        title: format!(
+                            "{}: {} {}, {} {}",
+                            s.label,
+                            x_label,
+                            numbers::compact(*x),
+                            numbers::fixed(*y, 2),
+                            y_label
+                        ),
                     })
                     .collect();
                 let path = points
