@@ -68,6 +68,28 @@ if empty:
 print(f"report-screenshot: {len(svgs)} charts, all drawn")
 PY
 
+# Sorting works: click "Req/Sec" twice (descending) in a copy of the page and read the order.
+python3 - "$out/report.html" "$out/sort-check.html" <<'PY'
+import sys
+check = """<script>
+(function () {
+  var table = document.querySelector("table.sortable");
+  var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
+  var column = heads.findIndex(function (h) { return h.textContent.trim() === "Req/Sec"; });
+  heads[column].click(); heads[column].click();
+  var values = Array.prototype.map.call(table.tBodies[0].rows, function (r) { return r.cells[column].getAttribute("data-v"); })
+    .filter(function (v) { return v !== ""; }).map(Number);
+  var sorted = values.every(function (v, i) { return i === 0 || values[i - 1] >= v; });
+  document.body.setAttribute("data-sort-check", sorted && values.length > 1 ? "ok" : "fail");
+})();
+</script></body>"""
+page = open(sys.argv[1], encoding="utf-8").read()
+open(sys.argv[2], "w", encoding="utf-8").write(page.replace("</body>", check))
+PY
+timeout 120 "$chromium" "${flags[@]}" --dump-dom "file://$out/sort-check.html" 2>/dev/null | grep -q 'data-sort-check="ok"' \
+    || fail "sorting the table by Req/Sec did not give descending values (or a table had fewer than two measured rows)"
+echo "report-screenshot: sorting by a column works"
+
 timeout 120 "$chromium" "${flags[@]}" --hide-scrollbars --window-size=1400,2000 --screenshot="$out/report.png" "$url" \
     >"$out/chromium-shot.log" 2>&1 || fail "chromium --screenshot failed (see $out/chromium-shot.log)"
 [[ -s "$out/report.png" ]] || fail "no screenshot written to $out/report.png"

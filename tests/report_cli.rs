@@ -41,7 +41,8 @@ fn only_keeps_matching_rows_and_output_goes_to_a_file() {
     let md = stdout(&bench(&["report", "--results", fixture.to_str().unwrap(), "--only", "*/io*"], tmp.path()));
     assert!(!md.contains("## hello") && md.contains("## io"), "{md}");
 
-    let out = bench(&["report", "--results", fixture.to_str().unwrap(), "--format", "html", "-o", "r.html"], tmp.path());
+    let out =
+        bench(&["report", "--results", fixture.to_str().unwrap(), "--format", "html", "-o", "r.html"], tmp.path());
     assert_eq!(stdout(&out), "");
     let html = std::fs::read_to_string(tmp.path().join("r.html")).unwrap();
     assert!(html.starts_with("<!doctype html>"));
@@ -50,9 +51,13 @@ fn only_keeps_matching_rows_and_output_goes_to_a_file() {
 #[test]
 fn template_file_replaces_the_shipped_one() {
     let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(tmp.path().join("t.csv"), "{% for s in scenarios %}{{ s.name }},{{ s.rows|length }}\n{% endfor %}").unwrap();
+    std::fs::write(tmp.path().join("t.csv"), "{% for s in scenarios %}{{ s.name }},{{ s.rows|length }}\n{% endfor %}")
+        .unwrap();
     let fixture = fixture();
-    let csv = stdout(&bench(&["report", "--results", fixture.to_str().unwrap(), "--format", "csv", "--template", "t.csv"], tmp.path()));
+    let csv = stdout(&bench(
+        &["report", "--results", fixture.to_str().unwrap(), "--format", "csv", "--template", "t.csv"],
+        tmp.path(),
+    ));
     assert_eq!(csv, "hello,5\nio,6\n");
 }
 

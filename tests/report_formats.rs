@@ -60,7 +60,16 @@ fn markdown_shows_na_rows_with_escaped_reasons_and_medians() {
     let c256 = md.find("aiohttp (connections=256)").unwrap();
     assert!(c16 < c64 && c64 < c256);
     // Methodology from the settings actually used.
-    for needle in ["| 1 vCPU |", "| 512 MiB |", "| 20 s |", "| 5 s |", "| 16, 64, 256 |", "| 24.0.7 |", "| 6.1.0-27-amd64 |", "2026-11-20T09:00:00Z to 2026-11-26T11:30:00Z"] {
+    for needle in [
+        "| 1 vCPU |",
+        "| 512 MiB |",
+        "| 20 s |",
+        "| 5 s |",
+        "| 16, 64, 256 |",
+        "| 24.0.7 |",
+        "| 6.1.0-27-amd64 |",
+        "2026-11-20T09:00:00Z to 2026-11-26T11:30:00Z",
+    ] {
         assert!(md.contains(needle), "methodology lacks {needle}:\n{md}");
     }
 }
@@ -158,7 +167,10 @@ fn a_user_template_replaces_the_shipped_one() {
     assert!(text.starts_with("hello: falcon-gunicorn=6,551 flask-bjoern=12,312 flask-gunicorn-tornado=N/A"), "{text}");
     // HTML templates escape whatever the user's template prints.
     let html = report::render(&mixed(), Format::Html, Some("{{ scenarios[0].rows[2].reason }}")).unwrap();
-    assert_eq!(String::from_utf8(html).unwrap(), "server crashed: &lt;script&gt;alert(&quot;x&quot;)&lt;&#x2f;script&gt; &amp; exit code 1");
+    assert_eq!(
+        String::from_utf8(html).unwrap(),
+        "server crashed: &lt;script&gt;alert(&quot;x&quot;)&lt;&#x2f;script&gt; &amp; exit code 1"
+    );
 }
 
 #[test]

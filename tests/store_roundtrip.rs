@@ -43,12 +43,11 @@ fn write_then_load_gives_back_the_same_results() {
     let store = Store::open(tmp.path().join("results")).unwrap();
     for r in &results {
         let path = store.write(r).unwrap();
-        let expected = tmp
-            .path()
-            .join("results")
-            .join(&r.scenario)
-            .join(&r.name)
-            .join(format!("{}-r{}.json", &r.hash[..12], r.repetition));
+        let expected = tmp.path().join("results").join(&r.scenario).join(&r.name).join(format!(
+            "{}-r{}.json",
+            &r.hash[..12],
+            r.repetition
+        ));
         assert_eq!(path, expected);
     }
     let loaded = store.load_all().unwrap();
@@ -173,8 +172,12 @@ fn two_directories_merge_by_copying() {
     let store_b = Store::open(&b).unwrap();
     for (i, r) in results.iter().enumerate() {
         // Machine A measured the even results, machine B the odd ones, both measured the first.
-        if i % 2 == 0 { store_a.write(r).unwrap(); }
-        if i % 2 == 1 || i == 0 { store_b.write(r).unwrap(); }
+        if i % 2 == 0 {
+            store_a.write(r).unwrap();
+        }
+        if i % 2 == 1 || i == 0 {
+            store_b.write(r).unwrap();
+        }
     }
     copy_tree(&a, &merged);
     copy_tree(&b, &merged);

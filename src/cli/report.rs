@@ -93,7 +93,10 @@ fn globs(patterns: &[String]) -> Result<Option<GlobSet>, CliError> {
     let mut builder = GlobSetBuilder::new();
     for pattern in patterns {
         let glob = Glob::new(pattern).map_err(|e| {
-            CliError::usage(format!("--only {pattern:?} is not a valid glob: {e}"), Some("use * and ? wildcards, e.g. --only 'falcon*'".to_string()))
+            CliError::usage(
+                format!("--only {pattern:?} is not a valid glob: {e}"),
+                Some("use * and ? wildcards, e.g. --only 'falcon*'".to_string()),
+            )
         })?;
         builder.add(glob);
     }
@@ -145,12 +148,20 @@ fn template_help(template: Option<&Path>) -> Option<String> {
 
 fn write_output(path: Option<&Path>, bytes: &[u8]) -> Result<(), CliError> {
     match path {
-        Some(path) => std::fs::write(path, bytes)
-            .map_err(|e| CliError::other(format!("cannot write {}: {e}", path.display()), Some("check the directory exists and is writable".to_string()))),
+        Some(path) => std::fs::write(path, bytes).map_err(|e| {
+            CliError::other(
+                format!("cannot write {}: {e}", path.display()),
+                Some("check the directory exists and is writable".to_string()),
+            )
+        }),
         None => {
             let mut out = std::io::stdout().lock();
             out.write_all(bytes).and_then(|_| out.flush()).or_else(|e| {
-                if e.kind() == std::io::ErrorKind::BrokenPipe { Ok(()) } else { Err(CliError::other(format!("cannot write to standard output: {e}"), None)) }
+                if e.kind() == std::io::ErrorKind::BrokenPipe {
+                    Ok(())
+                } else {
+                    Err(CliError::other(format!("cannot write to standard output: {e}"), None))
+                }
             })
         }
     }

@@ -81,8 +81,10 @@ impl Comparison {
         let mut scenarios = Vec::new();
         for name in names {
             let (old_rows, new_rows) = (rows_of(&old, &name), rows_of(&new, &name));
-            let mut rows: Vec<RowComparison> =
-                new_rows.iter().map(|n| compare_row(old_rows.iter().find(|o| o.id == n.id), Some(n), threshold_percent)).collect();
+            let mut rows: Vec<RowComparison> = new_rows
+                .iter()
+                .map(|n| compare_row(old_rows.iter().find(|o| o.id == n.id), Some(n), threshold_percent))
+                .collect();
             rows.extend(
                 old_rows
                     .iter()
@@ -139,7 +141,10 @@ fn compare_row(old: Option<&RowReport>, new: Option<&RowReport>, threshold: f64)
             let mut notes = Vec::new();
             for (which, r) in [("old", o), ("new", n)] {
                 if !r.measured {
-                    notes.push(format!("not measured in {which}: {}", r.note.clone().unwrap_or_else(|| r.outcome_label.clone())));
+                    notes.push(format!(
+                        "not measured in {which}: {}",
+                        r.note.clone().unwrap_or_else(|| r.outcome_label.clone())
+                    ));
                 }
             }
             row.note = Some(notes.join("; "));
@@ -171,13 +176,26 @@ fn compare_row(old: Option<&RowReport>, new: Option<&RowReport>, threshold: f64)
     row
 }
 
-fn change(old: f64, new: f64, spreads: [Option<f64>; 2], higher_is_better: bool, threshold: f64, unit: &dyn Fn(f64) -> String) -> Change {
+fn change(
+    old: f64,
+    new: f64,
+    spreads: [Option<f64>; 2],
+    higher_is_better: bool,
+    threshold: f64,
+    unit: &dyn Fn(f64) -> String,
+) -> Change {
     let delta = new - old;
     let percent = if old == 0.0 { None } else { Some(delta / old * 100.0) };
     let spread = spreads.iter().flatten().copied().reduce(f64::max);
     let (flagged, basis) = match spread {
         Some(spread) => {
-            let sides = if spreads.iter().all(Option::is_some) { "both sides" } else if spreads[0].is_some() { "old only" } else { "new only" };
+            let sides = if spreads.iter().all(Option::is_some) {
+                "both sides"
+            } else if spreads[0].is_some() {
+                "old only"
+            } else {
+                "new only"
+            };
             (delta.abs() > spread, format!("spread across repetitions {} ({sides})", unit(spread)))
         }
         None => (
@@ -191,7 +209,8 @@ fn change(old: f64, new: f64, spreads: [Option<f64>; 2], higher_is_better: bool,
         new,
         delta,
         percent,
-        percent_text: percent.map_or("n/a".into(), |p| format!("{}{}%", if p > 0.0 { "+" } else { "" }, numbers::fixed(p, 1))),
+        percent_text: percent
+            .map_or("n/a".into(), |p| format!("{}{}%", if p > 0.0 { "+" } else { "" }, numbers::fixed(p, 1))),
         spread,
         basis,
         flagged,

@@ -81,7 +81,7 @@ impl RowReport {
             notes.push(reasons.join("; "));
         } else {
             if ok.len() > 1 {
-                let lower = if ok.len() % 2 == 0 { "lower " } else { "" };
+                let lower = if ok.len().is_multiple_of(2) { "lower " } else { "" };
                 notes.push(format!(
                     "{lower}median of {} measured repetitions by Req/Sec (repetition {}; Req/Sec {}–{})",
                     ok.len(),

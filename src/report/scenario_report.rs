@@ -92,7 +92,10 @@ fn charts(scenario: &str, rows: &[RowReport]) -> ScenarioCharts {
         rows.iter()
             .map(|r| PercentileInput {
                 label: r.label.clone(),
-                values_us: r.latency.as_ref().map(|l| [l.p50_us as f64, l.p90_us as f64, l.p99_us as f64, l.max_us as f64]),
+                values_us: r
+                    .latency
+                    .as_ref()
+                    .map(|l| [l.p50_us as f64, l.p90_us as f64, l.p99_us as f64, l.max_us as f64]),
             })
             .collect(),
     );
@@ -103,7 +106,11 @@ fn charts(scenario: &str, rows: &[RowReport]) -> ScenarioCharts {
                 label: r.label.clone(),
                 value: r.usage.as_ref().map(|u| u.cpu_percent_mean),
                 value_label: r.usage.as_ref().map_or("N/A".into(), |u| {
-                    format!("{}% (peak {}%)", numbers::fixed(u.cpu_percent_mean, 1), numbers::fixed(u.cpu_percent_max, 1))
+                    format!(
+                        "{}% (peak {}%)",
+                        numbers::fixed(u.cpu_percent_mean, 1),
+                        numbers::fixed(u.cpu_percent_max, 1)
+                    )
                 }),
                 marker: r.usage.as_ref().map(|u| u.cpu_percent_max),
                 flagged: false,
@@ -117,7 +124,10 @@ fn charts(scenario: &str, rows: &[RowReport]) -> ScenarioCharts {
             .map(|r| BarInput {
                 label: r.label.clone(),
                 value: r.usage.as_ref().map(|u| u.memory_bytes_max as f64 / (1024.0 * 1024.0)),
-                value_label: r.usage.as_ref().map_or("N/A".into(), |u| format!("{} MiB", numbers::mib(u.memory_bytes_max as f64))),
+                value_label: r
+                    .usage
+                    .as_ref()
+                    .map_or("N/A".into(), |u| format!("{} MiB", numbers::mib(u.memory_bytes_max as f64))),
                 marker: None,
                 flagged: r.usage.as_ref().is_some_and(|u| u.oom_killed),
             })

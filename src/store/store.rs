@@ -49,8 +49,8 @@ impl Store {
         let path = self.path_of(result);
         let parent = path.parent().expect("a result path has a parent");
         fs::create_dir_all(parent).map_err(|e| StoreError::io("create directory", parent, e))?;
-        let mut bytes = serde_json::to_vec_pretty(result)
-            .map_err(|source| StoreError::Encode { id: result.id.clone(), source })?;
+        let mut bytes =
+            serde_json::to_vec_pretty(result).map_err(|source| StoreError::Encode { id: result.id.clone(), source })?;
         bytes.push(b'\n');
 
         let temp = parent.join(format!(
@@ -173,9 +173,7 @@ fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
 }
 
 fn sync_dir(dir: &Path) -> Result<(), StoreError> {
-    File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(|e| StoreError::io("flush directory", dir, e))
+    File::open(dir).and_then(|d| d.sync_all()).map_err(|e| StoreError::io("flush directory", dir, e))
 }
 
 /// Result files: `*.json` not starting with `.` (temporary files do).

@@ -17,11 +17,7 @@ pub(crate) fn nice_scale(max: f64) -> (f64, Vec<f64>) {
     }
     let raw = max / 5.0;
     let magnitude = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
-        .iter()
-        .map(|m| m * magnitude)
-        .find(|s| *s >= raw)
-        .unwrap_or(10.0 * magnitude);
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * magnitude).find(|s| *s >= raw).unwrap_or(10.0 * magnitude);
     let count = (max / step).ceil() as usize;
     let values: Vec<f64> = (0..=count).map(|i| i as f64 * step).collect();
     (*values.last().unwrap(), values)

@@ -24,7 +24,13 @@ pub(crate) const ROW: f64 = 22.0;
 impl Frame {
     /// A frame for `rows` labelled rows starting at `top`, leaving `right` units free on the
     /// right of the plot (value labels).
-    pub fn for_rows<'a>(title: &str, labels: impl Iterator<Item = &'a str>, rows: usize, top: f64, right: f64) -> Frame {
+    pub fn for_rows<'a>(
+        title: &str,
+        labels: impl Iterator<Item = &'a str>,
+        rows: usize,
+        top: f64,
+        right: f64,
+    ) -> Frame {
         let label_width = labels.map(text_width).fold(60.0, f64::max).min(280.0);
         let plot_x = r1(label_width + 12.0);
         let plot_bottom = top + rows as f64 * ROW;

@@ -48,13 +48,12 @@ pub struct SeriesInput {
     pub points: Vec<(f64, f64)>,
 }
 
-
-const HEIGHT: f64 = 300.0;
+const HEIGHT: f64 = 310.0;
 const LEGEND_WIDTH: f64 = 190.0;
 
 impl LineChart {
     pub fn new(title: &str, x_label: &str, y_label: &str, inputs: Vec<SeriesInput>) -> LineChart {
-        let (plot_x, plot_y) = (64.0, 30.0);
+        let (plot_x, plot_y) = (64.0, 44.0);
         let plot_width = WIDTH - plot_x - LEGEND_WIDTH - 10.0;
         let plot_height = HEIGHT - plot_y - 46.0;
         let mut xs: Vec<f64> = inputs.iter().flat_map(|s| s.points.iter().map(|p| p.0)).collect();
@@ -85,7 +84,14 @@ impl LineChart {
                     .map(|(x, y)| LinePoint {
                         x: fx(*x),
                         y: fy(*y),
-                        title: format!("{}: {} {}, {} {}", s.label, x_label, numbers::compact(*x), numbers::fixed(*y, 2), y_label),
+                        title: format!(
+                            "{}: {} {}, {} {}",
+                            s.label,
+                            x_label,
+                            numbers::compact(*x),
+                            numbers::fixed(*y, 2),
+                            y_label
+                        ),
                     })
                     .collect();
                 let path = points

@@ -61,7 +61,11 @@ impl PercentileChart {
                 let y = frame.row_top(i) + ROW / 2.0;
                 let (marks, summary) = match r.values_us {
                     Some(values) => (
-                        NAMES.iter().zip(values).map(|(n, us)| PercentileMark { name: n.to_string(), x: x(us / 1000.0) }).collect(),
+                        NAMES
+                            .iter()
+                            .zip(values)
+                            .map(|(n, us)| PercentileMark { name: n.to_string(), x: x(us / 1000.0) })
+                            .collect(),
                         NAMES
                             .iter()
                             .zip(values)
