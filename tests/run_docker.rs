@@ -1,0 +1,155 @@
+//! `bench run` end to end, in real Docker: stored results, checks, provenance, resume,
+//! failure isolation (a bad command, an OOM), and Ctrl-C.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// These tests measure: run them one at a time.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn bench(args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_bench"));
+    c.args(args).current_dir(root()).env("NO_COLOR", "1");
+    c
+}
+
+fn results(dir: &Path) -> Vec<serde_json::Value> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                if p.file_name().is_some_and(|n| n != "logs") {
+                    stack.push(p);
+                }
+            } else if p.extension().is_some_and(|x| x == "json") {
+                out.push(serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap());
+            }
+        }
+    }
+    out.sort_by_key(|r| r["id"].as_str().unwrap().to_string());
+    out
+}
+
+fn bench_containers() -> String {
+    let out = Command::new("docker").args(["ps", "-a", "--filter", "label=bench=1", "--format", "{{.Names}}"]).output().unwrap();
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+#[test]
+fn run_stores_checks_resumes_and_isolates_failures() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = tempfile::tempdir().unwrap();
+    let res = dir.path().join("results");
+    let res_s = res.to_str().unwrap();
+    let out = bench(&["run", "tests/fixtures/e2e/matrix.kdl", "--results", res_s]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "failures make the exit status 1\n{stderr}");
+    assert!(stderr.contains("4 ok, 0 invalid, 4 failed, 0 N/A"), "{stderr}");
+
+    let r = results(&res);
+    let ids: Vec<&str> = r.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        [
+            "bjoern-pypy/hello", "bjoern-pypy/io", "bjoern/hello", "bjoern/io",
+            "flask-broken/hello", "flask-broken/io", "flask-gunicorn-oom/hello", "flask-gunicorn-oom/io",
+        ]
+    );
+    for ok in r.iter().filter(|r| r["name"].as_str().unwrap().starts_with("bjoern")) {
+        let id = ok["id"].as_str().unwrap();
+        assert_eq!(ok["outcome"], "ok", "{id}: {}", ok["reason"]);
+        let load = &ok["load"];
+        assert!(load["ok_requests"].as_u64().unwrap() > 10, "{id} measured requests");
+        assert_eq!(load["duration_us"].as_u64().unwrap() / 100_000, 20, "{id} measured 2 s");
+        assert_eq!(ok["load_settings"]["connections"], 20);
+        let names: Vec<&str> = ok["checks"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+        for expected in ["generator-saturated", "littles-law", "error-rate", "server-stable"] {
+            assert!(names.contains(&expected), "{id} has check {expected}: {names:?}");
+        }
+        let usage = &ok["usage"];
+        assert!(usage["samples"].as_u64().unwrap() >= 1, "{id} usage sampled");
+        assert!(usage["memory_bytes_max"].as_u64().unwrap() > 1_000_000, "{id} memory sampled");
+        let p = &ok["provenance"];
+        assert!(p["packages"]["bjoern"] == "3.2.2", "{id} records installed versions: {}", p["packages"]);
+        let python = p["python_version"].as_str().unwrap();
+        let expected_impl = if ok["runtime"] == "pypy" { "PyPy" } else { "CPython" };
+        assert!(python.starts_with(expected_impl), "{id}: {python}");
+        assert!(p["image_id"].as_str().unwrap().starts_with("sha256:"), "{id} image id");
+        assert!(p["docker_version"].as_str().is_some_and(|v| !v.is_empty()), "{id} docker version");
+        assert!(p["kernel"].as_str().is_some(), "{id} kernel");
+        assert!(p["generator"].as_str().unwrap().starts_with("bench load"), "{id} generator");
+        assert!(p["started_at"].as_str().unwrap() <= p["finished_at"].as_str().unwrap());
+    }
+    for bad in r.iter().filter(|r| r["name"] == "flask-broken") {
+        assert_eq!(bad["outcome"], "failed");
+        let reason = bad["reason"].as_str().unwrap();
+        assert!(reason.contains("never became ready"), "{reason}");
+        let tail = bad["log_tail"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect::<Vec<_>>().join("\n");
+        assert!(tail.contains("no-such-server"), "the log tail says why: {tail}");
+        assert!(bad["load"].is_null(), "nothing measured");
+    }
+    for oom in r.iter().filter(|r| r["name"] == "flask-gunicorn-oom") {
+        assert_eq!(oom["outcome"], "failed", "{}", oom["id"]);
+        assert_eq!(oom["resources"]["memory_bytes"], 10 << 20);
+    }
+    assert_eq!(bench_containers(), "", "no container is left");
+
+    // Resume: a second run measures nothing and leaves the results as they are.
+    let before: Vec<String> = r.iter().map(|r| r.to_string()).collect();
+    let again = bench(&["run", "tests/fixtures/e2e/matrix.kdl", "--results", res_s]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(stderr.contains("0 measurement(s) to do, 8 already stored"), "{stderr}");
+    assert_eq!(again.status.code(), Some(0), "{stderr}");
+    let after: Vec<String> = results(&res).iter().map(|r| r.to_string()).collect();
+    assert_eq!(before, after);
+
+    // The report reads them: measured rows with numbers, failed ones N/A with the reason.
+    let report = bench(&["report", "--results", res_s]).output().unwrap();
+    let md = String::from_utf8_lossy(&report.stdout);
+    assert!(report.status.success(), "{}", String::from_utf8_lossy(&report.stderr));
+    assert!(md.lines().any(|l| l.starts_with("bjoern-pypy | ") && !l.contains("N/A")), "{md}");
+    assert!(md.lines().any(|l| l.starts_with("flask-broken | N/A")), "{md}");
+}
+
+#[test]
+fn ctrl_c_removes_containers_and_keeps_finished_results() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = tempfile::tempdir().unwrap();
+    let res = dir.path().join("results");
+    let mut child = bench(&[
+        "run", "tests/fixtures/e2e/matrix.kdl", "--only", "bjoern*", "--duration", "4s", "--results", res.to_str().unwrap(),
+    ])
+    .stdout(Stdio::null())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    // Wait for the first stored result, then interrupt the next measurement.
+    let start = Instant::now();
+    while results(&res).is_empty() {
+        assert!(start.elapsed() < Duration::from_secs(300), "no result within 5 minutes");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    std::thread::sleep(Duration::from_secs(3));
+    let finished_before = results(&res);
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGINT);
+    }
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    assert_eq!(bench_containers(), "", "no container is left after Ctrl-C");
+    let after = results(&res);
+    assert!(after.len() >= finished_before.len() && after.len() < 4, "finished results kept, the interrupted one not written: {}", after.len());
+    for r in &after {
+        assert_eq!(r["outcome"], "ok");
+    }
+}
