@@ -58,22 +58,24 @@ pub async fn drive(ctx: Rc<ThreadContext>, index: u64, mut stream: Option<TcpStr
         }
         let tcp = match stream.take() {
             Some(tcp) => tcp,
-            None => match timeout_at(ctx.deadline.into(), connect(ctx.target.addr, ctx.timeout)).await {
-                Err(_) => return,
-                Ok(Ok(tcp)) => {
-                    if opened_before {
-                        ctx.stats.borrow_mut().reconnects += 1;
+            None => {
+                match timeout_at(ctx.deadline.into(), connect(ctx.target.addr, ctx.timeout)).await {
+                    Err(_) => return,
+                    Ok(Ok(tcp)) => {
+                        if opened_before {
+                            ctx.stats.borrow_mut().reconnects += 1;
+                        }
+                        opened_before = true;
+                        tcp
                     }
-                    opened_before = true;
-                    tcp
+                    Ok(Err(_)) => {
+                        ctx.stats.borrow_mut().record_failure(Failure::Connect);
+                        let retry = (Instant::now() + CONNECT_BACKOFF).min(ctx.deadline);
+                        sleep_until(retry.into()).await;
+                        continue;
+                    }
                 }
-                Ok(Err(_)) => {
-                    ctx.stats.borrow_mut().record_failure(Failure::Connect);
-                    let retry = (Instant::now() + CONNECT_BACKOFF).min(ctx.deadline);
-                    sleep_until(retry.into()).await;
-                    continue;
-                }
-            },
+            }
         };
         match session(&ctx, tcp, index, &mut sent).await {
             SessionEnd::Stop => return,
@@ -152,7 +154,11 @@ async fn request_loop(
                 ctx.tick_progress();
             }
             Ok(Err(_)) => {
-                let failure = if counters.write_failed.get() { Failure::Write } else { Failure::Read };
+                let failure = if counters.write_failed.get() {
+                    Failure::Write
+                } else {
+                    Failure::Read
+                };
                 stats.record_failure(failure);
                 return SessionEnd::Reconnect;
             }
@@ -190,11 +196,17 @@ struct Elapsed;
 
 impl TimeoutGuard {
     fn new(first_deadline: Instant) -> Self {
-        TimeoutGuard { sleep: Box::pin(sleep_until(first_deadline.into())) }
+        TimeoutGuard {
+            sleep: Box::pin(sleep_until(first_deadline.into())),
+        }
     }
 
     /// Runs `work` until it completes or `deadline` passes.
-    async fn within<T>(&mut self, deadline: Instant, work: impl Future<Output = T>) -> Result<T, Elapsed> {
+    async fn within<T>(
+        &mut self,
+        deadline: Instant,
+        work: impl Future<Output = T>,
+    ) -> Result<T, Elapsed> {
         tokio::pin!(work);
         loop {
             tokio::select! {
