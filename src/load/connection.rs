@@ -122,7 +122,9 @@ async fn request_loop(
                 if due >= ctx.deadline {
                     return SessionEnd::Stop;
                 }
-                sleep_until(due.into()).await;
+                if due > Instant::now() {
+                    sleep_until(due.into()).await;
+                }
                 Some(due)
             }
             None => None,

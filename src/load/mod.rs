@@ -23,7 +23,8 @@
 //!   in `requests` or the errors. So `run` returns within `duration + timeout` (plus a little)
 //!   and every request the server saw is either counted or in flight.
 //! - Every request has a real deadline (`timeout`): past it, the request counts as a timeout
-//!   and its connection is replaced. Any error or server close reconnects (`reconnects`).
+//!   and its connection is replaced. Any error or server close reconnects (`reconnects`);
+//!   a failed connect counts a `connect` error and is retried after 10 ms.
 //! - Closed loop (`rate: None`): each connection sends its next request when the previous
 //!   response is complete. Open loop (`rate: Some(r)`): connection `i` of `C` sends its
 //!   `k`-th request at `start + (k*C + i)/r`; latency is measured both from that intended
