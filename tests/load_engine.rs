@@ -30,10 +30,17 @@ fn run(config: &LoadConfig) -> LoadSummary {
 fn closed_loop_counts_exactly_what_the_server_saw() {
     let server = http_server(200, |_| Duration::ZERO);
     let progress = Arc::new(AtomicU64::new(0));
-    let config = LoadConfig { progress: Some(progress.clone()), ..config(server.url(), 5, 2, 800) };
+    let config = LoadConfig {
+        progress: Some(progress.clone()),
+        ..config(server.url(), 5, 2, 800)
+    };
     let summary = run(&config);
     assert!(summary.requests > 100, "too few requests: {summary:?}");
-    assert_eq!(summary.requests + summary.in_flight_at_deadline, server.requests(), "{summary:?}");
+    assert_eq!(
+        summary.requests + summary.in_flight_at_deadline,
+        server.requests(),
+        "{summary:?}"
+    );
     assert_eq!(summary.ok_requests, summary.requests);
     assert_eq!(summary.errors.total(), 0, "{:?}", summary.errors);
     assert_eq!(summary.reconnects, 0);
@@ -44,7 +51,10 @@ fn closed_loop_counts_exactly_what_the_server_saw() {
     // "Hello World" plus a response head, per request.
     assert!(summary.bytes_read > summary.requests * 11, "{summary:?}");
     assert!((summary.rps - summary.requests as f64 / 0.8).abs() < 1e-6);
-    assert_eq!((summary.threads, summary.connections, summary.duration_us), (2, 5, 800_000));
+    assert_eq!(
+        (summary.threads, summary.connections, summary.duration_us),
+        (2, 5, 800_000)
+    );
     assert!(summary.generator_cpu_us > 0);
 }
 
@@ -52,12 +62,22 @@ fn closed_loop_counts_exactly_what_the_server_saw() {
 fn open_loop_sends_exactly_the_scheduled_requests() {
     let server = http_server(200, |_| Duration::ZERO);
     // 300 requests/s for 1 s over 3 connections: exactly 300 slots before the deadline.
-    let config = LoadConfig { rate: Some(300), ..config(server.url(), 3, 1, 1000) };
+    let config = LoadConfig {
+        rate: Some(300),
+        ..config(server.url(), 3, 1, 1000)
+    };
     let summary = run(&config);
-    assert_eq!(summary.requests + summary.in_flight_at_deadline, 300, "{summary:?}");
+    assert_eq!(
+        summary.requests + summary.in_flight_at_deadline,
+        300,
+        "{summary:?}"
+    );
     assert_eq!(server.requests(), 300);
     assert_eq!(summary.target_rps, Some(300));
-    let corrected = summary.corrected_latency.as_ref().expect("open loop has corrected latency");
+    let corrected = summary
+        .corrected_latency
+        .as_ref()
+        .expect("open loop has corrected latency");
     assert!(corrected.mean_us >= summary.latency.mean_us);
     assert!(summary.warnings.is_empty(), "{:?}", summary.warnings);
 }
@@ -66,11 +86,18 @@ fn open_loop_sends_exactly_the_scheduled_requests() {
 fn open_loop_warns_when_the_rate_is_not_reached() {
     // One connection, 50 ms a response: at most 20/s of the 200/s asked.
     let server = http_server(200, |_| Duration::from_millis(50));
-    let config = LoadConfig { rate: Some(200), ..config(server.url(), 1, 1, 500) };
+    let config = LoadConfig {
+        rate: Some(200),
+        ..config(server.url(), 1, 1, 500)
+    };
     let summary = run(&config);
     assert!(summary.rps < 40.0, "{summary:?}");
     assert_eq!(summary.warnings.len(), 1, "{:?}", summary.warnings);
-    assert!(summary.warnings[0].contains("200 requests/s target"), "{:?}", summary.warnings);
+    assert!(
+        summary.warnings[0].contains("200 requests/s target"),
+        "{:?}",
+        summary.warnings
+    );
 }
 
 #[test]
@@ -88,10 +115,17 @@ fn bad_url_header_and_settings_are_setup_errors() {
     let bad_url = load::run(&config("https://127.0.0.1:1/".into(), 1, 1, 100)).expect_err("https");
     assert!(matches!(bad_url, LoadError::BadUrl { .. }), "{bad_url}");
     let headers = vec![("Bad Name".to_string(), "x".to_string())];
-    let bad_header = load::run(&LoadConfig { headers, ..config("http://127.0.0.1:1/".into(), 1, 1, 100) })
-        .expect_err("bad header");
-    assert!(matches!(bad_header, LoadError::BadHeader { .. }), "{bad_header}");
-    let zero = load::run(&config("http://127.0.0.1:1/".into(), 0, 1, 100)).expect_err("0 connections");
+    let bad_header = load::run(&LoadConfig {
+        headers,
+        ..config("http://127.0.0.1:1/".into(), 1, 1, 100)
+    })
+    .expect_err("bad header");
+    assert!(
+        matches!(bad_header, LoadError::BadHeader { .. }),
+        "{bad_header}"
+    );
+    let zero =
+        load::run(&config("http://127.0.0.1:1/".into(), 0, 1, 100)).expect_err("0 connections");
     assert!(matches!(zero, LoadError::BadConfig(_)), "{zero}");
 }
 
@@ -128,7 +162,12 @@ fn reset_mid_response_is_a_read_error() {
     let summary = run(&config(server.url(), 2, 1, 500));
     assert_eq!(summary.requests, 0, "{summary:?}");
     assert!(summary.errors.read >= 10, "{:?}", summary.errors);
-    assert_eq!(summary.errors.total(), summary.errors.read, "{:?}", summary.errors);
+    assert_eq!(
+        summary.errors.total(),
+        summary.errors.read,
+        "{:?}",
+        summary.errors
+    );
     assert!(summary.reconnects >= summary.errors.read - 2, "{summary:?}");
 }
 
@@ -144,7 +183,12 @@ fn malformed_response_is_a_read_error() {
     let summary = run(&config(server.url(), 2, 1, 500));
     assert_eq!(summary.requests, 0, "{summary:?}");
     assert!(summary.errors.read >= 10, "{:?}", summary.errors);
-    assert_eq!(summary.errors.total(), summary.errors.read, "{:?}", summary.errors);
+    assert_eq!(
+        summary.errors.total(),
+        summary.errors.read,
+        "{:?}",
+        summary.errors
+    );
 }
 
 #[test]
@@ -152,15 +196,25 @@ fn a_silent_server_times_out_and_the_run_stops_on_time() {
     let server = raw_server(None, |mut stream| async move {
         while read_head(&mut stream).await {}
     });
-    let config = LoadConfig { timeout: Duration::from_millis(200), ..config(server.url(), 2, 2, 1000) };
+    let config = LoadConfig {
+        timeout: Duration::from_millis(200),
+        ..config(server.url(), 2, 2, 1000)
+    };
     let started = Instant::now();
     let summary = run(&config);
     let elapsed = started.elapsed();
     assert_eq!(summary.requests, 0, "{summary:?}");
     // Each connection: a timeout every 200 ms, the last one possibly in flight.
-    assert!((6..=10).contains(&summary.errors.timeout), "{:?}", summary.errors);
+    assert!(
+        (6..=10).contains(&summary.errors.timeout),
+        "{:?}",
+        summary.errors
+    );
     assert_eq!(summary.errors.total(), summary.errors.timeout);
-    assert!(elapsed < Duration::from_millis(1000 + 200 + 500), "took {elapsed:?}");
+    assert!(
+        elapsed < Duration::from_millis(1000 + 200 + 500),
+        "took {elapsed:?}"
+    );
 }
 
 #[test]
@@ -168,15 +222,29 @@ fn requests_outstanding_at_the_deadline_are_in_flight() {
     // Every answer takes 3 s, longer than the run: the first request of each connection is
     // still outstanding at the deadline; the run waits for it no longer than its timeout.
     let server = http_server(200, |_| Duration::from_secs(3));
-    let config = LoadConfig { timeout: Duration::from_millis(1500), ..config(server.url(), 3, 1, 500) };
+    let config = LoadConfig {
+        timeout: Duration::from_millis(1500),
+        ..config(server.url(), 3, 1, 500)
+    };
     let started = Instant::now();
     let summary = run(&config);
     let elapsed = started.elapsed();
     assert_eq!(summary.in_flight_at_deadline, 3, "{summary:?}");
     assert_eq!(summary.requests, 0);
-    assert_eq!(summary.errors.total(), 0, "in flight is not an error: {:?}", summary.errors);
-    assert!(elapsed >= Duration::from_millis(1400), "waited for the in-flight requests: {elapsed:?}");
-    assert!(elapsed < Duration::from_millis(500 + 1500 + 500), "took {elapsed:?}");
+    assert_eq!(
+        summary.errors.total(),
+        0,
+        "in flight is not an error: {:?}",
+        summary.errors
+    );
+    assert!(
+        elapsed >= Duration::from_millis(1400),
+        "waited for the in-flight requests: {elapsed:?}"
+    );
+    assert!(
+        elapsed < Duration::from_millis(500 + 1500 + 500),
+        "took {elapsed:?}"
+    );
 }
 
 #[test]
@@ -196,7 +264,11 @@ fn littles_law_holds_against_a_10ms_server() {
     let summary = run(&config(server.url(), 10, 2, 1500));
     let expected_us = 10.0 / summary.rps * 1e6;
     let error = (summary.latency.mean_us - expected_us).abs() / expected_us;
-    assert!(error < 0.10, "mean {} us, connections/rps {expected_us} us", summary.latency.mean_us);
+    assert!(
+        error < 0.10,
+        "mean {} us, connections/rps {expected_us} us",
+        summary.latency.mean_us
+    );
     assert!(summary.latency.p50_us >= 10_000, "{:?}", summary.latency);
     // 10 connections each at most 100 requests/s.
     assert!(summary.rps <= 1000.0 && summary.rps > 500.0, "{summary:?}");
@@ -207,14 +279,52 @@ fn open_loop_latency_counts_the_time_a_stall_held_the_schedule() {
     // One connection at 100 requests/s; the server holds request 20 for 800 ms. The requests
     // due meanwhile go out late: their latency from the intended send rises along the
     // schedule, their latency from the actual send does not.
-    let server = http_server(200, |n| if n == 20 { Duration::from_millis(800) } else { Duration::ZERO });
-    let config = LoadConfig { rate: Some(100), ..config(server.url(), 1, 1, 2000) };
+    let server = http_server(200, |n| {
+        if n == 20 {
+            Duration::from_millis(800)
+        } else {
+            Duration::ZERO
+        }
+    });
+    let config = LoadConfig {
+        rate: Some(100),
+        ..config(server.url(), 1, 1, 2000)
+    };
     let summary = run(&config);
     let corrected = summary.corrected_latency.as_ref().expect("open loop");
     let actual = &summary.latency;
     assert!(corrected.max_us >= 750_000, "{corrected:?}");
-    assert!(corrected.p90_us >= 300_000, "the backlog shows at p90: {corrected:?}");
-    assert!(actual.p90_us < 50_000, "only one request was slow: {actual:?}");
-    assert!(corrected.mean_us > 5.0 * actual.mean_us, "corrected {corrected:?} actual {actual:?}");
+    assert!(
+        corrected.p90_us >= 300_000,
+        "the backlog shows at p90: {corrected:?}"
+    );
+    assert!(
+        actual.p90_us < 50_000,
+        "only one request was slow: {actual:?}"
+    );
+    assert!(
+        corrected.mean_us > 5.0 * actual.mean_us,
+        "corrected {corrected:?} actual {actual:?}"
+    );
     assert!(summary.requests >= 190, "the backlog was sent: {summary:?}");
+}
+
+#[test]
+fn threads_beyond_connections_are_reduced_with_a_warning_and_cpus_pin() {
+    let server = http_server(200, |_| Duration::ZERO);
+    let pinned = LoadConfig {
+        cpus: Some(vec![0]),
+        ..config(server.url(), 2, 4, 300)
+    };
+    let summary = run(&pinned);
+    assert_eq!(summary.threads, 2);
+    assert_eq!(summary.warnings.len(), 1, "{:?}", summary.warnings);
+    assert!(summary.requests > 0);
+    assert_eq!(server.connections(), 2);
+    let bad_cpu = LoadConfig {
+        cpus: Some(vec![1023]),
+        ..config(server.url(), 1, 1, 300)
+    };
+    let err = load::run(&bad_cpu).expect_err("no CPU 1023 here");
+    assert!(matches!(err, LoadError::Pin { cpu: 1023, .. }), "{err}");
 }

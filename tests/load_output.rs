@@ -11,22 +11,37 @@ use serde_json::Value;
 use support::http_server;
 
 fn schema() -> jsonschema::Validator {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/load-summary.schema.json"))
-        .expect("schema file");
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/schemas/load-summary.schema.json"
+    ))
+    .expect("schema file");
     let schema: Value = serde_json::from_str(&text).expect("schema is JSON");
     jsonschema::validator_for(&schema).expect("schema is a valid JSON schema")
 }
 
 fn bench_load(args: &[&str]) -> (String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_bench")).arg("load").args(args).output().expect("run bench");
-    let (stdout, stderr) =
-        (String::from_utf8_lossy(&output.stdout).into_owned(), String::from_utf8_lossy(&output.stderr).into_owned());
-    assert!(output.status.success(), "bench load {args:?} failed:\n{stdout}\n{stderr}");
+    let output = Command::new(env!("CARGO_BIN_EXE_bench"))
+        .arg("load")
+        .args(args)
+        .output()
+        .expect("run bench");
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    );
+    assert!(
+        output.status.success(),
+        "bench load {args:?} failed:\n{stdout}\n{stderr}"
+    );
     (stdout, stderr)
 }
 
 fn assert_valid(validator: &jsonschema::Validator, json: &Value) {
-    let errors: Vec<String> = validator.iter_errors(json).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(json)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
     assert!(errors.is_empty(), "{errors:#?}\n{json:#}");
 }
 
@@ -35,7 +50,18 @@ fn json_summary_matches_the_schema_and_the_server() {
     let validator = schema();
     let server = http_server(200, |_| Duration::ZERO);
     let url = server.url();
-    let (stdout, _) = bench_load(&[&url, "-c", "3", "-t", "2", "-d", "400ms", "--timeout", "1s", "--json"]);
+    let (stdout, _) = bench_load(&[
+        &url,
+        "-c",
+        "3",
+        "-t",
+        "2",
+        "-d",
+        "400ms",
+        "--timeout",
+        "1s",
+        "--json",
+    ]);
     let json: Value = serde_json::from_str(&stdout).expect("stdout is JSON");
     assert_valid(&validator, &json);
     let requests = json["requests"].as_u64().expect("requests");
@@ -47,7 +73,9 @@ fn json_summary_matches_the_schema_and_the_server() {
     assert_eq!(json["timeout_us"], 1_000_000);
 
     let before = server.requests();
-    let (stdout, _) = bench_load(&[&url, "-c", "2", "-t", "1", "-d", "500ms", "-R", "100", "--json"]);
+    let (stdout, _) = bench_load(&[
+        &url, "-c", "2", "-t", "1", "-d", "500ms", "-R", "100", "--json",
+    ]);
     let json: Value = serde_json::from_str(&stdout).expect("stdout is JSON");
     assert_valid(&validator, &json);
     assert_eq!(json["target_rps"], 100);
@@ -82,14 +110,24 @@ fn text_report_is_laid_out_like_wrk() {
     let url = server.url();
     let (stdout, _) = bench_load(&[&url, "-c", "2", "-t", "1", "-d", "300ms", "-H", "X-Test: 1"]);
     let lines: Vec<&str> = stdout.lines().collect();
-    assert_eq!(lines[0], format!("Running 300.00ms test @ {url}"), "{stdout}");
+    assert_eq!(
+        lines[0],
+        format!("Running 300.00ms test @ {url}"),
+        "{stdout}"
+    );
     assert_eq!(lines[1], "  1 threads and 2 connections");
-    assert_eq!(lines[2], "  Thread Stats   Avg      Stdev     Max   +/- Stdev");
+    assert_eq!(
+        lines[2],
+        "  Thread Stats   Avg      Stdev     Max   +/- Stdev"
+    );
     assert!(lines[3].starts_with("    Latency "), "{stdout}");
     assert!(lines[4].starts_with("    Req/Sec "), "{stdout}");
     assert_eq!(lines[5], "  Latency Distribution");
     assert!(lines[6].starts_with("     50%"), "{stdout}");
-    let requests_line = lines.iter().find(|l| l.contains(" requests in 300.00ms, ")).expect(&stdout);
+    let requests_line = lines
+        .iter()
+        .find(|l| l.contains(" requests in 300.00ms, "))
+        .expect(&stdout);
     assert!(requests_line.ends_with("B read"), "{stdout}");
     assert!(stdout.contains("  Non-2xx or 3xx responses: "), "{stdout}");
     assert!(stdout.contains("\nRequests/sec: "), "{stdout}");

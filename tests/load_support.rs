@@ -53,9 +53,14 @@ fn runtime() -> Runtime {
 
 /// A hyper HTTP/1.1 server answering every request with `status` and "Hello World"; the
 /// answer to request number `n` (from 1) waits `delay(n)`.
-pub fn http_server(status: u16, delay: impl Fn(u64) -> Duration + Send + Sync + 'static) -> TestServer {
+pub fn http_server(
+    status: u16,
+    delay: impl Fn(u64) -> Duration + Send + Sync + 'static,
+) -> TestServer {
     let runtime = runtime();
-    let listener = runtime.block_on(TcpListener::bind("127.0.0.1:0")).expect("bind");
+    let listener = runtime
+        .block_on(TcpListener::bind("127.0.0.1:0"))
+        .expect("bind");
     let addr = listener.local_addr().expect("local addr");
     let requests = Arc::new(AtomicU64::new(0));
     let connections = Arc::new(AtomicU64::new(0));
@@ -73,16 +78,24 @@ pub fn http_server(status: u16, delay: impl Fn(u64) -> Duration + Send + Sync + 
                         if !wait.is_zero() {
                             tokio::time::sleep(wait).await;
                         }
-                        let mut response = Response::new(Full::new(Bytes::from_static(b"Hello World")));
+                        let mut response =
+                            Response::new(Full::new(Bytes::from_static(b"Hello World")));
                         *response.status_mut() = StatusCode::from_u16(status).expect("status");
                         Ok::<_, Infallible>(response)
                     }
                 });
-                let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+                let _ = http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
             });
         }
     });
-    TestServer { addr, requests, connections, _runtime: runtime }
+    TestServer {
+        addr,
+        requests,
+        connections,
+        _runtime: runtime,
+    }
 }
 
 /// A TCP server handing each accepted connection to `handler`; at most `accept_limit`
@@ -93,7 +106,9 @@ where
     Fut: Future<Output = ()> + Send + 'static,
 {
     let runtime = runtime();
-    let listener = runtime.block_on(TcpListener::bind("127.0.0.1:0")).expect("bind");
+    let listener = runtime
+        .block_on(TcpListener::bind("127.0.0.1:0"))
+        .expect("bind");
     let addr = listener.local_addr().expect("local addr");
     let connections = Arc::new(AtomicU64::new(0));
     let conn_count = connections.clone();
@@ -107,7 +122,12 @@ where
         }
         drop(listener);
     });
-    TestServer { addr, requests: Arc::new(AtomicU64::new(0)), connections, _runtime: runtime }
+    TestServer {
+        addr,
+        requests: Arc::new(AtomicU64::new(0)),
+        connections,
+        _runtime: runtime,
+    }
 }
 
 /// Reads one request head (up to the blank line); false at EOF or error.

@@ -50,7 +50,9 @@ fn parse_header(text: &str) -> Result<(String, String), String> {
         Some((name, value)) if !name.trim().is_empty() => {
             Ok((name.trim().to_string(), value.trim().to_string()))
         }
-        _ => Err(format!("`{text}` is not a header; write it as 'Name: value'")),
+        _ => Err(format!(
+            "`{text}` is not a header; write it as 'Name: value'"
+        )),
     }
 }
 
@@ -68,8 +70,9 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
     };
     let summary = load::run(&config).map_err(to_cli_error)?;
     if args.json {
-        let json = serde_json::to_string_pretty(&summary)
-            .map_err(|err| CliError::other(format!("cannot write the summary as JSON: {err}"), None))?;
+        let json = serde_json::to_string_pretty(&summary).map_err(|err| {
+            CliError::other(format!("cannot write the summary as JSON: {err}"), None)
+        })?;
         println!("{json}");
         for warning in &summary.warnings {
             eprintln!("warning: {warning}");
@@ -83,9 +86,10 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
 fn to_cli_error(err: LoadError) -> CliError {
     let message = err.to_string();
     match err {
-        LoadError::BadUrl { .. } => {
-            CliError::usage(message, Some("give a URL like http://127.0.0.1:8080/".to_string()))
-        }
+        LoadError::BadUrl { .. } => CliError::usage(
+            message,
+            Some("give a URL like http://127.0.0.1:8080/".to_string()),
+        ),
         LoadError::BadHeader { .. } | LoadError::BadConfig(_) => CliError::usage(message, None),
         LoadError::Resolve { .. } | LoadError::Connect { .. } => CliError::other(
             message,

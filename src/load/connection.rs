@@ -3,6 +3,7 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::rc::Rc;
 use std::time::Instant;
 
@@ -13,7 +14,7 @@ use hyper::client::conn::http1;
 use hyper::{Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
-use tokio::time::{Duration, sleep_until, timeout, timeout_at};
+use tokio::time::{Duration, Sleep, sleep_until, timeout, timeout_at};
 
 use super::context::ThreadContext;
 use super::counted_io::{CountedIo, IoCounters};
@@ -57,22 +58,24 @@ pub async fn drive(ctx: Rc<ThreadContext>, index: u64, mut stream: Option<TcpStr
         }
         let tcp = match stream.take() {
             Some(tcp) => tcp,
-            None => match timeout_at(ctx.deadline.into(), connect(ctx.target.addr, ctx.timeout)).await {
-                Err(_) => return,
-                Ok(Ok(tcp)) => {
-                    if opened_before {
-                        ctx.stats.borrow_mut().reconnects += 1;
+            None => {
+                match timeout_at(ctx.deadline.into(), connect(ctx.target.addr, ctx.timeout)).await {
+                    Err(_) => return,
+                    Ok(Ok(tcp)) => {
+                        if opened_before {
+                            ctx.stats.borrow_mut().reconnects += 1;
+                        }
+                        opened_before = true;
+                        tcp
                     }
-                    opened_before = true;
-                    tcp
+                    Ok(Err(_)) => {
+                        ctx.stats.borrow_mut().record_failure(Failure::Connect);
+                        let retry = (Instant::now() + CONNECT_BACKOFF).min(ctx.deadline);
+                        sleep_until(retry.into()).await;
+                        continue;
+                    }
                 }
-                Ok(Err(_)) => {
-                    ctx.stats.borrow_mut().record_failure(Failure::Connect);
-                    let retry = (Instant::now() + CONNECT_BACKOFF).min(ctx.deadline);
-                    sleep_until(retry.into()).await;
-                    continue;
-                }
-            },
+            }
         };
         match session(&ctx, tcp, index, &mut sent).await {
             SessionEnd::Stop => return,
@@ -111,6 +114,7 @@ async fn request_loop(
     index: u64,
     sent: &mut u64,
 ) -> SessionEnd {
+    let mut guard = TimeoutGuard::new(Instant::now() + ctx.timeout);
     loop {
         let intended = match &ctx.schedule {
             Some(schedule) => {
@@ -118,7 +122,9 @@ async fn request_loop(
                 if due >= ctx.deadline {
                     return SessionEnd::Stop;
                 }
-                sleep_until(due.into()).await;
+                if due > Instant::now() {
+                    sleep_until(due.into()).await;
+                }
                 Some(due)
             }
             None => None,
@@ -132,7 +138,8 @@ async fn request_loop(
             return SessionEnd::Stop;
         }
         *sent += 1;
-        let outcome = timeout(ctx.timeout, exchange(sender.send_request(ctx.target.request()))).await;
+        let response = exchange(sender.send_request(ctx.target.request()));
+        let outcome = guard.within(sent_at + ctx.timeout, response).await;
         let done = Instant::now();
         if done > ctx.deadline {
             ctx.stats.borrow_mut().in_flight_at_deadline += 1;
@@ -149,11 +156,15 @@ async fn request_loop(
                 ctx.tick_progress();
             }
             Ok(Err(_)) => {
-                let failure = if counters.write_failed.get() { Failure::Write } else { Failure::Read };
+                let failure = if counters.write_failed.get() {
+                    Failure::Write
+                } else {
+                    Failure::Read
+                };
                 stats.record_failure(failure);
                 return SessionEnd::Reconnect;
             }
-            Err(_elapsed) => {
+            Err(Elapsed) => {
                 stats.record_failure(Failure::Timeout);
                 return SessionEnd::Reconnect;
             }
@@ -172,4 +183,44 @@ async fn exchange(
         frame?;
     }
     Ok(status)
+}
+
+/// A request deadline without a timer operation per request: one `Sleep` per connection,
+/// re-armed only when it fires before the current request's deadline (it is left at an
+/// earlier request's deadline between requests). Timer work is then about one
+/// registration per connection per timeout period, whatever the request rate.
+struct TimeoutGuard {
+    sleep: Pin<Box<Sleep>>,
+}
+
+/// The request did not complete within its deadline.
+struct Elapsed;
+
+impl TimeoutGuard {
+    fn new(first_deadline: Instant) -> Self {
+        TimeoutGuard {
+            sleep: Box::pin(sleep_until(first_deadline.into())),
+        }
+    }
+
+    /// Runs `work` until it completes or `deadline` passes.
+    async fn within<T>(
+        &mut self,
+        deadline: Instant,
+        work: impl Future<Output = T>,
+    ) -> Result<T, Elapsed> {
+        tokio::pin!(work);
+        loop {
+            tokio::select! {
+                biased;
+                output = &mut work => return Ok(output),
+                () = &mut self.sleep => {
+                    if Instant::now() >= deadline {
+                        return Err(Elapsed);
+                    }
+                    self.sleep.as_mut().reset(deadline.into());
+                }
+            }
+        }
+    }
 }

@@ -43,13 +43,19 @@ impl AsyncRead for CountedIo {
         let before = buf.filled().len();
         let result = Pin::new(&mut self.stream).poll_read(cx, buf);
         let read = (buf.filled().len() - before) as u64;
-        self.counters.bytes_read.set(self.counters.bytes_read.get() + read);
+        self.counters
+            .bytes_read
+            .set(self.counters.bytes_read.get() + read);
         result
     }
 }
 
 impl AsyncWrite for CountedIo {
-    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         let result = Pin::new(&mut self.stream).poll_write(cx, buf);
         self.wrote(result)
     }

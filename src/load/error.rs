@@ -7,12 +7,18 @@ pub enum LoadError {
     #[error("bad URL `{url}`: {reason}")]
     BadUrl { url: String, reason: String },
     #[error("bad header `{name}: {value}`: {reason}")]
-    BadHeader { name: String, value: String, reason: String },
+    BadHeader {
+        name: String,
+        value: String,
+        reason: String,
+    },
     #[error("bad load settings: {0}")]
     BadConfig(String),
     #[error("cannot resolve `{host}`: {source}")]
     Resolve { host: String, source: io::Error },
-    #[error("no connection to {addr} could be made ({source}); is the server running and listening there?")]
+    #[error(
+        "no connection to {addr} could be made ({source}); is the server running and listening there?"
+    )]
     Connect { addr: String, source: io::Error },
     #[error("cannot pin a generator thread to CPU {cpu}: {source}")]
     Pin { cpu: usize, source: io::Error },

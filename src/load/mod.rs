@@ -23,7 +23,8 @@
 //!   in `requests` or the errors. So `run` returns within `duration + timeout` (plus a little)
 //!   and every request the server saw is either counted or in flight.
 //! - Every request has a real deadline (`timeout`): past it, the request counts as a timeout
-//!   and its connection is replaced. Any error or server close reconnects (`reconnects`).
+//!   and its connection is replaced. Any error or server close reconnects (`reconnects`);
+//!   a failed connect counts a `connect` error and is retried after 10 ms.
 //! - Closed loop (`rate: None`): each connection sends its next request when the previous
 //!   response is complete. Open loop (`rate: Some(r)`): connection `i` of `C` sends its
 //!   `k`-th request at `start + (k*C + i)/r`; latency is measured both from that intended
@@ -79,15 +80,22 @@ pub fn run(config: &LoadConfig) -> Result<LoadSummary, LoadError> {
     let mut first_connection = 0u64;
     for i in 0..threads {
         // Even spread: the first `connections % threads` threads take one more.
-        let connections = config.connections / threads + u32::from(i < config.connections % threads);
+        let connections =
+            config.connections / threads + u32::from(i < config.connections % threads);
         let plan = WorkerPlan {
             first_connection,
             connections,
-            cpu: config.cpus.as_ref().filter(|cpus| !cpus.is_empty()).map(|cpus| cpus[i as usize % cpus.len()]),
+            cpu: config
+                .cpus
+                .as_ref()
+                .filter(|cpus| !cpus.is_empty())
+                .map(|cpus| cpus[i as usize % cpus.len()]),
             target: target.clone(),
             duration: config.duration,
             timeout: config.timeout,
-            rate: config.rate.map(|rate| (rate, u64::from(config.connections))),
+            rate: config
+                .rate
+                .map(|rate| (rate, u64::from(config.connections))),
             progress: config.progress.clone(),
         };
         first_connection += u64::from(connections);
@@ -98,17 +106,30 @@ pub fn run(config: &LoadConfig) -> Result<LoadSummary, LoadError> {
         match spawned {
             Ok(handle) => handles.push(handle),
             Err(err) => {
-                setup.failures.lock().unwrap_or_else(|p| p.into_inner()).push(LoadError::Thread(err));
+                setup
+                    .failures
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(LoadError::Thread(err));
                 break;
             }
         }
     }
 
     setup.gate.wait_for(handles.len());
-    let failure = setup.failures.lock().unwrap_or_else(|p| p.into_inner()).drain(..).next();
+    let failure = setup
+        .failures
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .drain(..)
+        .next();
     let failure = failure.or_else(|| {
         (setup.established.load(Ordering::Relaxed) == 0).then(|| {
-            let source = setup.connect_error.lock().unwrap_or_else(|p| p.into_inner()).take();
+            let source = setup
+                .connect_error
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .take();
             LoadError::Connect {
                 addr: target.addr.to_string(),
                 source: source.unwrap_or_else(|| std::io::Error::other("unknown connect failure")),

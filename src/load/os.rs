@@ -5,7 +5,10 @@ use std::time::Duration;
 
 /// CPU time (user + system) the calling thread has used.
 pub fn thread_cpu_time() -> Duration {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     // SAFETY: `ts` is a valid, writable timespec.
     let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
     if rc != 0 {
@@ -17,7 +20,10 @@ pub fn thread_cpu_time() -> Duration {
 /// Restricts the calling thread to `cpu`.
 pub fn pin_current_thread(cpu: usize) -> io::Result<()> {
     if cpu >= libc::CPU_SETSIZE as usize {
-        return Err(io::Error::new(io::ErrorKind::InvalidInput, "CPU number out of range"));
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "CPU number out of range",
+        ));
     }
     // SAFETY: a zeroed cpu_set_t is an empty set; CPU_SET stays in bounds (checked above);
     // pid 0 is the calling thread.

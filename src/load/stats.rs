@@ -57,7 +57,9 @@ fn histogram() -> Histogram<u64> {
 }
 
 fn micros(duration: Duration) -> u64 {
-    u64::try_from(duration.as_micros()).unwrap_or(u64::MAX).max(LOWEST_US)
+    u64::try_from(duration.as_micros())
+        .unwrap_or(u64::MAX)
+        .max(LOWEST_US)
 }
 
 impl ThreadStats {
@@ -105,7 +107,8 @@ impl ThreadStats {
     pub fn record_rate_sample(&mut self, requests: u64, window: Duration) {
         let seconds = window.as_secs_f64();
         if seconds > 0.0 {
-            self.thread_rps.saturating_record((requests as f64 / seconds).round() as u64);
+            self.thread_rps
+                .saturating_record((requests as f64 / seconds).round() as u64);
         }
     }
 
@@ -133,7 +136,13 @@ impl ThreadStats {
 
     pub fn summarize(&self, facts: RunFacts<'_>) -> LoadSummary {
         let seconds = facts.duration.as_secs_f64();
-        let per_second = |count: u64| if seconds > 0.0 { count as f64 / seconds } else { 0.0 };
+        let per_second = |count: u64| {
+            if seconds > 0.0 {
+                count as f64 / seconds
+            } else {
+                0.0
+            }
+        };
         let rps = per_second(self.requests);
         let mut warnings = facts.warnings;
         if let Some(target) = facts.target_rps {
@@ -218,8 +227,16 @@ mod tests {
     fn merge_adds_counts_and_histograms() {
         let mut a = ThreadStats::new(true);
         let mut b = ThreadStats::new(true);
-        a.record_response(true, Duration::from_millis(1), Some(Duration::from_millis(2)));
-        b.record_response(false, Duration::from_millis(3), Some(Duration::from_millis(4)));
+        a.record_response(
+            true,
+            Duration::from_millis(1),
+            Some(Duration::from_millis(2)),
+        );
+        b.record_response(
+            false,
+            Duration::from_millis(3),
+            Some(Duration::from_millis(4)),
+        );
         b.record_failure(Failure::Timeout);
         a.merge(&b);
         let summary = a.summarize(RunFacts {
@@ -233,15 +250,25 @@ mod tests {
         });
         assert_eq!((summary.requests, summary.ok_requests), (2, 1));
         assert_eq!((summary.errors.status, summary.errors.timeout), (1, 1));
-        assert!((summary.latency.mean_us - 2000.0).abs() < 5.0, "{:?}", summary.latency);
-        let corrected = summary.corrected_latency.expect("open loop keeps corrected latency");
+        assert!(
+            (summary.latency.mean_us - 2000.0).abs() < 5.0,
+            "{:?}",
+            summary.latency
+        );
+        let corrected = summary
+            .corrected_latency
+            .expect("open loop keeps corrected latency");
         assert!((corrected.mean_us - 3000.0).abs() < 5.0, "{corrected:?}");
     }
 
     #[test]
     fn short_rate_warns() {
         let mut stats = ThreadStats::new(true);
-        stats.record_response(true, Duration::from_millis(1), Some(Duration::from_millis(1)));
+        stats.record_response(
+            true,
+            Duration::from_millis(1),
+            Some(Duration::from_millis(1)),
+        );
         let facts = |target| RunFacts {
             url: "u",
             connections: 1,

@@ -19,26 +19,40 @@ pub struct Target {
 
 impl Target {
     pub fn parse(url: &str, extra_headers: &[(String, String)]) -> Result<Target, LoadError> {
-        let bad = |reason: &str| LoadError::BadUrl { url: url.to_string(), reason: reason.to_string() };
+        let bad = |reason: &str| LoadError::BadUrl {
+            url: url.to_string(),
+            reason: reason.to_string(),
+        };
         let uri: Uri = url.parse().map_err(|err| bad(&format!("{err}")))?;
         match uri.scheme_str() {
             Some("http") => {}
-            Some(other) => return Err(bad(&format!("scheme `{other}` is not supported, use http://"))),
+            Some(other) => {
+                return Err(bad(&format!(
+                    "scheme `{other}` is not supported, use http://"
+                )));
+            }
             None => return Err(bad("no scheme, write it as http://HOST:PORT/path")),
         }
         let authority = uri.authority().ok_or_else(|| bad("no host"))?;
-        let host = authority.host().trim_start_matches('[').trim_end_matches(']');
+        let host = authority
+            .host()
+            .trim_start_matches('[')
+            .trim_end_matches(']');
         let port = authority.port_u16().unwrap_or(80);
         let addr = (host, port)
             .to_socket_addrs()
-            .map_err(|source| LoadError::Resolve { host: host.to_string(), source })?
+            .map_err(|source| LoadError::Resolve {
+                host: host.to_string(),
+                source,
+            })?
             .next()
             .ok_or_else(|| bad("the host resolves to no address"))?;
         let path = uri.path_and_query().map_or("/", |pq| pq.as_str());
         let origin: Uri = path.parse().map_err(|err| bad(&format!("path: {err}")))?;
 
         let mut headers = HeaderMap::new();
-        let host_value = HeaderValue::from_str(authority.as_str()).map_err(|err| bad(&format!("{err}")))?;
+        let host_value =
+            HeaderValue::from_str(authority.as_str()).map_err(|err| bad(&format!("{err}")))?;
         headers.insert(HOST, host_value);
         for (name, value) in extra_headers {
             let bad_header = |reason: String| LoadError::BadHeader {
@@ -56,7 +70,11 @@ impl Target {
                 headers.append(header_name, header_value);
             }
         }
-        Ok(Target { addr, uri: origin, headers })
+        Ok(Target {
+            addr,
+            uri: origin,
+            headers,
+        })
     }
 
     /// The request, from parts built once (cloning them is a few reference counts and a
@@ -75,8 +93,11 @@ mod tests {
 
     #[test]
     fn origin_form_and_host_header() {
-        let target = Target::parse("http://127.0.0.1:8080/a/b?c=1", &[("X-Y".into(), " z ".into())])
-            .expect("valid URL");
+        let target = Target::parse(
+            "http://127.0.0.1:8080/a/b?c=1",
+            &[("X-Y".into(), " z ".into())],
+        )
+        .expect("valid URL");
         let request = target.request();
         assert_eq!(target.addr, "127.0.0.1:8080".parse().unwrap());
         assert_eq!(request.uri().to_string(), "/a/b?c=1");
@@ -86,9 +107,18 @@ mod tests {
 
     #[test]
     fn rejects_https_and_bad_headers() {
-        assert!(matches!(Target::parse("https://127.0.0.1/", &[]), Err(LoadError::BadUrl { .. })));
-        assert!(matches!(Target::parse("127.0.0.1:80/", &[]), Err(LoadError::BadUrl { .. })));
+        assert!(matches!(
+            Target::parse("https://127.0.0.1/", &[]),
+            Err(LoadError::BadUrl { .. })
+        ));
+        assert!(matches!(
+            Target::parse("127.0.0.1:80/", &[]),
+            Err(LoadError::BadUrl { .. })
+        ));
         let bad = [("bad name".to_string(), "v".to_string())];
-        assert!(matches!(Target::parse("http://127.0.0.1/", &bad), Err(LoadError::BadHeader { .. })));
+        assert!(matches!(
+            Target::parse("http://127.0.0.1/", &bad),
+            Err(LoadError::BadHeader { .. })
+        ));
     }
 }

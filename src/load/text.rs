@@ -11,10 +11,26 @@ struct Units {
     larger: &'static [&'static str],
 }
 
-const TIME_US: Units = Units { scale: 1000.0, base: "us", larger: &["ms", "s"] };
-const TIME_S: Units = Units { scale: 60.0, base: "s", larger: &["m", "h"] };
-const BINARY: Units = Units { scale: 1024.0, base: "", larger: &["K", "M", "G", "T", "P"] };
-const METRIC: Units = Units { scale: 1000.0, base: "", larger: &["k", "M", "G", "T", "P"] };
+const TIME_US: Units = Units {
+    scale: 1000.0,
+    base: "us",
+    larger: &["ms", "s"],
+};
+const TIME_S: Units = Units {
+    scale: 60.0,
+    base: "s",
+    larger: &["m", "h"],
+};
+const BINARY: Units = Units {
+    scale: 1024.0,
+    base: "",
+    larger: &["K", "M", "G", "T", "P"],
+};
+const METRIC: Units = Units {
+    scale: 1000.0,
+    base: "",
+    larger: &["k", "M", "G", "T", "P"],
+};
 
 /// wrk's `format_units`: divides while the amount is at least 85% of the next unit.
 fn format_units(amount: f64, units: &Units, precision: usize) -> String {
@@ -29,7 +45,11 @@ fn format_units(amount: f64, units: &Units, precision: usize) -> String {
 }
 
 fn format_time_us(us: f64) -> String {
-    if us >= 1_000_000.0 { format_units(us / 1_000_000.0, &TIME_S, 2) } else { format_units(us, &TIME_US, 2) }
+    if us >= 1_000_000.0 {
+        format_units(us / 1_000_000.0, &TIME_S, 2)
+    } else {
+        format_units(us, &TIME_US, 2)
+    }
 }
 
 fn format_binary(bytes: f64) -> String {
@@ -74,7 +94,11 @@ fn distribution(out: &mut String, title: &str, latency: &LatencySummary) {
         ("99.99", latency.p9999_us),
     ];
     for (percent, us) in rows {
-        let _ = writeln!(out, "{percent:>7}%{}", units_cell(format_time_us(us as f64), 10));
+        let _ = writeln!(
+            out,
+            "{percent:>7}%{}",
+            units_cell(format_time_us(us as f64), 10)
+        );
     }
 }
 
@@ -89,28 +113,55 @@ pub fn render_text(summary: &LoadSummary) -> String {
         format_time_us(summary.duration_us as f64)
     };
     let _ = writeln!(out, "Running {length} test @ {}", summary.url);
-    let _ = writeln!(out, "  {} threads and {} connections", summary.threads, summary.connections);
+    let _ = writeln!(
+        out,
+        "  {} threads and {} connections",
+        summary.threads, summary.connections
+    );
     if let Some(rate) = summary.target_rps {
-        let _ = writeln!(out, "  open loop: {rate} requests/s target, latency also from the intended send");
+        let _ = writeln!(
+            out,
+            "  open loop: {rate} requests/s target, latency also from the intended send"
+        );
     }
-    let _ = writeln!(out, "  Thread Stats{:>6}{:>11}{:>8}{:>12}", "Avg", "Stdev", "Max", "+/- Stdev");
+    let _ = writeln!(
+        out,
+        "  Thread Stats{:>6}{:>11}{:>8}{:>12}",
+        "Avg", "Stdev", "Max", "+/- Stdev"
+    );
     let latency = &summary.latency;
     stats_row(
         &mut out,
         "Latency",
-        [format_time_us(latency.mean_us), format_time_us(latency.stdev_us), format_time_us(latency.max_us as f64)],
+        [
+            format_time_us(latency.mean_us),
+            format_time_us(latency.stdev_us),
+            format_time_us(latency.max_us as f64),
+        ],
         summary.latency_within_stdev_percent,
     );
     let rate = &summary.thread_rps;
     stats_row(
         &mut out,
         "Req/Sec",
-        [format_metric(rate.mean_rps), format_metric(rate.stdev_rps), format_metric(rate.max_rps)],
+        [
+            format_metric(rate.mean_rps),
+            format_metric(rate.stdev_rps),
+            format_metric(rate.max_rps),
+        ],
         rate.within_stdev_percent,
     );
     if let Some(corrected) = &summary.corrected_latency {
-        distribution(&mut out, "Latency Distribution (from the intended send, coordinated omission corrected)", corrected);
-        distribution(&mut out, "Latency Distribution (from the actual send)", latency);
+        distribution(
+            &mut out,
+            "Latency Distribution (from the intended send, coordinated omission corrected)",
+            corrected,
+        );
+        distribution(
+            &mut out,
+            "Latency Distribution (from the actual send)",
+            latency,
+        );
     } else {
         distribution(&mut out, "Latency Distribution", latency);
     }
@@ -133,8 +184,16 @@ pub fn render_text(summary: &LoadSummary) -> String {
         let _ = writeln!(out, "  Non-2xx or 3xx responses: {}", errors.status);
     }
     let _ = writeln!(out, "Requests/sec: {:>9.2}", summary.rps);
-    let bytes_per_second = if seconds > 0.0 { summary.bytes_read as f64 / seconds } else { 0.0 };
-    let _ = writeln!(out, "Transfer/sec: {:>10}B", format_binary(bytes_per_second));
+    let bytes_per_second = if seconds > 0.0 {
+        summary.bytes_read as f64 / seconds
+    } else {
+        0.0
+    };
+    let _ = writeln!(
+        out,
+        "Transfer/sec: {:>10}B",
+        format_binary(bytes_per_second)
+    );
     // bench's own lines.
     let _ = writeln!(out, "2xx requests/sec: {:.2}", summary.ok_rps);
     let _ = writeln!(
@@ -148,11 +207,19 @@ pub fn render_text(summary: &LoadSummary) -> String {
         summary.reconnects, summary.in_flight_at_deadline
     );
     let cpu_seconds = summary.generator_cpu_us as f64 / 1e6;
-    let per_cpu_second = if cpu_seconds > 0.0 { summary.requests as f64 / cpu_seconds } else { 0.0 };
+    let per_cpu_second = if cpu_seconds > 0.0 {
+        summary.requests as f64 / cpu_seconds
+    } else {
+        0.0
+    };
     let _ = writeln!(
         out,
         "Generator CPU: {cpu_seconds:.2}s ({:.0}% of one core), {per_cpu_second:.0} requests per CPU-second",
-        if seconds > 0.0 { 100.0 * cpu_seconds / seconds } else { 0.0 }
+        if seconds > 0.0 {
+            100.0 * cpu_seconds / seconds
+        } else {
+            0.0
+        }
     );
     for warning in &summary.warnings {
         let _ = writeln!(out, "warning: {warning}");

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use tokio::net::TcpStream;
 use tokio::task::LocalSet;
 
+use super::LoadError;
 use super::connection;
 use super::context::ThreadContext;
 use super::gate::{Decision, Gate};
@@ -18,7 +19,6 @@ use super::os;
 use super::schedule::Schedule;
 use super::stats::ThreadStats;
 use super::target::Target;
-use super::LoadError;
 
 /// How often a thread samples its own throughput (wrk's "Req/Sec").
 const SAMPLE_EVERY: Duration = Duration::from_millis(100);
@@ -54,7 +54,11 @@ pub fn work(plan: WorkerPlan, setup: &Setup) -> Option<ThreadStats> {
     let runtime = match prepare(&plan) {
         Ok(runtime) => runtime,
         Err(err) => {
-            setup.failures.lock().unwrap_or_else(|p| p.into_inner()).push(err);
+            setup
+                .failures
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(err);
             setup.gate.arrive_and_wait();
             return None;
         }
@@ -69,7 +73,11 @@ pub fn work(plan: WorkerPlan, setup: &Setup) -> Option<ThreadStats> {
         stats: RefCell::new(ThreadStats::new(plan.rate.is_some())),
         deadline,
         timeout: plan.timeout,
-        schedule: plan.rate.map(|(rate, connections)| Schedule { start, rate, connections }),
+        schedule: plan.rate.map(|(rate, connections)| Schedule {
+            start,
+            rate,
+            connections,
+        }),
         progress: plan.progress,
     });
     let cpu_before = os::thread_cpu_time();
@@ -121,7 +129,10 @@ async fn open_connections(plan: &WorkerPlan, setup: &Setup) -> Vec<Option<TcpStr
                 Some(stream)
             }
             Err(err) => {
-                let mut first = setup.connect_error.lock().unwrap_or_else(|p| p.into_inner());
+                let mut first = setup
+                    .connect_error
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner());
                 first.get_or_insert(err);
                 None
             }
