@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Everything the tests need on a fresh machine, then the whole test suite (real Docker included).
+# Everything the tests need on a fresh machine, then the whole test suite (real Docker
+# included), then the HTML report rendered in headless Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-cargo build --release --quiet
-cargo test --release 2>&1
+cargo test 2>&1
+scripts/report-screenshot.sh

@@ -30,5 +30,5 @@ pub use http::{Http, RealHttp};
 pub use placement::{parse_cpuset, Placement};
 pub use plan::{jobs, Job, Shard};
 pub use progress::{Display, Progress, Quiet};
-pub use runner::{RunOptions, RunSummary, Runner, SmokeCheck, SmokeRow};
+pub use runner::{image_tag, RunOptions, RunSummary, Runner, SmokeCheck, SmokeRow};
 pub use verify::{verify, Probed};

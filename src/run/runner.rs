@@ -207,7 +207,7 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
     }
 
     async fn build(&mut self, cell: &Cell) -> ImageState {
-        let tag = format!("bench-cell:{}", &cell.image_hash[..32]);
+        let tag = image_tag(cell);
         match self.engine.image_id(&tag).await {
             Ok(Some(id)) => return ImageState::Ready { tag, id: Some(id), build_seconds: None },
             Ok(None) => {}
@@ -525,6 +525,11 @@ impl SmokeRow {
     pub fn passed(&self) -> bool {
         self.error.is_none() && self.checks.iter().all(|(_, c)| !matches!(c, SmokeCheck::Fail(_)))
     }
+}
+
+/// The tag of a cell's image: its image hash, so an unchanged cell is never rebuilt.
+pub fn image_tag(cell: &Cell) -> String {
+    format!("bench-cell:{}", &cell.image_hash[..32])
 }
 
 fn broken(reason: String, log_tail: Vec<String>) -> ImageState {

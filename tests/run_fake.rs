@@ -1,0 +1,229 @@
+//! The orchestrator through the engine and HTTP traits, without Docker or servers:
+//! images built once per hash, a fresh container per measurement and always removed,
+//! and every kind of failure recorded while the others are measured.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use bench::config::Sources;
+use bench::engine::fake::{FakeCall, FakeEngine, FakeOutcome};
+use bench::engine::Containers;
+use bench::load::{LatencySummary, LoadConfig, LoadSummary};
+use bench::matrix::{expand, Cell, FixedInputs};
+use bench::model::analyze;
+use bench::run::{image_tag, jobs, HostFacts, Http, Probed, Quiet, RunOptions, Runner, SystemClock};
+use bench::store::{Outcome, Store};
+
+const MATRIX: &str = r#"
+runtime cpython label="" {
+    python "python3"
+}
+server bjoern {
+    packages "bjoern==3.2.2"
+    script "bjoern_server.py"
+    interface wsgi
+}
+server gunicorn {
+    packages "gunicorn==23.0.0"
+    command "gunicorn --bind 127.0.0.1:$PORT {app}"
+    interface wsgi
+}
+framework plain label="" {
+    interface wsgi "plain_app:app"
+}
+framework flask {
+    interface wsgi "flask_app:app"
+}
+scenario hello {
+    path "/hello"
+}
+scenario io {
+    path "/io"
+}
+defaults {
+    duration "1s"
+}
+matrix {
+    include plain bjoern
+    include flask bjoern
+    include plain gunicorn
+    include flask gunicorn
+    override row=flask-gunicorn scenario=io {
+        na "not applicable here"
+    }
+}
+"#;
+
+fn cells() -> Vec<Cell> {
+    let sources = Sources::from_text("matrix.kdl", MATRIX).unwrap();
+    let model = analyze(&sources).unwrap_or_else(|e| panic!("{}", e.render()));
+    expand(&model, &FixedInputs("fake".into()))
+}
+
+/// Answers every path correctly, except bodies scripted otherwise; load returns a summary.
+#[derive(Default)]
+struct FakeHttp {
+    wrong_body_on: Option<String>,
+    loads: Mutex<Vec<LoadConfig>>,
+}
+
+impl Http for FakeHttp {
+    async fn get(&self, url: &str, _timeout: Duration) -> Result<Probed, String> {
+        let body = if self.wrong_body_on.as_deref().is_some_and(|p| url.contains(p)) { "Hello there" } else { "Hello World" };
+        Ok(Probed {
+            status: 200,
+            content_type: Some("text/plain".into()),
+            content_length: Some(body.len() as u64),
+            chunked: false,
+            body: body.as_bytes().to_vec(),
+            server: None,
+        })
+    }
+
+    async fn load(&self, config: LoadConfig) -> Result<LoadSummary, String> {
+        self.loads.lock().unwrap().push(config.clone());
+        let secs = config.duration.as_secs_f64();
+        let rps = 1000.0;
+        let requests = (rps * secs) as u64;
+        Ok(LoadSummary {
+            url: config.url.clone(),
+            connections: config.connections,
+            threads: config.threads,
+            duration_us: (secs * 1e6) as u64,
+            requests,
+            ok_requests: requests,
+            rps,
+            ok_rps: rps,
+            latency: LatencySummary { mean_us: config.connections as f64 / rps * 1e6, ..Default::default() },
+            ..Default::default()
+        })
+    }
+}
+
+struct Setup {
+    dir: tempfile::TempDir,
+    options: RunOptions,
+    host: HostFacts,
+}
+
+fn setup() -> Setup {
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = RunOptions::new(env!("CARGO_MANIFEST_DIR").into(), "matrix.kdl".into(), dir.path());
+    options.primer = Duration::ZERO;
+    options.sample_every = Duration::from_millis(10);
+    let host = HostFacts { online_cpus: 2, ..Default::default() };
+    Setup { dir, options, host }
+}
+
+fn tag_of(cells: &[Cell], name: &str) -> String {
+    image_tag(cells.iter().find(|c| c.name == name).unwrap())
+}
+
+#[tokio::test]
+async fn measures_builds_once_per_image_and_isolates_failures() {
+    let cells = cells();
+    let s = setup();
+    let engine = FakeEngine::new()
+        .with_image("debian:bookworm-slim")
+        .with_outcome(&tag_of(&cells, "flask-bjoern"), FakeOutcome::BuildFails { message: "pip failed".into(), log_tail: vec!["ERROR: No matching distribution".into()] })
+        .with_outcome(&tag_of(&cells, "gunicorn"), FakeOutcome::NeverReady)
+        .with_file(&tag_of(&cells, "bjoern"), "/bench/versions.txt", b"bjoern==3.2.2\nfalcon==4.4.0\n");
+    let http = FakeHttp::default();
+    let store = Store::open(s.dir.path().join("results")).unwrap();
+    let containers = Containers::new();
+    let (jobs, skipped) = jobs(&cells, &cells, |_, _| false);
+    assert_eq!((jobs.len(), skipped), (8, 0));
+    let mut runner = Runner::new(&engine, &http, &SystemClock, &containers, &store, &Quiet, &s.options, &s.host);
+    let summary = runner.run(&jobs, skipped).await.unwrap();
+    assert_eq!((summary.ok, summary.failed, summary.invalid, summary.na), (3, 4, 0, 1));
+
+    let results = store.load_all().unwrap();
+    let by_id = |id: &str| results.iter().find(|r| r.id == id).unwrap_or_else(|| panic!("no result {id}"));
+    let ok = by_id("bjoern/hello");
+    assert_eq!(ok.outcome, Outcome::Ok);
+    assert_eq!(ok.provenance.packages.get("bjoern").map(String::as_str), Some("3.2.2"));
+    assert!(ok.checks.iter().any(|c| c.name == "littles-law" && c.passed), "{:?}", ok.checks);
+    assert!(ok.usage.as_ref().is_some_and(|u| u.samples >= 1));
+    for id in ["flask-bjoern/hello", "flask-bjoern/io"] {
+        let r = by_id(id);
+        assert_eq!(r.outcome, Outcome::Failed);
+        assert!(r.reason.as_deref().unwrap().contains("pip failed"), "{:?}", r.reason);
+        assert_eq!(r.log_tail, ["ERROR: No matching distribution"]);
+    }
+    for id in ["gunicorn/hello", "gunicorn/io"] {
+        assert!(by_id(id).reason.as_deref().unwrap().contains("never became ready"));
+    }
+    let na = by_id("flask-gunicorn/io");
+    assert_eq!((na.outcome, na.reason.as_deref()), (Outcome::Na, Some("not applicable here")));
+    assert_eq!(by_id("flask-gunicorn/hello").outcome, Outcome::Ok);
+
+    let calls = engine.calls();
+    let builds: Vec<&FakeCall> = calls.iter().filter(|c| matches!(c, FakeCall::Build(_))).collect();
+    assert_eq!(builds.len(), 4, "one build per image, not per scenario: {builds:?}");
+    let starts = calls.iter().filter(|c| matches!(c, FakeCall::Start(_))).count();
+    let removes = calls.iter().filter(|c| matches!(c, FakeCall::Remove(_))).count();
+    assert_eq!(starts, 5, "a fresh container per measurement (3 ok + 2 never ready)");
+    assert_eq!(removes, starts, "every container removed");
+    assert!(engine.live().is_empty());
+    // Measured cells ran the generator at their settings, pinned off the server's core.
+    let loads = http.loads.lock().unwrap();
+    assert_eq!(loads.len(), 3);
+    assert!(loads.iter().all(|l| l.duration == Duration::from_secs(1) && l.cpus == Some(vec![0])));
+}
+
+#[tokio::test]
+async fn a_wrong_answer_is_invalid_and_not_measured() {
+    let cells: Vec<Cell> = cells().into_iter().filter(|c| c.name == "bjoern").collect();
+    let s = setup();
+    let engine = FakeEngine::new().with_image("debian:bookworm-slim");
+    let http = FakeHttp { wrong_body_on: Some("/io".into()), ..Default::default() };
+    let store = Store::open(s.dir.path().join("results")).unwrap();
+    let containers = Containers::new();
+    let (jobs, skipped) = jobs(&cells, &cells, |_, _| false);
+    let mut runner = Runner::new(&engine, &http, &SystemClock, &containers, &store, &Quiet, &s.options, &s.host);
+    runner.run(&jobs, skipped).await.unwrap();
+    let results = store.load_all().unwrap();
+    let io = results.iter().find(|r| r.id == "bjoern/io").unwrap();
+    assert_eq!(io.outcome, Outcome::Invalid);
+    assert_eq!(io.reason.as_deref(), Some("GET /io: body `Hello there` (expected `Hello World`)"));
+    assert!(io.load.is_none());
+    assert_eq!(http.loads.lock().unwrap().len(), 1, "only hello was measured");
+    assert!(engine.live().is_empty());
+}
+
+#[tokio::test]
+async fn an_oom_kill_during_the_run_is_a_failure_that_keeps_the_measurement() {
+    let cells: Vec<Cell> = cells().into_iter().filter(|c| c.id == "bjoern/hello").collect();
+    let s = setup();
+    let engine = FakeEngine::new().with_image("debian:bookworm-slim").with_outcome(&image_tag(&cells[0]), FakeOutcome::OomKilled);
+    let http = FakeHttp::default();
+    let store = Store::open(s.dir.path().join("results")).unwrap();
+    let containers = Containers::new();
+    let (jobs, skipped) = jobs(&cells, &cells, |_, _| false);
+    let mut runner = Runner::new(&engine, &http, &SystemClock, &containers, &store, &Quiet, &s.options, &s.host);
+    runner.run(&jobs, skipped).await.unwrap();
+    let r = &store.load_all().unwrap()[0];
+    assert_eq!(r.outcome, Outcome::Failed);
+    assert!(r.reason.as_deref().unwrap().contains("killed for lack of memory"), "{:?}", r.reason);
+    assert!(r.load.is_some(), "what was measured is kept");
+    assert!(r.usage.as_ref().unwrap().oom_killed);
+    assert!(r.checks.iter().any(|c| c.name == "server-stable" && !c.passed));
+}
+
+#[tokio::test]
+async fn stored_results_are_skipped_and_repetitions_kept_apart() {
+    let mut cells: Vec<Cell> = cells().into_iter().filter(|c| c.id == "bjoern/hello").collect();
+    cells[0].load.repeat = 3;
+    let s = setup();
+    let engine = FakeEngine::new().with_image("debian:bookworm-slim");
+    let http = FakeHttp::default();
+    let store = Store::open(s.dir.path().join("results")).unwrap();
+    let containers = Containers::new();
+    let (first, _) = jobs(&cells, &cells, |h, r| store.find(h, r).is_some());
+    assert_eq!(first.iter().map(|j| j.repetition).collect::<Vec<_>>(), [1, 2, 3]);
+    let mut runner = Runner::new(&engine, &http, &SystemClock, &containers, &store, &Quiet, &s.options, &s.host);
+    runner.run(&first[..2], 0).await.unwrap();
+    let (rest, skipped) = jobs(&cells, &cells, |h, r| store.find(h, r).is_some());
+    assert_eq!((rest.len(), rest[0].repetition, skipped), (1, 3, 2));
+    assert_eq!(store.load_all().unwrap().len(), 2);
+}
