@@ -20,7 +20,7 @@ fn bench(args: &[&str]) -> Command {
 }
 
 fn results(dir: &Path) -> Vec<serde_json::Value> {
-    let mut out = Vec::new();
+    let mut out: Vec<serde_json::Value> = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
         for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
@@ -124,7 +124,7 @@ fn ctrl_c_removes_containers_and_keeps_finished_results() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let dir = tempfile::tempdir().unwrap();
     let res = dir.path().join("results");
-    let mut child = bench(&[
+    let child = bench(&[
         "run", "tests/fixtures/e2e/matrix.kdl", "--only", "bjoern*", "--duration", "4s", "--results", res.to_str().unwrap(),
     ])
     .stdout(Stdio::null())

@@ -12,7 +12,13 @@ pub struct CheckInput<'a> {
     pub generator_cores: usize,
     /// The scenario keeps the server's CPU busy (not an io wait).
     pub cpu_bound: bool,
+    /// CPU (in cores, averaged over the measurement) used by everything on the host other
+    /// than the server container and the generator; `None` if unknown.
+    pub other_cores: Option<f64>,
 }
+
+/// Other processes may use this much CPU (in cores) before the host counts as busy.
+pub const QUIET_CORES: f64 = 0.1;
 
 /// Thresholds of the honesty checks.
 pub const MAX_ERROR_RATE: f64 = 0.01;
@@ -107,7 +113,16 @@ pub fn honesty_checks(input: &CheckInput) -> Vec<Check> {
         });
     }
 
-    // 6. Open loop: the target rate was reached.
+    // 6. Nothing else competed for the CPUs.
+    if let Some(other) = input.other_cores {
+        checks.push(Check {
+            name: "host-quiet".into(),
+            passed: other <= QUIET_CORES,
+            detail: format!("other processes used {other:.2} cores while measuring (at most {QUIET_CORES} expected)"),
+        });
+    }
+
+    // 7. Open loop: the target rate was reached.
     if let Some(target) = l.target_rps {
         checks.push(Check {
             name: "rate-achieved".into(),
@@ -152,7 +167,7 @@ mod tests {
     fn a_clean_measurement_passes_everything() {
         let l = load(2000.0, 10.0, 20);
         let u = usage(99.0);
-        let checks = honesty_checks(&CheckInput { load: &l, usage: Some(&u), server_cpus: 1.0, generator_cores: 1, cpu_bound: true });
+        let checks = honesty_checks(&CheckInput { load: &l, usage: Some(&u), server_cpus: 1.0, generator_cores: 1, cpu_bound: true, other_cores: None });
         assert!(checks.iter().all(|c| c.passed), "{checks:?}");
         assert_eq!(check(&checks, "littles-law").detail, "20 connections; 2000 req/s x 10.00 ms = 20.0 in flight (100%)");
         assert_eq!(check(&checks, "generator-saturated").detail, "generator used 30% of 1 core, server 99% of its 1 CPU");
@@ -163,7 +178,7 @@ mod tests {
         let mut l = load(2000.0, 10.0, 20);
         l.generator_cpu_us = 9_800_000;
         let u = usage(55.0);
-        let checks = honesty_checks(&CheckInput { load: &l, usage: Some(&u), server_cpus: 1.0, generator_cores: 1, cpu_bound: true });
+        let checks = honesty_checks(&CheckInput { load: &l, usage: Some(&u), server_cpus: 1.0, generator_cores: 1, cpu_bound: true, other_cores: None });
         assert!(!check(&checks, "generator-saturated").passed);
         assert!(!check(&checks, "server-busy").passed);
     }
@@ -174,7 +189,7 @@ mod tests {
         l.errors = ErrorCounts { timeout: 50, ..Default::default() };
         l.ok_requests = l.requests - 20;
         l.errors.status = 20;
-        let checks = honesty_checks(&CheckInput { load: &l, usage: None, server_cpus: 1.0, generator_cores: 1, cpu_bound: false });
+        let checks = honesty_checks(&CheckInput { load: &l, usage: None, server_cpus: 1.0, generator_cores: 1, cpu_bound: false, other_cores: None });
         assert!(!check(&checks, "littles-law").passed);
         let errors = check(&checks, "error-rate");
         assert!(!errors.passed);
@@ -183,12 +198,23 @@ mod tests {
     }
 
     #[test]
+    fn flags_a_busy_host() {
+        let l = load(2000.0, 10.0, 20);
+        let input = |other| CheckInput { load: &l, usage: None, server_cpus: 1.0, generator_cores: 1, cpu_bound: false, other_cores: Some(other) };
+        let quiet = honesty_checks(&input(0.02));
+        assert!(check(&quiet, "host-quiet").passed);
+        let busy = honesty_checks(&input(0.85));
+        assert_eq!(check(&busy, "host-quiet").detail, "other processes used 0.85 cores while measuring (at most 0.1 expected)");
+        assert!(!check(&busy, "host-quiet").passed);
+    }
+
+    #[test]
     fn records_oom_and_open_loop_shortfall() {
         let mut l = load(800.0, 1.0, 10);
         l.target_rps = Some(1000);
         let mut u = usage(99.0);
         u.oom_killed = true;
-        let checks = honesty_checks(&CheckInput { load: &l, usage: Some(&u), server_cpus: 1.0, generator_cores: 1, cpu_bound: true });
+        let checks = honesty_checks(&CheckInput { load: &l, usage: Some(&u), server_cpus: 1.0, generator_cores: 1, cpu_bound: true, other_cores: None });
         assert!(!check(&checks, "server-stable").passed);
         assert!(!check(&checks, "rate-achieved").passed);
         assert!(checks.iter().all(|c| c.name != "littles-law"), "no Little's law in open loop");

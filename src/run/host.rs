@@ -1,5 +1,5 @@
 use std::path::Path;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 /// The clock, behind a trait so results can be made reproducible in tests.
 pub trait Clock: Send + Sync {
@@ -48,4 +48,17 @@ impl HostFacts {
             .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
         HostFacts { cpu_model, kernel, online_cpus, git_commit }
     }
+}
+
+/// CPU time the whole host has spent busy (all CPUs, all processes), from `/proc/stat`.
+/// `None` where it cannot be read.
+pub fn host_busy() -> Option<Duration> {
+    let text = std::fs::read_to_string("/proc/stat").ok()?;
+    let line = text.lines().find(|l| l.starts_with("cpu "))?;
+    let v: Vec<u64> = line.split_whitespace().skip(1).filter_map(|x| x.parse().ok()).collect();
+    // user nice system idle iowait irq softirq steal: busy = all but idle and iowait.
+    let busy: u64 = v.iter().take(8).enumerate().filter(|(i, _)| *i != 3 && *i != 4).map(|(_, x)| x).sum();
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    let hz = if hz > 0 { hz as u64 } else { 100 };
+    Some(Duration::from_nanos(busy * (1_000_000_000 / hz)))
 }

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use super::checks::{honesty_checks, CheckInput};
-use super::host::{rfc3339, Clock, HostFacts};
+use super::host::{host_busy, rfc3339, Clock, HostFacts};
 use super::http::Http;
 use super::placement::Placement;
 use super::plan::Job;
@@ -347,6 +347,7 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
         let counter = Arc::new(AtomicU64::new(0));
         let measure = LoadConfig { progress: Some(counter.clone()), ..base };
         let done = tokio::sync::Notify::new();
+        let busy_before = host_busy();
         let (load, samples) = tokio::join!(
             async {
                 let r = self.http.load(measure).await;
@@ -355,6 +356,7 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
             },
             self.sample(id, &counter, &done)
         );
+        let busy_after = host_busy();
         let state = self.engine.state(id).await.ok();
         let usage = usage_of(&samples, state.as_ref().map(|s| (s.oom_killed, s.restart_count)));
         match load {
@@ -367,6 +369,7 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
                     server_cpus: cell.resources.cpus,
                     generator_cores,
                     cpu_bound: cell.scenario != "io",
+                    other_cores: other_cores(busy_before, busy_after, &samples, &summary),
                 });
                 result.provenance.generator = generator_description(&summary, placement);
                 let crashed = state.as_ref().is_some_and(|s| !s.running || s.oom_killed);
@@ -551,6 +554,27 @@ fn usage_of(samples: &[(Instant, StatsSample)], state: Option<(bool, i64)>) -> O
         oom_killed,
         restarts: restarts.max(0) as u32,
     })
+}
+
+/// Cores used by everything but the server and the generator while measuring: the host's
+/// busy time, less the container's (its rate between the first and last sample) and the
+/// generator's.
+fn other_cores(before: Option<Duration>, after: Option<Duration>, samples: &[(Instant, StatsSample)], load: &LoadSummary) -> Option<f64> {
+    let (before, after) = (before?, after?);
+    let (first, last) = (samples.first()?, samples.last()?);
+    let secs = load.duration_us as f64 / 1e6;
+    if secs <= 0.0 {
+        return None;
+    }
+    let host = after.saturating_sub(before).as_secs_f64();
+    // The samples span less than the measurement: scale the container's rate to it.
+    let span = last.0.duration_since(first.0).as_secs_f64();
+    if span <= 0.0 {
+        return None;
+    }
+    let container = last.1.cpu_total_ns.saturating_sub(first.1.cpu_total_ns) as f64 / 1e9 / span * secs;
+    let generator = load.generator_cpu_us as f64 / 1e6;
+    Some(((host - container - generator) / secs).max(0.0))
 }
 
 fn generator_description(s: &LoadSummary, p: &Placement) -> String {
