@@ -67,9 +67,10 @@ fn run_stores_checks_resumes_and_isolates_failures() {
         let id = ok["id"].as_str().unwrap();
         assert_eq!(ok["outcome"], "ok", "{id}: {}", ok["reason"]);
         let load = &ok["load"];
-        assert!(load["ok_requests"].as_u64().unwrap() > 10, "{id} measured requests");
+        assert!(load["ok_requests"].as_u64().unwrap() >= 5, "{id} measured requests: {}", load["ok_requests"]);
         assert_eq!(load["duration_us"].as_u64().unwrap() / 100_000, 20, "{id} measured 2 s");
-        assert_eq!(ok["load_settings"]["connections"], 20);
+        let connections = if ok["scenario"] == "io" { 5 } else { 20 };
+        assert_eq!(ok["load_settings"]["connections"], connections);
         let names: Vec<&str> = ok["checks"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
         for expected in ["generator-saturated", "littles-law", "error-rate", "server-stable"] {
             assert!(names.contains(&expected), "{id} has check {expected}: {names:?}");
@@ -115,8 +116,11 @@ fn run_stores_checks_resumes_and_isolates_failures() {
     let report = bench(&["report", "--results", res_s]).output().unwrap();
     let md = String::from_utf8_lossy(&report.stdout);
     assert!(report.status.success(), "{}", String::from_utf8_lossy(&report.stderr));
-    assert!(md.lines().any(|l| l.starts_with("bjoern-pypy | ") && !l.contains("N/A")), "{md}");
-    assert!(md.lines().any(|l| l.starts_with("flask-broken | N/A")), "{md}");
+    // Footnote markers (`[^N]`) follow a row name when a check failed or a cell is N/A.
+    let row = |name: &str| md.lines().filter(move |l| l.starts_with(&format!("{name} |")) || l.starts_with(&format!("{name}[^"))).collect::<Vec<_>>();
+    assert_eq!(row("bjoern-pypy").len(), 2, "{md}");
+    assert!(row("bjoern-pypy").iter().all(|l| !l.contains("N/A")), "{md}");
+    assert!(row("flask-broken").iter().all(|l| l.contains("| N/A | N/A | N/A | N/A | N/A |")), "{md}");
 }
 
 #[test]
