@@ -139,7 +139,7 @@ fn command_launch_runs_through_sh_so_port_expands_at_start() {
 fn script_launch_runs_the_venv_python_on_the_script() {
     let text = render("falcon-bjoern-fork", &BuildSettings::default());
     assert!(text.ends_with("CMD [\"/venv/bin/python\",\"/app/servers/bjoern_server.py\"]\n"), "{text}");
-    assert!(text.contains("ENV BENCH_WORKERS=\"32\"\n"));
+    assert!(text.contains("ENV BENCH_WORKERS=\"128\"\n"));
     assert!(text.contains("ENV BENCH_FORK=\"1\"\n"));
 }
 
