@@ -96,6 +96,15 @@ fn packages_are_pinned_in_one_install_and_no_deps_after() {
 }
 
 #[test]
+fn a_cell_without_packages_has_no_pip_install() {
+    let mut cell = rows::row("bjoern");
+    cell.image.packages.clear();
+    let text = render_dockerfile(&cell, &BuildSettings::default(), &Templates::embedded()).unwrap();
+    assert!(!text.contains("pip install"), "{text}");
+    assert!(text.contains("pip freeze --all > /bench/versions.txt"), "{text}");
+}
+
+#[test]
 fn versions_and_python_version_are_recorded() {
     let text = render("bjoern-pypy", &BuildSettings::default());
     assert!(text.contains("pip freeze --all > /bench/versions.txt"));
