@@ -96,6 +96,15 @@ fn packages_are_pinned_in_one_install_and_no_deps_after() {
 }
 
 #[test]
+fn a_cell_without_packages_has_no_pip_install() {
+    let mut cell = rows::row("bjoern");
+    cell.image.packages.clear();
+    let text = render_dockerfile(&cell, &BuildSettings::default(), &Templates::embedded()).unwrap();
+    assert!(!text.contains("pip install"), "{text}");
+    assert!(text.contains("pip freeze --all > /bench/versions.txt"), "{text}");
+}
+
+#[test]
 fn versions_and_python_version_are_recorded() {
     let text = render("bjoern-pypy", &BuildSettings::default());
     assert!(text.contains("pip freeze --all > /bench/versions.txt"));
@@ -139,7 +148,7 @@ fn command_launch_runs_through_sh_so_port_expands_at_start() {
 fn script_launch_runs_the_venv_python_on_the_script() {
     let text = render("falcon-bjoern-fork", &BuildSettings::default());
     assert!(text.ends_with("CMD [\"/venv/bin/python\",\"/app/servers/bjoern_server.py\"]\n"), "{text}");
-    assert!(text.contains("ENV BENCH_WORKERS=\"32\"\n"));
+    assert!(text.contains("ENV BENCH_WORKERS=\"128\"\n"));
     assert!(text.contains("ENV BENCH_FORK=\"1\"\n"));
 }
 
