@@ -33,6 +33,9 @@ pub struct Cell {
     pub request: RequestSpec,
     /// Set when the matrix marks this cell as not applicable: the reason shown as N/A.
     pub na: Option<String>,
+    /// The scenario keeps the server's CPU busy (`bound "cpu"`, the default) rather than
+    /// waiting (`bound "io"`): the `server-busy` honesty check applies.
+    pub cpu_bound: bool,
 }
 
 /// What the Dockerfile template renders from.

@@ -207,7 +207,7 @@ fn cell(model: &Model, row: &Row, scenario_name: &str, extras: &Extras, p: &Poin
     let hashed_load = LoadSettings { repeat: 1, ..load.clone() };
     let hash = hash_of(
         "bench-cell-v1",
-        &(&image_hash, &row.name, scenario_name, &p.swept, &row.interface, &hashed_load, &resources, &request, &na),
+        &(&image_hash, &row.name, scenario_name, &p.swept, &row.interface, &hashed_load, &resources, &request, &na, scenario.cpu_bound),
     );
     Cell {
         name: row.name.clone(),
@@ -226,6 +226,7 @@ fn cell(model: &Model, row: &Row, scenario_name: &str, extras: &Extras, p: &Poin
         resources,
         request,
         na,
+        cpu_bound: scenario.cpu_bound,
     }
 }
 

@@ -367,11 +367,27 @@ impl Analyzer {
             expect_status: 200,
             expect_content_type: "text/plain".into(),
             body: BodyRule::Exact { text: "Hello World".into() },
+            cpu_bound: true,
             settings: Settings::default(),
         });
         let mut has_path = !scenario.path.is_empty();
         for child in children(node) {
             match child.name().value() {
+                "bound" => {
+                    let mut r = NodeReader::new(source, child, &[]);
+                    match r.required_string("\"cpu\" or \"io\"", &mut self.errors).as_deref() {
+                        Some("cpu") => scenario.cpu_bound = true,
+                        Some("io") => scenario.cpu_bound = false,
+                        Some(other) => self.errors.push(source.error(
+                            child.entries()[0].span(),
+                            format!("unknown bound `{other}`"),
+                            "not cpu or io",
+                            Some("write `bound \"cpu\"` (the server should be busy) or `bound \"io\"` (it mostly waits)".into()),
+                        )),
+                        None => {}
+                    }
+                    r.finish(&mut self.errors);
+                }
                 "description" | "path" => {
                     let mut r = NodeReader::new(source, child, &[]);
                     if let Some(v) = r.required_string("a value", &mut self.errors) {
@@ -423,7 +439,7 @@ impl Analyzer {
                 }
                 _ => {
                     if !self.setting(source, child, &mut scenario.settings) {
-                        let known = ["description", "path", "expect"].into_iter().chain(SETTINGS.iter().map(|s| s.0));
+                        let known = ["description", "path", "expect", "bound"].into_iter().chain(SETTINGS.iter().map(|s| s.0));
                         self.unknown_child(source, child, "scenario", known);
                     }
                 }

@@ -10,5 +10,7 @@ pub struct Scenario {
     pub expect_status: u16,
     pub expect_content_type: String,
     pub body: BodyRule,
+    /// `bound "cpu"` (default) or `bound "io"`: whether the server should be busy.
+    pub cpu_bound: bool,
     pub settings: Settings,
 }

@@ -368,7 +368,7 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
                     usage: usage.as_ref(),
                     server_cpus: cell.resources.cpus,
                     generator_cores,
-                    cpu_bound: cell.scenario != "io",
+                    cpu_bound: cell.cpu_bound,
                     other_cores: other_cores(busy_before, busy_after, &samples, &summary),
                 });
                 result.provenance.generator = generator_description(&summary, placement);
