@@ -88,6 +88,11 @@ fn run_stores_checks_resumes_and_isolates_failures() {
         assert!(p["kernel"].as_str().is_some(), "{id} kernel");
         assert!(p["generator"].as_str().unwrap().starts_with("bench load"), "{id} generator");
         assert!(p["started_at"].as_str().unwrap() <= p["finished_at"].as_str().unwrap());
+        let phases = &p["phases_ms"];
+        let measure = phases["measure"].as_u64().unwrap();
+        assert!((2000..4000).contains(&measure), "{id} measured about 2 s: {phases}");
+        let overhead: u64 = ["start", "ready", "verify", "teardown"].iter().map(|k| phases[k].as_u64().unwrap()).sum();
+        assert!(overhead > 0, "{id}: {phases}");
     }
     for bad in r.iter().filter(|r| r["name"] == "flask-broken") {
         assert_eq!(bad["outcome"], "failed");

@@ -144,6 +144,8 @@ async fn measures_builds_once_per_image_and_isolates_failures() {
     assert_eq!(ok.provenance.packages.get("bjoern").map(String::as_str), Some("3.2.2"));
     assert!(ok.checks.iter().any(|c| c.name == "littles-law" && c.passed), "{:?}", ok.checks);
     assert!(ok.usage.as_ref().is_some_and(|u| u.samples >= 1));
+    let phases: Vec<&str> = ok.provenance.phases_ms.keys().map(String::as_str).collect();
+    assert_eq!(phases, ["measure", "ready", "start", "teardown", "verify"], "primer and warmup are off here");
     for id in ["flask-bjoern/hello", "flask-bjoern/io"] {
         let r = by_id(id);
         assert_eq!(r.outcome, Outcome::Failed);

@@ -269,10 +269,17 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
         self.progress.phase("starting server");
         let this = &*self;
         let inner = &mut *result;
+        let mut clock = PhaseClock::new();
+        let phases = &mut clock;
         let outcome = this
             .containers
-            .scoped(this.engine, &spec, |id| async move { this.in_container(job, &id, port, &placement, inner).await })
+            .scoped(this.engine, &spec, |id| async move {
+                phases.lap("start");
+                this.in_container(job, &id, port, &placement, inner, phases).await
+            })
             .await;
+        clock.lap("teardown");
+        result.provenance.phases_ms = clock.phases;
         if let Err(e) = outcome {
             result.outcome = Outcome::Failed;
             result.reason = Some(format!("the server container did not start: {e}"));
@@ -280,7 +287,7 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
         }
     }
 
-    async fn in_container(&self, job: &Job, id: &ContainerId, port: u16, placement: &Placement, result: &mut CellResult) {
+    async fn in_container(&self, job: &Job, id: &ContainerId, port: u16, placement: &Placement, result: &mut CellResult, phases: &mut PhaseClock) {
         let cell = &job.cell;
         let fail = |result: &mut CellResult, outcome: Outcome, reason: String, tail: Vec<String>| {
             result.outcome = outcome;
@@ -294,6 +301,7 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
             };
             return fail(result, Outcome::Failed, format!("the server never became ready: {e}"), tail);
         }
+        phases.lap("ready");
         // Provenance from inside the image.
         if let Ok(bytes) = self.engine.read_file(id, "/bench/versions.txt").await {
             result.provenance.packages = parse_freeze(&String::from_utf8_lossy(&bytes));
@@ -312,6 +320,7 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
                 }
             }
         }
+        phases.lap("verify");
         let base = LoadConfig {
             url: url.clone(),
             connections: cell.load.connections.max(1),
@@ -335,6 +344,7 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
             if let Err(e) = self.http.load(primer).await {
                 return fail(result, Outcome::Failed, format!("primer load failed: {e}"), self.log_tail(id).await);
             }
+            phases.lap("primer");
         }
         if cell.load.warmup_ms > 0 {
             self.progress.phase("warming up");
@@ -342,6 +352,7 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
             if let Err(e) = self.http.load(warmup).await {
                 return fail(result, Outcome::Failed, format!("warmup load failed: {e}"), self.log_tail(id).await);
             }
+            phases.lap("warmup");
         }
         self.progress.phase("measuring");
         let counter = Arc::new(AtomicU64::new(0));
@@ -356,6 +367,7 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
             },
             self.sample(id, &counter, &done)
         );
+        phases.lap("measure");
         let busy_after = host_busy();
         let state = self.engine.state(id).await.ok();
         let usage = usage_of(&samples, state.as_ref().map(|s| (s.oom_killed, s.restart_count)));
@@ -527,6 +539,24 @@ pub enum SmokeCheck {
 impl SmokeRow {
     pub fn passed(&self) -> bool {
         self.error.is_none() && self.checks.iter().all(|(_, c)| !matches!(c, SmokeCheck::Fail(_)))
+    }
+}
+
+/// Wall time per phase of a measurement, each lap from the previous one.
+struct PhaseClock {
+    last: Instant,
+    phases: BTreeMap<String, u64>,
+}
+
+impl PhaseClock {
+    fn new() -> PhaseClock {
+        PhaseClock { last: Instant::now(), phases: BTreeMap::new() }
+    }
+
+    fn lap(&mut self, phase: &str) {
+        let now = Instant::now();
+        self.phases.insert(phase.to_string(), now.duration_since(self.last).as_millis() as u64);
+        self.last = now;
     }
 }
 

@@ -103,4 +103,10 @@ pub struct Provenance {
     pub started_at: String,
     pub finished_at: String,
     pub build_seconds: Option<f64>,
+    /// Wall time of each phase of this measurement, in milliseconds: `start` (create and
+    /// start the container), `ready`, `verify`, `primer`, `warmup`, `measure`, `teardown`
+    /// (from the deadline to the container's removal). Orchestration overhead is
+    /// `start + ready + verify + teardown`.
+    #[serde(default)]
+    pub phases_ms: BTreeMap<String, u64>,
 }
