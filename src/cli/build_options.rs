@@ -28,18 +28,17 @@ impl BuildOptions {
         let ca_bundle = self.ca_bundle.clone().or(from_matrix).or_else(|| {
             ["PIP_CERT", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE"]
                 .iter()
-                .filter_map(|v| std::env::var_os(v))
+                .filter_map(std::env::var_os)
                 .map(PathBuf::from)
                 .find(|p| p.is_file())
         });
-        if let Some(path) = &ca_bundle {
-            if !path.is_file() {
+        if let Some(path) = &ca_bundle
+            && !path.is_file() {
                 return Err(CliError::usage(
                     format!("CA bundle {} does not exist", path.display()),
                     Some("give a PEM file, e.g. --ca-bundle /etc/ssl/certs/ca-certificates.crt".to_string()),
                 ));
             }
-        }
         Ok(BuildSettings {
             ca_bundle,
             pip_index_url: self.pip_index_url.clone().or_else(|| matrix.pip_index_url.clone()),

@@ -8,15 +8,11 @@ use crate::matrix::{Cell, FileInputs, Selection};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Matrix file.
-    #[arg(default_value = "matrix.kdl")]
-    pub file: PathBuf,
+    #[command(flatten)]
+    pub matrix: super::session::MatrixArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Keep only cells whose row name, scenario or id matches (repeatable).
-    #[arg(long, value_name = "GLOB")]
-    pub only: Vec<String>,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,7 +75,7 @@ pub fn project_root(file: &std::path::Path) -> PathBuf {
 }
 
 pub fn execute(args: Args) -> Result<ExitCode, CliError> {
-    let cells = load_cells(&args.file, &args.only)?;
+    let cells = load_cells(&args.matrix.file, &args.matrix.only)?;
     let out = match args.format {
         Format::Json => serde_json::to_string_pretty(&cells.iter().map(JsonCell::from).collect::<Vec<_>>()).expect("cells serialize") + "\n",
         Format::Names => names(&cells),

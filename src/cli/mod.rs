@@ -9,6 +9,7 @@ mod expand;
 mod load;
 mod report;
 mod run;
+mod session;
 mod smoke;
 
 use std::process::ExitCode;

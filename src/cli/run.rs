@@ -4,20 +4,15 @@ use std::time::Duration;
 
 use super::CliError;
 use super::build_options::BuildOptions;
-use super::expand::{load_cells_with, project_root};
+use super::session::{MatrixArgs, Session};
 use crate::engine::{ctrl_c, until_interrupted, Containers, DockerEngine, Engine, EngineError};
 use crate::model::{SettingValue, Settings};
-use crate::run::{jobs, Display, HostFacts, RealHttp, RunOptions, Runner, Shard, SystemClock};
-use crate::store::Store;
+use crate::run::{jobs, Display, RealHttp, Runner, Shard, SystemClock};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Matrix file.
-    #[arg(default_value = "matrix.kdl")]
-    pub file: PathBuf,
-    /// Keep only cells whose row name, scenario or id matches (repeatable).
-    #[arg(long, value_name = "GLOB")]
-    pub only: Vec<String>,
+    #[command(flatten)]
+    pub matrix: MatrixArgs,
     /// Measure each cell this long (overrides the matrix).
     #[arg(long, value_parser = humantime::parse_duration)]
     pub duration: Option<Duration>,
@@ -57,20 +52,13 @@ fn overrides(args: &Args) -> Settings {
 
 pub fn execute(args: Args) -> Result<ExitCode, CliError> {
     let shard = args.shard.as_deref().map(Shard::parse).transpose().map_err(|e| CliError::usage(e, None))?;
-    let expanded = load_cells_with(&args.file, &args.only, &overrides(&args))?;
-    let (all, selected) = (expanded.all, expanded.selected);
+    let Session { expanded, options, store, host } = Session::prepare(&args.matrix, &args.results, &args.build, &overrides(&args))?;
     let selected = match shard {
-        Some(s) => s.select(selected),
-        None => selected,
+        Some(s) => s.select(expanded.selected),
+        None => expanded.selected,
     };
-    let store = Store::open(&args.results).map_err(|e| CliError::other(format!("results directory {}: {e}", args.results.display()), None))?;
-    let root = project_root(&args.file);
-    let mut options = RunOptions::new(root.clone(), args.file.display().to_string(), &args.results);
-    let matrix_dir = args.file.parent().map(|p| p.to_path_buf()).unwrap_or_default();
-    options.build = args.build.settings(&expanded.build, &matrix_dir)?;
-    let (jobs, skipped) = jobs(&all, &selected, |hash, rep| !args.force && store.find(hash, rep).is_some());
-    let host = HostFacts::read(&root);
-    let runtime = tokio::runtime::Runtime::new().map_err(|e| CliError::other(format!("cannot start the async runtime: {e}"), None))?;
+    let (jobs, skipped) = jobs(&expanded.all, &selected, |hash, rep| !args.force && store.find(hash, rep).is_some());
+    let runtime = Session::runtime()?;
     runtime.block_on(async {
         let engine = DockerEngine::connect().await.map_err(engine_error)?;
         let containers = Containers::new();

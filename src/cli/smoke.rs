@@ -2,23 +2,18 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::build_options::BuildOptions;
-use super::expand::{load_cells_with, project_root};
+use super::session::{MatrixArgs, Session};
 use super::run::engine_error;
 use super::CliError;
 use crate::engine::{ctrl_c, until_interrupted, Containers, DockerEngine};
 use crate::matrix::Cell;
 use crate::model::Settings;
-use crate::run::{HostFacts, Quiet, RealHttp, RunOptions, Runner, SmokeCheck, SmokeRow, SystemClock};
-use crate::store::Store;
+use crate::run::{Quiet, RealHttp, Runner, SmokeCheck, SmokeRow, SystemClock};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Matrix file.
-    #[arg(default_value = "matrix.kdl")]
-    pub file: PathBuf,
-    /// Keep only rows (or scenarios, or cells) matching (repeatable).
-    #[arg(long, value_name = "GLOB")]
-    pub only: Vec<String>,
+    #[command(flatten)]
+    pub matrix: MatrixArgs,
     /// Where build logs go (`DIR/logs`).
     #[arg(long, default_value = "results")]
     pub results: PathBuf,
@@ -27,15 +22,9 @@ pub struct Args {
 }
 
 pub fn execute(args: Args) -> Result<ExitCode, CliError> {
-    let expanded = load_cells_with(&args.file, &args.only, &Settings::default())?;
-    let root = project_root(&args.file);
-    let mut options = RunOptions::new(root.clone(), args.file.display().to_string(), &args.results);
-    let matrix_dir = args.file.parent().map(|p| p.to_path_buf()).unwrap_or_default();
-    options.build = args.build.settings(&expanded.build, &matrix_dir)?;
-    let store = Store::open(&args.results).map_err(|e| CliError::other(format!("results directory {}: {e}", args.results.display()), None))?;
-    let host = HostFacts::read(&root);
+    let Session { expanded, options, store, host } = Session::prepare(&args.matrix, &args.results, &args.build, &Settings::default())?;
     let rows = by_row(&expanded.selected);
-    let runtime = tokio::runtime::Runtime::new().map_err(|e| CliError::other(format!("cannot start the async runtime: {e}"), None))?;
+    let runtime = Session::runtime()?;
     let results = runtime.block_on(async {
         let engine = DockerEngine::connect().await.map_err(engine_error)?;
         let containers = Containers::new();

@@ -86,13 +86,12 @@ impl MatrixBuilder {
     }
 
     fn note_row_ref(&mut self, source: &Source, node: &KdlNode) {
-        if let Some(entry) = node.entries().iter().find(|e| e.name().map(|n| n.value()) == Some("row")) {
-            if let Some(text) = entry.value().as_string() {
+        if let Some(entry) = node.entries().iter().find(|e| e.name().map(|n| n.value()) == Some("row"))
+            && let Some(text) = entry.value().as_string() {
                 for part in text.split_whitespace().filter(|p| !p.contains(['*', '?', '['])) {
                     self.row_refs.push((source.clone(), entry.span(), part.to_string()));
                 }
             }
-        }
     }
 
     fn axes(&mut self, a: &mut Analyzer, source: &Source, node: &KdlNode) {
@@ -338,11 +337,10 @@ fn compatible(a: &Analyzer, c: &Combo) -> Result<String, String> {
             return Err(format!("not on {}: {reason}", c.runtime));
         }
     }
-    if runtime.compile.is_some() {
-        if let Some(super::LaunchDef::Command(_)) = server.launch_of(c.variant.as_deref()) {
+    if runtime.compile.is_some()
+        && let Some(super::LaunchDef::Command(_)) = server.launch_of(c.variant.as_deref()) {
             return Err(format!("runtime {} compiles a launch script, and {} starts from a command", c.runtime, server_label(c)));
         }
-    }
     Ok(interface.clone())
 }
 

@@ -27,7 +27,7 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
 /// normalized as PEP 503 does (lowercase, `_` and `.` as `-`).
 pub fn project_name(requirement: &str) -> String {
     let end = requirement
-        .find(|c: char| matches!(c, '[' | '=' | '<' | '>' | '!' | '~' | ';' | ' ' | '@'))
+        .find(['[', '=', '<', '>', '!', '~', ';', ' ', '@'])
         .unwrap_or(requirement.len());
     requirement[..end].to_ascii_lowercase().replace(['_', '.'], "-")
 }

@@ -90,15 +90,14 @@ pub fn honesty_checks(input: &CheckInput) -> Vec<Check> {
     });
 
     // 4. A CPU-bound scenario should keep the server busy.
-    if input.cpu_bound {
-        if let Some(s) = server_share {
+    if input.cpu_bound
+        && let Some(s) = server_share {
             checks.push(Check {
                 name: "server-busy".into(),
                 passed: s >= BUSY_SHARE,
                 detail: format!("server used {:.0}% of its {} CPU (expected at least {:.0}%)", s * 100.0, input.server_cpus, BUSY_SHARE * 100.0),
             });
         }
-    }
 
     // 5. The server ran the whole time.
     if let Some(u) = input.usage {

@@ -124,7 +124,7 @@ impl Progress for Display {
             }
             (outcome, _) => format!("    {}: {}", format!("{outcome:?}").to_lowercase(), r.reason.as_deref().unwrap_or("")),
         };
-        self.line(format!("{}{}", r.id, text.trim_start_matches("   ").replacen(' ', " ", 1)));
+        self.line(format!("{} {}", r.id, text.trim_start()));
     }
 
     fn done(&self) {

@@ -28,11 +28,10 @@ pub fn verify(spec: &RequestSpec, r: &Probed) -> Result<(), String> {
     if r.content_length.is_none() && !r.chunked {
         return Err("neither Content-Length nor Transfer-Encoding: chunked".into());
     }
-    if let Some(len) = r.content_length {
-        if len != r.body.len() as u64 {
+    if let Some(len) = r.content_length
+        && len != r.body.len() as u64 {
             return Err(format!("Content-Length {len} but {} body bytes", r.body.len()));
         }
-    }
     match &spec.body {
         BodyRule::Exact { text } => {
             if r.body != text.as_bytes() {
