@@ -80,3 +80,55 @@ pub fn jobs(all: &[Cell], selected: &[Cell], done: impl Fn(&str, u32) -> bool) -
     }
     (jobs, skipped)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Sources;
+    use crate::matrix::{expand, FixedInputs};
+
+    fn cells() -> Vec<Cell> {
+        let text = r#"
+            runtime cpython label="" { python "python3"; }
+            server s { command "s {app}"; interface wsgi; }
+            framework a { interface wsgi "a:app"; }
+            framework b { interface wsgi "b:app"; }
+            framework c { interface wsgi "c:app"; }
+            scenario hello { path "/hello"; }
+            scenario io { path "/io"; }
+            matrix { axes { framework a b c; server s; } }
+        "#;
+        let model = crate::model::analyze(&Sources::from_text("m.kdl", text).unwrap()).unwrap();
+        expand(&model, &FixedInputs("x".into()))
+    }
+
+    #[test]
+    fn shards_split_rows_round_robin_and_cover_everything_once() {
+        let all = cells();
+        let parts: Vec<Vec<String>> = (1..=2)
+            .map(|k| Shard::parse(&format!("{k}/2")).unwrap().select(all.clone()).iter().map(|c| c.id.clone()).collect())
+            .collect();
+        assert_eq!(parts[0], ["a-s/hello", "a-s/io", "c-s/hello", "c-s/io"]);
+        assert_eq!(parts[1], ["b-s/hello", "b-s/io"]);
+        assert_eq!(Shard::parse("1/1").unwrap().select(all.clone()).len(), all.len());
+    }
+
+    #[test]
+    fn bad_shards_are_refused() {
+        for bad in ["0/2", "3/2", "1/0", "x/2", "2"] {
+            assert!(Shard::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn jobs_skip_stored_results_and_repeat() {
+        let mut all = cells();
+        all[0].load.repeat = 2;
+        let stored = all[1].hash.clone();
+        let (jobs, skipped) = jobs(&all, &all, |h, r| h == stored && r == 1);
+        assert_eq!(skipped, 1);
+        assert_eq!(jobs.len(), all.len() + 1 - 1);
+        assert_eq!((jobs[0].repetition, jobs[1].repetition), (1, 2));
+        assert_eq!((jobs[2].cell.id.as_str(), jobs[2].row_index, jobs[2].scenario_index), ("b-s/hello", 1, 0));
+    }
+}
