@@ -82,7 +82,7 @@ pub fn render_dockerfile(cell: &Cell, settings: &BuildSettings, templates: &Temp
 /// The module part of the app target (`falcon_app` of `falcon_app:app`).
 fn app_module(cell: &Cell) -> Result<String, ImageError> {
     let module = cell.image.app.split(':').next().unwrap_or_default();
-    if module.is_empty() || !module.split('.').all(|part| is_identifier(part)) {
+    if module.is_empty() || !module.split('.').all(is_identifier) {
         return Err(invalid(cell, "app target", &cell.image.app, "give `module:attribute` or a module name"));
     }
     Ok(module.to_string())
