@@ -3,7 +3,8 @@
 # run it (--network host, 1 CPU, 512 MB), GET /hello /json /cpu /io, check status, content
 # type and body, remove the container. Dev script of the image stage.
 # Usage: scripts/try-row.sh ROW [PORT]     e.g. scripts/try-row.sh falcon-gunicorn
-# Env: BENCH_CA_BUNDLE (default /etc/ssl/certs/ca-certificates.crt when it exists),
+# Env: TRY_BUILD_TIMEOUT (s, default 1800: a Nuitka flask build took 548 s, one 900+ s under load),
+#      BENCH_CA_BUNDLE (default /etc/ssl/certs/ca-certificates.crt when it exists),
 #      TRY_LOG_DIR (default /tmp/try-row), TRY_RESULTS (TSV appended: row, build s, result, reason).
 set -uo pipefail
 row="${1:?usage: scripts/try-row.sh ROW [PORT]}"
@@ -25,7 +26,7 @@ record() { printf '%s\t%s\t%s\t%s\n' "$row" "$1" "$2" "$3" >> "$results"; echo "
 
 start=$(date +%s)
 # Bounded: a stalled download must not hold the whole batch.
-timeout "${TRY_BUILD_TIMEOUT:-900}" env DOCKER_BUILDKIT=0 docker build -t "$tag" - < "$ctx" > "$logs/$row.build.log" 2>&1
+timeout "${TRY_BUILD_TIMEOUT:-1800}" env DOCKER_BUILDKIT=0 docker build -t "$tag" - < "$ctx" > "$logs/$row.build.log" 2>&1
 rc=$?
 build_s=$(( $(date +%s) - start ))
 if [ $rc -ne 0 ]; then

@@ -27,10 +27,12 @@ with open(PAYLOAD_PATH, encoding="utf-8") as _f:
 
 # Iterations of cpu_work(), tuned so one call takes 90-100 ms on CPython 3.11.
 # Measured with `python -m common.measure_cpu` in the falcon-gunicorn image (Debian's CPython
-# 3.11.2, docker --cpus 1) on the 2-core build VM on 2026-11-27: one core's speed there swings
-# about 2x with the neighbours' load; 1,000,000 iterations took p50 91 ms in one run and 138 ms
-# in another a minute later (400,000 to 1,100,000 iterations: 67 to 137 ns an iteration, p50
-# around 110 ns). 850,000 x ~110 ns = ~94 ms; see the final figure in the image's report.
+# 3.11.2, docker --cpus 1) on the shared 2-core build VM, 2026-11-27. One core's speed there
+# swings about 2x with the neighbours' load: interleaved runs of 0.4M-1.1M iterations gave
+# 67-137 ns an iteration (p50 around 110 ns, so 850,000 x 110 ns = ~94 ms). 850,000 itself:
+# p50 115 ms (min 105) at load average 6.7; 1,000,000 had p50 91 ms on a quieter minute
+# (= ~77 ms for 850,000). Re-measure on the quiet benchmark machine and retune to a p50 of
+# 90-100 ms if it lands outside.
 CPU_ITERATIONS = 850_000
 
 
