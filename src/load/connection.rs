@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Empty};
-use hyper::body::Incoming;
+use hyper::body::{Body, Incoming};
 use hyper::client::conn::http1;
 use hyper::{Response, StatusCode};
 use hyper_util::rt::TokioIo;
@@ -190,8 +190,13 @@ async fn exchange(
     let response = response.await?;
     let status = response.status();
     let mut body = response.into_body();
-    while let Some(frame) = body.frame().await {
-        frame?;
+    // Stops as soon as the body says it is complete (a Content-Length body after its last
+    // byte), without polling it once more for its end.
+    while !body.is_end_stream() {
+        match body.frame().await {
+            Some(frame) => frame?,
+            None => break,
+        };
     }
     Ok(status)
 }
