@@ -14,9 +14,11 @@
 //! Model:
 //! - One OS thread per generator thread, each with a current-thread tokio runtime (pinned to
 //!   `cpus[i % len]` when given), the connections spread evenly over the threads. Each
-//!   connection is one task over `hyper::client::conn::http1` (never a pooled client), with
-//!   TCP_NODELAY, an origin-form URI and a `Host` header, the request built once; response
-//!   bodies are drained frame by frame and never kept.
+//!   connection is one task sending its requests over `hyper::client::conn::http1` (never a
+//!   pooled client; hyper's connection future runs in a companion local task, aborted with
+//!   it), with TCP_NODELAY, an origin-form URI and a `Host` header, the request built once;
+//!   response bodies are drained frame by frame and never kept. The binary's allocator is
+//!   mimalloc; the live progress counter is updated every 100 ms, not per request.
 //! - All connections are opened first; measurement starts at one instant once they are up and
 //!   lasts `duration`. No request is sent at or after the deadline, and nothing is awaited past
 //!   it (like wrk): a request not complete by the deadline is dropped with its connection and
