@@ -13,6 +13,8 @@
 #
 # Settings (environment): ROUNDS=3 SECONDS_PER_RUN=5 THREADS=1 CONNECTIONS=50
 #   DELAY_CONNECTIONS=20 GEN_CPU=0 SERVER_CPU=1
+#   BENCH=/path/to/bench  measure that binary (e.g. a saved older build) instead of building
+#                         this checkout's release binary
 # Needs: wrk, nginx (nginx-light), python3, taskset, /usr/bin/time, cargo.
 set -euo pipefail
 
@@ -47,9 +49,14 @@ wait_port() {
     echo "error: nothing answers on 127.0.0.1:$1 (see $WORK)" >&2; exit 1
 }
 
-echo "building bench (release)..." >&2
-(cd "$ROOT" && cargo build --release --quiet)
-BENCH="${CARGO_TARGET_DIR:-$ROOT/target}/release/bench"
+if [[ -n "${BENCH:-}" ]]; then
+    [[ -x "$BENCH" ]] || { echo "error: BENCH=$BENCH is not an executable file" >&2; exit 1; }
+else
+    echo "building bench (release)..." >&2
+    (cd "$ROOT" && cargo build --release --quiet)
+    BENCH="${CARGO_TARGET_DIR:-$ROOT/target}/release/bench"
+fi
+echo "bench binary: $BENCH" >&2
 
 # --- servers -------------------------------------------------------------------------------
 NGINX_PORT=$(free_port)

@@ -38,6 +38,17 @@ impl TestServer {
         self.requests.load(Ordering::SeqCst)
     }
 
+    /// The request count once it reaches `expected` (waiting up to 1 s), or as it is then.
+    /// A request dropped in flight at the deadline may still be in the server's socket
+    /// buffer when the run returns; the server counts it a moment later.
+    pub fn requests_reaching(&self, expected: u64) -> u64 {
+        let until = std::time::Instant::now() + Duration::from_secs(1);
+        while self.requests() < expected && std::time::Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        self.requests()
+    }
+
     pub fn connections(&self) -> u64 {
         self.connections.load(Ordering::SeqCst)
     }

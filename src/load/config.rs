@@ -23,7 +23,7 @@ pub struct LoadConfig {
     pub headers: Vec<(String, String)>,
     /// Pin generator thread `i` to CPU `cpus[i % cpus.len()]`.
     pub cpus: Option<Vec<usize>>,
-    /// Live count of completed requests (for a progress bar), added to as responses complete.
+    /// Live count of completed requests (for a progress bar), updated every 100 ms and at the end.
     pub progress: Option<Arc<AtomicU64>>,
 }
 

@@ -1,4 +1,4 @@
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -17,13 +17,18 @@ pub struct ThreadContext {
     /// Open loop only.
     pub schedule: Option<Schedule>,
     pub progress: Option<Arc<AtomicU64>>,
+    /// Completed requests already added to `progress`.
+    pub progress_flushed: Cell<u64>,
 }
 
 impl ThreadContext {
-    /// Counts one completed request on the caller's progress counter.
-    pub fn tick_progress(&self) {
+    /// Adds the requests completed since the last call to the caller's progress counter
+    /// (called every 100 ms and at the end, not per request: no shared atomic per request).
+    pub fn flush_progress(&self) {
         if let Some(progress) = &self.progress {
-            progress.fetch_add(1, Ordering::Relaxed);
+            let requests = self.stats.borrow().requests;
+            progress.fetch_add(requests - self.progress_flushed.get(), Ordering::Relaxed);
+            self.progress_flushed.set(requests);
         }
     }
 }

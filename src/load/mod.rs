@@ -14,16 +14,20 @@
 //! Model:
 //! - One OS thread per generator thread, each with a current-thread tokio runtime (pinned to
 //!   `cpus[i % len]` when given), the connections spread evenly over the threads. Each
-//!   connection is one task over `hyper::client::conn::http1` (never a pooled client), with
-//!   TCP_NODELAY, an origin-form URI and a `Host` header, the request built once; response
-//!   bodies are drained frame by frame and never kept.
+//!   connection is one task sending its requests over `hyper::client::conn::http1` (never a
+//!   pooled client; hyper's connection future runs in a companion local task, aborted with
+//!   it), with TCP_NODELAY, an origin-form URI and a `Host` header, the request built once;
+//!   response bodies are drained frame by frame and never kept. The binary's allocator is
+//!   mimalloc; the live progress counter is updated every 100 ms, not per request.
 //! - All connections are opened first; measurement starts at one instant once they are up and
-//!   lasts `duration`. No request is sent at or after the deadline; a request outstanding at
-//!   the deadline is awaited (within its timeout) and counted in `in_flight_at_deadline`, not
-//!   in `requests` or the errors. So `run` returns within `duration + timeout` (plus a little)
-//!   and every request the server saw is either counted or in flight.
+//!   lasts `duration`. No request is sent at or after the deadline, and nothing is awaited past
+//!   it (like wrk): a request not complete by the deadline is dropped with its connection and
+//!   counted in `in_flight_at_deadline`, not in `requests` or the errors. So `run` returns
+//!   within `duration` plus a little (connection teardown), whatever `timeout` is, and every
+//!   request the server saw is either counted or in flight.
 //! - Every request has a real deadline (`timeout`): past it, the request counts as a timeout
-//!   and its connection is replaced. Any error or server close reconnects (`reconnects`);
+//!   and its connection is replaced; a request whose timeout falls after the run's deadline
+//!   is in flight at the deadline instead. Any error or server close reconnects (`reconnects`);
 //!   a failed connect counts a `connect` error and is retried after 10 ms.
 //! - Closed loop (`rate: None`): each connection sends its next request when the previous
 //!   response is complete. Open loop (`rate: Some(r)`): connection `i` of `C` sends its

@@ -29,7 +29,8 @@ pub struct LoadSummary {
     pub errors: ErrorCounts,
     /// Connections re-opened after an error or a server close.
     pub reconnects: u64,
-    /// Requests sent but unanswered when the deadline came (not counted as errors).
+    /// Requests sent but not complete when the deadline came: dropped then with their
+    /// connection (never awaited past the deadline), not counted as requests or errors.
     pub in_flight_at_deadline: u64,
     /// CPU time (user + system) the generator's threads used while measuring, microseconds.
     pub generator_cpu_us: u64,

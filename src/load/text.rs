@@ -203,7 +203,7 @@ pub fn render_text(summary: &LoadSummary) -> String {
     );
     let _ = writeln!(
         out,
-        "Reconnects: {}, in flight at the deadline: {}",
+        "Reconnects: {}, in flight at the deadline (dropped): {}",
         summary.reconnects, summary.in_flight_at_deadline
     );
     let cpu_seconds = summary.generator_cpu_us as f64 / 1e6;

@@ -1,7 +1,7 @@
 //! One generator OS thread: optional CPU pinning, a current-thread tokio runtime, its share
 //! of the connections (one task each) and a 100 ms throughput sampler.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::io;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -79,6 +79,7 @@ pub fn work(plan: WorkerPlan, setup: &Setup) -> Option<ThreadStats> {
             connections,
         }),
         progress: plan.progress,
+        progress_flushed: Cell::new(0),
     });
     let cpu_before = os::thread_cpu_time();
     LocalSet::new().block_on(&runtime, async {
@@ -100,6 +101,7 @@ pub fn work(plan: WorkerPlan, setup: &Setup) -> Option<ThreadStats> {
         }
     });
     let cpu = os::thread_cpu_time().saturating_sub(cpu_before);
+    ctx.flush_progress();
     let mut stats = ctx.stats.replace(ThreadStats::new(false));
     stats.cpu_us = cpu.as_micros() as u64;
     Some(stats)
@@ -151,6 +153,8 @@ async fn sample_rate(ctx: Rc<ThreadContext>, start: Instant) {
         let requests = stats.requests;
         stats.record_rate_sample(requests - last.1, now - last.0);
         last = (now, requests);
+        drop(stats);
+        ctx.flush_progress();
         tick += SAMPLE_EVERY;
     }
 }
