@@ -145,7 +145,7 @@ async fn measures_builds_once_per_image_and_isolates_failures() {
     assert!(ok.checks.iter().any(|c| c.name == "littles-law" && c.passed), "{:?}", ok.checks);
     assert!(ok.usage.as_ref().is_some_and(|u| u.samples >= 1));
     let phases: Vec<&str> = ok.provenance.phases_ms.keys().map(String::as_str).collect();
-    assert_eq!(phases, ["measure", "ready", "start", "teardown", "verify"], "primer and warmup are off here");
+    assert_eq!(phases, ["measure", "ready", "settle", "start", "teardown", "verify"], "primer and warmup are off here");
     for id in ["flask-bjoern/hello", "flask-bjoern/io"] {
         let r = by_id(id);
         assert_eq!(r.outcome, Outcome::Failed);

@@ -78,7 +78,10 @@ pub fn honesty_checks(input: &CheckInput) -> Vec<Check> {
     checks.push(Check {
         name: "error-rate".into(),
         passed: attempts > 0 && rate <= MAX_ERROR_RATE,
-        detail: format!(
+        detail: if attempts == 0 {
+            format!("no request completed ({} in flight at the deadline)", l.in_flight_at_deadline)
+        } else {
+            format!(
             "{failed} of {attempts} requests failed ({:.2}%): connect {}, read {}, write {}, timeout {}, non-2xx {}",
             rate * 100.0,
             l.errors.connect,
@@ -86,7 +89,8 @@ pub fn honesty_checks(input: &CheckInput) -> Vec<Check> {
             l.errors.write,
             l.errors.timeout,
             l.errors.status
-        ),
+        )
+        },
     });
 
     // 4. A CPU-bound scenario should keep the server busy.

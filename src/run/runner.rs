@@ -15,7 +15,7 @@ use crate::engine::{cpu_percent, last_lines, BuildRequest, ContainerId, Containe
 use crate::image::{build_context, render_dockerfile, BuildSettings, Templates};
 use crate::load::{LoadConfig, LoadSummary};
 use crate::matrix::Cell;
-use crate::store::{CellResult, Outcome, Provenance, Store, Usage};
+use crate::store::{CellResult, Check, Outcome, Provenance, Store, Usage};
 
 /// How a run behaves, beyond the cells' own settings.
 #[derive(Clone, Debug)]
@@ -354,6 +354,13 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
             }
             phases.lap("warmup");
         }
+        // Requests the primer and warmup left queued in the server (their connections were
+        // dropped at their deadline) would be answered first: a blocking server with a deep
+        // queue would then spend the measurement on them. One request answered means the
+        // queue ahead of it is gone.
+        self.progress.phase("settling");
+        let settled = self.http.get(&url, probe_timeout.max(Duration::from_millis(cell.load.timeout_ms))).await;
+        phases.lap("settle");
         self.progress.phase("measuring");
         let counter = Arc::new(AtomicU64::new(0));
         let measure = LoadConfig { progress: Some(counter.clone()), ..base };
@@ -382,6 +389,14 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
                     generator_cores,
                     cpu_bound: cell.cpu_bound,
                     other_cores: other_cores(busy_before, busy_after, &samples, &summary),
+                });
+                result.checks.push(Check {
+                    name: "settled".into(),
+                    passed: settled.is_ok(),
+                    detail: match &settled {
+                        Ok(_) => format!("earlier requests drained in {} ms before measuring", phases.phases.get("settle").copied().unwrap_or(0)),
+                        Err(e) => format!("the server was still busy with earlier requests when measuring began: {e}"),
+                    },
                 });
                 result.provenance.generator = generator_description(&summary, placement);
                 let crashed = state.as_ref().is_some_and(|s| !s.running || s.oom_killed);
