@@ -26,14 +26,14 @@ with open(PAYLOAD_PATH, encoding="utf-8") as _f:
     PAYLOAD = json.load(_f)
 
 # Iterations of cpu_work(), tuned so one call takes 90-100 ms on CPython 3.11.
-# Measured with `python -m common.measure_cpu` in the falcon-gunicorn image (Debian's CPython
-# 3.11.2, docker --cpus 1) on the shared 2-core build VM, 2026-11-27. One core's speed there
-# swings about 2x with the neighbours' load: interleaved runs of 0.4M-1.1M iterations gave
-# 67-137 ns an iteration (p50 around 110 ns, so 850,000 x 110 ns = ~94 ms). 850,000 itself:
-# p50 115 ms (min 105) at load average 6.7; 1,000,000 had p50 91 ms on a quieter minute
-# (= ~77 ms for 850,000). Re-measure on the quiet benchmark machine and retune to a p50 of
-# 90-100 ms if it lands outside.
-CPU_ITERATIONS = 850_000
+# Measured with `python -m common.measure_cpu` in a CPython image (Debian's CPython 3.11.2,
+# docker --cpus 1 --cpuset-cpus 1) on the project's 2-core machine with nothing else running
+# (load average 0.9), 2026-11-27 07:41 UTC: 850,000 iterations took min 48.7, p10 51.0,
+# p50 52.6, p90 56.0 ms over 30 rounds, about 62 ns an iteration. 1,550,000 iterations put
+# the p50 at about 96 ms, inside the article's 90-100 ms. (Earlier readings of 105-115 ms for
+# 850,000 were taken while other builds shared the machine: one core's speed swings about 2x
+# with the neighbours' load, so retune only on a quiet machine.)
+CPU_ITERATIONS = 1_550_000
 
 
 def cpu_work(iterations=CPU_ITERATIONS):
