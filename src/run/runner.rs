@@ -12,7 +12,7 @@ use super::plan::Job;
 use super::progress::Progress;
 use super::verify::verify;
 use crate::engine::{cpu_percent, last_lines, BuildRequest, ContainerId, ContainerSpec, Containers, Engine, EngineError, StatsSample};
-use crate::image::{build_context, render_dockerfile, BuildSettings, Templates};
+use crate::image::{build_context, BuildSettings};
 use crate::load::{LoadConfig, LoadSummary};
 use crate::matrix::Cell;
 use crate::store::{CellResult, Check, Outcome, Provenance, Store, Usage};
@@ -217,19 +217,11 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
         if let Err(e) = self.engine.ensure_base_image(&cell.image.base_image).await {
             return broken(format!("base image {}: {e}", cell.image.base_image), e.log_tail().to_vec());
         }
-        let templates = match Templates::load(&self.options.root) {
-            Ok(t) => t,
-            Err(e) => return broken(format!("templates: {e}"), Vec::new()),
-        };
-        let dockerfile = match render_dockerfile(cell, &self.options.build, &templates) {
-            Ok(d) => d,
-            Err(e) => return broken(format!("rendering the Dockerfile: {e}"), Vec::new()),
-        };
+        // The context holds the rendered Dockerfile: template errors surface here.
         let context = match build_context(cell, &self.options.build, &self.options.root) {
             Ok(c) => c,
             Err(e) => return broken(format!("build context: {e}"), Vec::new()),
         };
-        let _ = dockerfile; // rendered inside the context; rendering first reports template errors early
         let log_path = self.options.logs_dir.join(format!("build-{}-{}.log", cell.name, &cell.image_hash[..12]));
         let mut labels = BTreeMap::new();
         labels.insert("bench.row".to_string(), cell.name.clone());
@@ -247,24 +239,13 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
     /// Start a fresh container, verify, prime, warm up, measure, and always remove it.
     async fn measure(&mut self, job: &Job, tag: &str, result: &mut CellResult) {
         let cell = &job.cell;
-        let port = match free_port() {
-            Ok(p) => p,
+        let name = format!("bench-{}-{}-r{}", sanitize(&cell.name), &cell.hash[..12], job.repetition);
+        let (spec, port, placement) = match self.server_spec(cell, tag, name) {
+            Ok(s) => s,
             Err(e) => {
-                result.reason = Some(format!("no free port on 127.0.0.1: {e}"));
+                result.reason = Some(e);
                 return;
             }
-        };
-        let placement = Placement::plan(self.host.online_cpus, cell.resources.cpuset.as_deref());
-        let mut labels = BTreeMap::new();
-        labels.insert("bench.cell".to_string(), cell.id.clone());
-        let spec = ContainerSpec {
-            image: tag.to_string(),
-            name: format!("bench-{}-{}-r{}", sanitize(&cell.name), &cell.hash[..12], job.repetition),
-            env: vec![("PORT".into(), port.to_string())],
-            nano_cpus: (cell.resources.cpus * 1e9) as i64,
-            cpuset: placement.server_cpuset.clone(),
-            memory_bytes: cell.resources.memory_bytes as i64,
-            labels,
         };
         self.progress.phase("starting server");
         let this = &*self;
@@ -465,22 +446,13 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
             }
         };
         row.build_seconds = build_seconds;
-        let port = match free_port() {
-            Ok(p) => p,
+        let name = format!("bench-smoke-{}-{}", sanitize(&cell.name), &cell.image_hash[..12]);
+        let (spec, port, _) = match self.server_spec(cell, &tag, name) {
+            Ok(s) => s,
             Err(e) => {
-                row.error = Some(format!("no free port: {e}"));
+                row.error = Some(e);
                 return row;
             }
-        };
-        let placement = Placement::plan(self.host.online_cpus, cell.resources.cpuset.as_deref());
-        let spec = ContainerSpec {
-            image: tag,
-            name: format!("bench-smoke-{}-{}", sanitize(&cell.name), &cell.image_hash[..12]),
-            env: vec![("PORT".into(), port.to_string())],
-            nano_cpus: (cell.resources.cpus * 1e9) as i64,
-            cpuset: placement.server_cpuset,
-            memory_bytes: cell.resources.memory_bytes as i64,
-            labels: BTreeMap::new(),
         };
         let this = &*self;
         let outcome = this
@@ -521,6 +493,24 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
             }
         }
         row
+    }
+
+    /// The server container of a cell: its limits and placement, on a free loopback port.
+    fn server_spec(&self, cell: &Cell, tag: &str, name: String) -> Result<(ContainerSpec, u16, Placement), String> {
+        let port = free_port().map_err(|e| format!("no free port on 127.0.0.1: {e}"))?;
+        let placement = Placement::plan(self.host.online_cpus, cell.resources.cpuset.as_deref());
+        let mut labels = BTreeMap::new();
+        labels.insert("bench.cell".to_string(), cell.id.clone());
+        let spec = ContainerSpec {
+            image: tag.to_string(),
+            name,
+            env: vec![("PORT".into(), port.to_string())],
+            nano_cpus: (cell.resources.cpus * 1e9) as i64,
+            cpuset: placement.server_cpuset.clone(),
+            memory_bytes: cell.resources.memory_bytes as i64,
+            labels,
+        };
+        Ok((spec, port, placement))
     }
 
     async fn log_tail(&self, id: &ContainerId) -> Vec<String> {
