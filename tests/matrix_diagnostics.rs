@@ -518,3 +518,14 @@ error: the matrix has 1 error
 "#,
         );
 }
+
+#[test]
+fn missing_file() {
+    Test::new().args(&["expand", "nope.kdl"]).expect_error(
+        r#"
+  × cannot read matrix file nope.kdl: No such file or directory (os error 2)
+  help: check the path; `bench expand` reads ./matrix.kdl when no file is given
+error: the matrix has 1 error
+"#,
+    );
+}

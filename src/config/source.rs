@@ -34,7 +34,7 @@ impl Source {
         Diagnostic {
             message: message.into(),
             source_code: self.named(),
-            span,
+            span: Some(span),
             label: label.into(),
             help,
         }

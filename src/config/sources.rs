@@ -71,7 +71,7 @@ impl Loader {
                     self.errors.diagnostics.push(Diagnostic {
                         message: format!("KDL syntax error: {message}"),
                         source_code: named.clone(),
-                        span: d.span,
+                        span: Some(d.span),
                         label: d.label.unwrap_or_else(|| "here".to_string()),
                         help: Some(d.help.unwrap_or_else(|| {
                             "see docs/matrix.md for the KDL v2 syntax (strings in quotes, #true/#false, `key=value` properties)".to_string()
@@ -153,7 +153,7 @@ fn unreadable(path: &Path, err: &std::io::Error, at: Option<(&Source, SourceSpan
         None => Diagnostic {
             message,
             source_code: NamedSource::new(path.display().to_string(), Arc::new(String::new())),
-            span: (0, 0).into(),
+            span: None,
             label: String::new(),
             help,
         },

@@ -8,7 +8,8 @@ pub struct Diagnostic {
     #[source_code]
     pub source_code: miette::NamedSource<std::sync::Arc<String>>,
     #[label("{label}")]
-    pub span: miette::SourceSpan,
+    /// `None` when there is no text to point at (a file that cannot be read).
+    pub span: Option<miette::SourceSpan>,
     pub label: String,
     #[help]
     pub help: Option<String>,
