@@ -68,6 +68,7 @@ use worker::{Setup, WorkerPlan};
 
 /// Runs the load described by `config` and summarizes it. Blocking; see the module contract.
 pub fn run(config: &LoadConfig) -> Result<LoadSummary, LoadError> {
+    let called = Instant::now();
     validate(config)?;
     let target = Target::parse(&config.url, &config.headers)?;
     let mut warnings = Vec::new();
@@ -140,9 +141,10 @@ pub fn run(config: &LoadConfig) -> Result<LoadSummary, LoadError> {
             }
         })
     });
+    let start = Instant::now();
     setup.gate.decide(match failure {
         Some(_) => Decision::Abort,
-        None => Decision::Start(Instant::now()),
+        None => Decision::Start(start),
     });
 
     let mut merged = ThreadStats::new(config.rate.is_some());
@@ -160,7 +162,7 @@ pub fn run(config: &LoadConfig) -> Result<LoadSummary, LoadError> {
     if panicked {
         return Err(LoadError::ThreadPanicked);
     }
-    Ok(merged.summarize(RunFacts {
+    let mut summary = merged.summarize(RunFacts {
         url: &config.url,
         connections: config.connections,
         threads,
@@ -168,7 +170,16 @@ pub fn run(config: &LoadConfig) -> Result<LoadSummary, LoadError> {
         duration: config.duration,
         timeout: config.timeout,
         warnings,
-    }))
+    });
+    summary.setup_us = start.duration_since(called).as_micros() as u64;
+    if summary.setup_us > 1_000_000 {
+        summary.warnings.push(format!(
+            "opening the {} connections took {:.1} s before measuring began (the server's listen backlog may be short)",
+            config.connections,
+            summary.setup_us as f64 / 1e6
+        ));
+    }
+    Ok(summary)
 }
 
 fn validate(config: &LoadConfig) -> Result<(), LoadError> {

@@ -172,6 +172,8 @@ impl ThreadStats {
             errors: self.errors.clone(),
             reconnects: self.reconnects,
             in_flight_at_deadline: self.in_flight_at_deadline,
+            // Filled in by `run`, which knows when the measured window began.
+            setup_us: 0,
             generator_cpu_us: self.cpu_us,
             latency_within_stdev_percent: within_stdev_percent(&self.latency),
             thread_rps: ThreadRate {

@@ -32,6 +32,10 @@ pub struct LoadSummary {
     /// Requests sent but not complete when the deadline came: dropped then with their
     /// connection (never awaited past the deadline), not counted as requests or errors.
     pub in_flight_at_deadline: u64,
+    /// Time spent opening every connection before the measured window began, microseconds
+    /// (long against a server with a short listen backlog). The window itself is `duration_us`.
+    #[serde(default)]
+    pub setup_us: u64,
     /// CPU time (user + system) the generator's threads used while measuring, microseconds.
     pub generator_cpu_us: u64,
     /// Share of `latency` samples within one standard deviation of the mean, percent

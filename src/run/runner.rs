@@ -346,7 +346,7 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
         let counter = Arc::new(AtomicU64::new(0));
         let measure = LoadConfig { progress: Some(counter.clone()), ..base };
         let done = tokio::sync::Notify::new();
-        let busy_before = host_busy();
+        let load_called = Instant::now();
         let (load, samples) = tokio::join!(
             async {
                 let r = self.http.load(measure).await;
@@ -356,8 +356,11 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
             self.sample(id, &counter, &done)
         );
         phases.lap("measure");
-        let busy_after = host_busy();
         let state = self.engine.state(id).await.ok();
+        // Only the samples of the measured window count: opening the connections first can
+        // take long (a server with a short listen backlog), and is not measured.
+        let window_start = load_called + Duration::from_micros(load.as_ref().map(|s| s.setup_us).unwrap_or(0));
+        let samples: Vec<Sample> = samples.into_iter().filter(|s| s.at >= window_start).collect();
         let usage = usage_of(&samples, state.as_ref().map(|s| (s.oom_killed, s.restart_count)));
         match load {
             Err(e) => fail(result, Outcome::Failed, format!("load generator: {e}"), self.log_tail(id).await),
@@ -369,7 +372,7 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
                     server_cpus: cell.resources.cpus,
                     generator_cores,
                     cpu_bound: cell.cpu_bound,
-                    other_cores: other_cores(busy_before, busy_after, &samples, &summary),
+                    other_cores: other_cores(&samples, &summary),
                 });
                 result.checks.push(Check {
                     name: "settled".into(),
@@ -403,12 +406,12 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
     }
 
     /// Container CPU/memory samples (and live requests/s) until `done`.
-    async fn sample(&self, id: &ContainerId, counter: &AtomicU64, done: &tokio::sync::Notify) -> Vec<(Instant, StatsSample)> {
+    async fn sample(&self, id: &ContainerId, counter: &AtomicU64, done: &tokio::sync::Notify) -> Vec<Sample> {
         let mut samples = Vec::new();
         let mut last = (Instant::now(), 0u64);
         loop {
             if let Ok(s) = self.engine.stats_sample(id).await {
-                samples.push((Instant::now(), s));
+                samples.push(Sample { at: Instant::now(), stats: s, host_busy: host_busy() });
             }
             tokio::select! {
                 _ = done.notified() => break,
@@ -574,42 +577,44 @@ fn broken(reason: String, log_tail: Vec<String>) -> ImageState {
     ImageState::Broken { reason, log_tail }
 }
 
+/// One reading while measuring: the container's counters and the host's busy time.
+struct Sample {
+    at: Instant,
+    stats: StatsSample,
+    host_busy: Option<Duration>,
+}
+
 /// CPU (percent of one core, between consecutive samples) and peak memory.
-fn usage_of(samples: &[(Instant, StatsSample)], state: Option<(bool, i64)>) -> Option<Usage> {
+fn usage_of(samples: &[Sample], state: Option<(bool, i64)>) -> Option<Usage> {
     if samples.is_empty() && state.is_none() {
         return None;
     }
-    let cpu: Vec<f64> = samples.windows(2).filter_map(|w| cpu_percent(&w[0].1, &w[1].1)).collect();
+    let cpu: Vec<f64> = samples.windows(2).filter_map(|w| cpu_percent(&w[0].stats, &w[1].stats)).collect();
     let (oom_killed, restarts) = state.unwrap_or((false, 0));
     Some(Usage {
         cpu_percent_mean: if cpu.is_empty() { 0.0 } else { cpu.iter().sum::<f64>() / cpu.len() as f64 },
         cpu_percent_max: cpu.iter().cloned().fold(0.0, f64::max),
-        memory_bytes_max: samples.iter().map(|(_, s)| s.memory_bytes).max().unwrap_or(0),
+        memory_bytes_max: samples.iter().map(|s| s.stats.memory_bytes).max().unwrap_or(0),
         samples: samples.len() as u32,
         oom_killed,
         restarts: restarts.max(0) as u32,
     })
 }
 
-/// Cores used by everything but the server and the generator while measuring: the host's
-/// busy time, less the container's (its rate between the first and last sample) and the
-/// generator's.
-fn other_cores(before: Option<Duration>, after: Option<Duration>, samples: &[(Instant, StatsSample)], load: &LoadSummary) -> Option<f64> {
-    let (before, after) = (before?, after?);
+/// Cores used by everything but the server and the generator while measuring: between the
+/// first and last sample of the window, the host's busy rate less the container's, less the
+/// generator's average over the window.
+fn other_cores(samples: &[Sample], load: &LoadSummary) -> Option<f64> {
     let (first, last) = (samples.first()?, samples.last()?);
+    let span = last.at.duration_since(first.at).as_secs_f64();
     let secs = load.duration_us as f64 / 1e6;
-    if secs <= 0.0 {
+    if span <= 0.0 || secs <= 0.0 {
         return None;
     }
-    let host = after.saturating_sub(before).as_secs_f64();
-    // The samples span less than the measurement: scale the container's rate to it.
-    let span = last.0.duration_since(first.0).as_secs_f64();
-    if span <= 0.0 {
-        return None;
-    }
-    let container = last.1.cpu_total_ns.saturating_sub(first.1.cpu_total_ns) as f64 / 1e9 / span * secs;
-    let generator = load.generator_cpu_us as f64 / 1e6;
-    Some(((host - container - generator) / secs).max(0.0))
+    let host = last.host_busy?.saturating_sub(first.host_busy?).as_secs_f64() / span;
+    let container = last.stats.cpu_total_ns.saturating_sub(first.stats.cpu_total_ns) as f64 / 1e9 / span;
+    let generator = load.generator_cpu_us as f64 / 1e6 / secs;
+    Some((host - container - generator).max(0.0))
 }
 
 fn generator_description(s: &LoadSummary, p: &Placement) -> String {
