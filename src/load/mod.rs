@@ -19,7 +19,9 @@
 //!   it), with TCP_NODELAY, an origin-form URI and a `Host` header, the request built once;
 //!   response bodies are drained frame by frame and never kept. The binary's allocator is
 //!   mimalloc; the live progress counter is updated every 100 ms, not per request.
-//! - All connections are opened first; measurement starts at one instant once they are up and
+//! - All connections are opened first (each within 1 s; one that is not up by then is retried
+//!   while measuring, so a server that serves one connection at a time cannot stall the start);
+//!   measurement starts at one instant once they are up or have given up, and
 //!   lasts `duration`. No request is sent at or after the deadline, and nothing is awaited past
 //!   it (like wrk): a request not complete by the deadline is dropped with its connection and
 //!   counted in `in_flight_at_deadline`, not in `requests` or the errors. So `run` returns

@@ -118,10 +118,16 @@ fn prepare(plan: &WorkerPlan) -> Result<tokio::runtime::Runtime, LoadError> {
         .map_err(LoadError::Thread)
 }
 
-/// Opens this thread's connections concurrently; a failed one is retried once measuring.
+/// How long a connection may take to open before measuring begins. A server that accepts one
+/// connection at a time and then blocks reading it (wsgiref) with a short listen backlog
+/// would otherwise hold every connection behind one that sends nothing until all are open.
+pub const SETUP_CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Opens this thread's connections concurrently, each within `SETUP_CONNECT_TIMEOUT` (or the
+/// request timeout if shorter); a failed one is retried once measuring.
 async fn open_connections(plan: &WorkerPlan, setup: &Setup) -> Vec<Option<TcpStream>> {
-    let attempts =
-        (0..plan.connections).map(|_| connection::connect(plan.target.addr, plan.timeout));
+    let limit = plan.timeout.min(SETUP_CONNECT_TIMEOUT);
+    let attempts = (0..plan.connections).map(|_| connection::connect(plan.target.addr, limit));
     let results = futures_util::future::join_all(attempts).await;
     results
         .into_iter()
