@@ -168,6 +168,52 @@ fn reset_mid_response_is_a_read_error() {
     assert!(summary.reconnects >= summary.errors.read - 2, "{summary:?}");
 }
 
+/// Like uWSGI's `--http` router: one response per connection, then a close without
+/// `Connection: close`. The server waits for the next request before closing, so every
+/// connection's second request meets the close.
+#[test]
+fn a_request_meeting_a_silent_close_is_resent_not_an_error() {
+    let served = Arc::new(AtomicU64::new(0));
+    let counter = served.clone();
+    let server = raw_server(None, move |mut stream| {
+        let served = counter.clone();
+        async move {
+            if read_head(&mut stream).await {
+                let response = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+                if stream.write_all(response).await.is_ok() {
+                    served.fetch_add(1, Ordering::SeqCst);
+                }
+                // The next request arrives, then the connection closes unanswered.
+                let _ = read_head(&mut stream).await;
+            }
+        }
+    });
+    let summary = run(&config(server.url(), 4, 1, 600));
+    assert!(summary.requests > 50, "{summary:?}");
+    assert_eq!(summary.errors.total(), 0, "{:?}", summary.errors);
+    // Every connection answered exactly one request: the one resent to it or its first.
+    let answered = served.load(Ordering::SeqCst);
+    assert!(
+        answered >= summary.requests && answered <= summary.requests + 4,
+        "server answered {answered}, client counted {summary:?}"
+    );
+    assert!(summary.resent + 4 >= summary.requests, "{summary:?}");
+    assert!(summary.reconnects >= summary.resent, "{summary:?}");
+}
+
+/// A new connection closed without an answer is the server's failure: never resent.
+#[test]
+fn a_close_before_the_first_answer_is_a_read_error() {
+    let server = raw_server(None, |mut stream| async move {
+        let _ = read_head(&mut stream).await;
+    });
+    let summary = run(&config(server.url(), 2, 1, 400));
+    assert_eq!(summary.requests, 0, "{summary:?}");
+    assert_eq!(summary.resent, 0, "{summary:?}");
+    assert!(summary.errors.read >= 10, "{:?}", summary.errors);
+    assert_eq!(summary.errors.total(), summary.errors.read, "{:?}", summary.errors);
+}
+
 #[test]
 fn malformed_response_is_a_read_error() {
     let server = raw_server(None, |mut stream| async move {

@@ -193,23 +193,46 @@ async fn a_wrong_answer_is_invalid_and_not_measured() {
     assert!(engine.live().is_empty());
 }
 
+/// Runs every cell once and gives the stored results.
+async fn run_all(cells: &[Cell], engine: &FakeEngine, http: &FakeHttp, s: &Setup) -> Vec<bench::store::CellResult> {
+    let store = Store::open(s.dir.path().join("results")).unwrap();
+    let containers = Containers::new();
+    let (jobs, skipped) = jobs(cells, cells, |_, _| false);
+    let mut runner = Runner::new(engine, http, &SystemClock, &containers, &store, &Quiet, &s.options, &s.host);
+    runner.run(&jobs, skipped).await.unwrap();
+    store.load_all().unwrap()
+}
+
 #[tokio::test]
 async fn an_oom_kill_during_the_run_is_a_failure_that_keeps_the_measurement() {
     let cells: Vec<Cell> = cells().into_iter().filter(|c| c.id == "bjoern/hello").collect();
     let s = setup();
     let engine = FakeEngine::new().with_image("debian:bookworm-slim").with_outcome(&image_tag(&cells[0]), FakeOutcome::OomKilled);
     let http = FakeHttp::default();
-    let store = Store::open(s.dir.path().join("results")).unwrap();
-    let containers = Containers::new();
-    let (jobs, skipped) = jobs(&cells, &cells, |_, _| false);
-    let mut runner = Runner::new(&engine, &http, &SystemClock, &containers, &store, &Quiet, &s.options, &s.host);
-    runner.run(&jobs, skipped).await.unwrap();
-    let r = &store.load_all().unwrap()[0];
+    let r = &run_all(&cells, &engine, &http, &s).await[0];
     assert_eq!(r.outcome, Outcome::Failed);
     assert!(r.reason.as_deref().unwrap().contains("killed for lack of memory"), "{:?}", r.reason);
     assert!(r.load.is_some(), "what was measured is kept");
     assert!(r.usage.as_ref().unwrap().oom_killed);
     assert!(r.checks.iter().any(|c| c.name == "server-stable" && !c.passed));
+}
+
+#[tokio::test]
+async fn a_server_killed_during_the_warmup_is_reported_as_such_and_not_measured() {
+    let mut cells: Vec<Cell> = cells().into_iter().filter(|c| c.id == "bjoern/hello").collect();
+    cells[0].load.warmup_ms = 1000;
+    let s = setup();
+    let engine = FakeEngine::new().with_image("debian:bookworm-slim").with_outcome(&image_tag(&cells[0]), FakeOutcome::OomKilled);
+    let http = FakeHttp::default();
+    let r = &run_all(&cells, &engine, &http, &s).await[0];
+    assert_eq!(r.outcome, Outcome::Failed);
+    assert_eq!(
+        r.reason.as_deref(),
+        Some("the server was killed for lack of memory during the warmup (exit code 137): it needs more than its memory limit under this load")
+    );
+    assert!(r.load.is_none());
+    assert_eq!(http.loads.lock().unwrap().len(), 1, "the warmup ran, the measurement did not");
+    assert!(engine.live().is_empty());
 }
 
 #[tokio::test]

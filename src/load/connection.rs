@@ -1,5 +1,12 @@
 //! One connection of the generator: connect, send, drain, repeat until the deadline;
 //! reconnect after an error or a server close.
+//!
+//! A server may close a kept-alive connection right after a response without saying so
+//! (uWSGI's `--http` router does it after every response): the next request, sent before the
+//! close is seen, then fails without one byte of response. Such a request (on a connection
+//! that had already served one, nothing read) is resent once on a new connection, as HTTP
+//! clients do for idempotent requests (RFC 9110 §9.2.2), and counted in `resent`, not as an
+//! error; its latency still runs from the first send.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -29,6 +36,9 @@ enum SessionEnd {
     Stop,
     /// The connection is unusable (error or server close): open another.
     Reconnect,
+    /// The server had closed the connection before the request sent at this instant: open
+    /// another and resend that request on it.
+    Resend(Instant),
 }
 
 /// Opens a TCP connection with TCP_NODELAY, within the request timeout.
@@ -52,6 +62,8 @@ pub async fn drive(ctx: Rc<ThreadContext>, index: u64, mut stream: Option<TcpStr
     // Requests sent so far: the position in the open-loop schedule.
     let mut sent = 0u64;
     let mut opened_before = stream.is_some();
+    // A request to resend on the next connection: when it was first sent.
+    let mut resend = None;
     loop {
         if Instant::now() >= ctx.deadline {
             return;
@@ -77,15 +89,22 @@ pub async fn drive(ctx: Rc<ThreadContext>, index: u64, mut stream: Option<TcpStr
                 }
             }
         };
-        match session(&ctx, tcp, index, &mut sent).await {
+        match session(&ctx, tcp, index, &mut sent, resend.take()).await {
             SessionEnd::Stop => return,
             SessionEnd::Reconnect => continue,
+            SessionEnd::Resend(first_sent) => resend = Some(first_sent),
         }
     }
 }
 
 /// One HTTP/1.1 connection: the hyper connection future (its own task) and the request loop.
-async fn session(ctx: &ThreadContext, tcp: TcpStream, index: u64, sent: &mut u64) -> SessionEnd {
+async fn session(
+    ctx: &ThreadContext,
+    tcp: TcpStream,
+    index: u64,
+    sent: &mut u64,
+    resend: Option<Instant>,
+) -> SessionEnd {
     let counters = Rc::new(IoCounters::default());
     let io = TokioIo::new(CountedIo::new(tcp, counters.clone()));
     let Ok((mut sender, connection)) = http1::Builder::new().handshake::<_, Empty<Bytes>>(io).await
@@ -101,7 +120,7 @@ async fn session(ctx: &ThreadContext, tcp: TcpStream, index: u64, sent: &mut u64
     let driver = tokio::task::spawn_local(async move {
         let _ = connection.await;
     });
-    let end = request_loop(ctx, &mut sender, &counters, index, sent).await;
+    let end = request_loop(ctx, &mut sender, &counters, index, sent, resend).await;
     driver.abort();
     end
 }
@@ -112,12 +131,20 @@ async fn request_loop(
     counters: &IoCounters,
     index: u64,
     sent: &mut u64,
+    mut resend: Option<Instant>,
 ) -> SessionEnd {
+    // Responses completed on this connection: a request failing on a connection that has
+    // served none is a real error, never resent.
+    let mut served = 0u64;
     // Never armed later than the first deadline it will be asked for (see `TimeoutGuard`).
     let mut guard = TimeoutGuard::new((Instant::now() + ctx.timeout).min(ctx.deadline));
     loop {
         let intended = match &ctx.schedule {
             Some(schedule) => {
+                // A resent request keeps its place (its intended time) in the schedule.
+                if resend.is_some() {
+                    *sent -= 1;
+                }
                 let due = schedule.due(index, *sent);
                 if due >= ctx.deadline {
                     return SessionEnd::Stop;
@@ -129,6 +156,11 @@ async fn request_loop(
             }
             None => None,
         };
+        // Against a server seen closing silently, let hyper's connection task read first: it
+        // sees a close that has already arrived, and no request is wasted on it.
+        if served > 0 && ctx.silent_closes.get() {
+            tokio::task::yield_now().await;
+        }
         // Usually ready already; otherwise wait for it (no longer than the deadline).
         if !sender.is_ready() {
             let ready = timeout_at(ctx.deadline.into(), sender.ready()).await;
@@ -139,10 +171,12 @@ async fn request_loop(
                 Ok(Ok(())) => {}
             }
         }
-        let sent_at = Instant::now();
-        if sent_at >= ctx.deadline {
+        let now = Instant::now();
+        if now >= ctx.deadline {
             return SessionEnd::Stop;
         }
+        let first_send = resend.is_none();
+        let sent_at = resend.take().unwrap_or(now);
         *sent += 1;
         let response = exchange(sender.send_request(ctx.target.request()));
         // Waiting stops at the request's own timeout or at the deadline, whichever is first.
@@ -165,6 +199,12 @@ async fn request_loop(
             Ok(Ok(status)) => {
                 let corrected = intended.map(|due| done - due);
                 stats.record_response(status.is_success(), done - sent_at, corrected);
+                served += 1;
+            }
+            Ok(Err(_)) if served > 0 && bytes == 0 && first_send => {
+                stats.resent += 1;
+                ctx.silent_closes.set(true);
+                return SessionEnd::Resend(sent_at);
             }
             Ok(Err(_)) => {
                 let failure = if counters.write_failed.get() {

@@ -19,6 +19,9 @@ pub struct ThreadContext {
     pub progress: Option<Arc<AtomicU64>>,
     /// Completed requests already added to `progress`.
     pub progress_flushed: Cell<u64>,
+    /// The server was seen closing a kept-alive connection without notice (a request was
+    /// resent): connections then let hyper notice a close before sending the next request.
+    pub silent_closes: Cell<bool>,
 }
 
 impl ThreadContext {

@@ -30,7 +30,9 @@
 //! - Every request has a real deadline (`timeout`): past it, the request counts as a timeout
 //!   and its connection is replaced; a request whose timeout falls after the run's deadline
 //!   is in flight at the deadline instead. Any error or server close reconnects (`reconnects`);
-//!   a failed connect counts a `connect` error and is retried after 10 ms.
+//!   a failed connect counts a `connect` error and is retried after 10 ms. A request that finds
+//!   its kept-alive connection closed by the server (nothing read, the connection had served a
+//!   response) is resent once on a new one (`resent`), not counted as an error.
 //! - Closed loop (`rate: None`): each connection sends its next request when the previous
 //!   response is complete. Open loop (`rate: Some(r)`): connection `i` of `C` sends its
 //!   `k`-th request at `start + (k*C + i)/r`; latency is measured both from that intended

@@ -36,6 +36,7 @@ pub struct ThreadStats {
     pub bytes_read: u64,
     pub errors: ErrorCounts,
     pub reconnects: u64,
+    pub resent: u64,
     pub in_flight_at_deadline: u64,
     pub cpu_us: u64,
 }
@@ -73,6 +74,7 @@ impl ThreadStats {
             bytes_read: 0,
             errors: ErrorCounts::default(),
             reconnects: 0,
+            resent: 0,
             in_flight_at_deadline: 0,
             cpu_us: 0,
         }
@@ -130,6 +132,7 @@ impl ThreadStats {
         mine.timeout += theirs.timeout;
         mine.status += theirs.status;
         self.reconnects += other.reconnects;
+        self.resent += other.resent;
         self.in_flight_at_deadline += other.in_flight_at_deadline;
         self.cpu_us += other.cpu_us;
     }
@@ -171,6 +174,7 @@ impl ThreadStats {
             corrected_latency: self.corrected.as_ref().map(latency_summary),
             errors: self.errors.clone(),
             reconnects: self.reconnects,
+            resent: self.resent,
             in_flight_at_deadline: self.in_flight_at_deadline,
             // Filled in by `run`, which knows when the measured window began.
             setup_us: 0,

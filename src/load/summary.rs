@@ -29,6 +29,11 @@ pub struct LoadSummary {
     pub errors: ErrorCounts,
     /// Connections re-opened after an error or a server close.
     pub reconnects: u64,
+    /// Requests resent once on a new connection because the server had closed the kept-alive
+    /// connection before answering them (no response byte read; GET is idempotent). Not
+    /// errors; each is also a reconnect.
+    #[serde(default)]
+    pub resent: u64,
     /// Requests sent but not complete when the deadline came: dropped then with their
     /// connection (never awaited past the deadline), not counted as requests or errors.
     pub in_flight_at_deadline: u64,

@@ -203,8 +203,8 @@ pub fn render_text(summary: &LoadSummary) -> String {
     );
     let _ = writeln!(
         out,
-        "Reconnects: {}, in flight at the deadline (dropped): {}",
-        summary.reconnects, summary.in_flight_at_deadline
+        "Reconnects: {}, resent after a server close: {}, in flight at the deadline (dropped): {}",
+        summary.reconnects, summary.resent, summary.in_flight_at_deadline
     );
     let cpu_seconds = summary.generator_cpu_us as f64 / 1e6;
     let per_cpu_second = if cpu_seconds > 0.0 {

@@ -80,6 +80,7 @@ pub fn work(plan: WorkerPlan, setup: &Setup) -> Option<ThreadStats> {
         }),
         progress: plan.progress,
         progress_flushed: Cell::new(0),
+        silent_closes: Cell::new(false),
     });
     let cpu_before = os::thread_cpu_time();
     LocalSet::new().block_on(&runtime, async {

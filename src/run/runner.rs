@@ -322,7 +322,11 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
                 rate: None,
                 ..base.clone()
             };
-            if let Err(e) = self.http.load(primer).await {
+            let primed = self.http.load(primer).await;
+            if let Some(death) = self.died(id, "primer").await {
+                return fail(result, Outcome::Failed, death, self.log_tail(id).await);
+            }
+            if let Err(e) = primed {
                 return fail(result, Outcome::Failed, format!("primer load failed: {e}"), self.log_tail(id).await);
             }
             phases.lap("primer");
@@ -330,7 +334,11 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
         if cell.load.warmup_ms > 0 {
             self.progress.phase("warming up");
             let warmup = LoadConfig { duration: Duration::from_millis(cell.load.warmup_ms), ..base.clone() };
-            if let Err(e) = self.http.load(warmup).await {
+            let warmed = self.http.load(warmup).await;
+            if let Some(death) = self.died(id, "warmup").await {
+                return fail(result, Outcome::Failed, death, self.log_tail(id).await);
+            }
+            if let Err(e) = warmed {
                 return fail(result, Outcome::Failed, format!("warmup load failed: {e}"), self.log_tail(id).await);
             }
             phases.lap("warmup");
@@ -363,7 +371,10 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
         let samples: Vec<Sample> = samples.into_iter().filter(|s| s.at >= window_start).collect();
         let usage = usage_of(&samples, state.as_ref().map(|s| (s.oom_killed, s.restart_count)));
         match load {
-            Err(e) => fail(result, Outcome::Failed, format!("load generator: {e}"), self.log_tail(id).await),
+            Err(e) => {
+                let reason = self.died(id, "measurement").await.unwrap_or_else(|| format!("load generator: {e}"));
+                fail(result, Outcome::Failed, reason, self.log_tail(id).await)
+            }
             Ok(summary) => {
                 let generator_cores = placement.generator_cpus.as_ref().map(|c| c.len().min(summary.threads as usize)).unwrap_or(summary.threads as usize).max(1);
                 result.checks = honesty_checks(&CheckInput {
@@ -403,6 +414,20 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
                 result.usage = usage;
             }
         }
+    }
+
+    /// Why the server is gone after `phase`, if it is: killed for lack of memory or exited.
+    async fn died(&self, id: &ContainerId, phase: &str) -> Option<String> {
+        let state = self.engine.state(id).await.ok()?;
+        if state.running && !state.oom_killed {
+            return None;
+        }
+        let exit = state.exit_code.map(|c| format!(" (exit code {c})")).unwrap_or_default();
+        Some(if state.oom_killed {
+            format!("the server was killed for lack of memory during the {phase}{exit}: it needs more than its memory limit under this load")
+        } else {
+            format!("the server exited during the {phase}{exit}")
+        })
     }
 
     /// Container CPU/memory samples (and live requests/s) until `done`.
