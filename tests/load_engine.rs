@@ -144,6 +144,13 @@ fn refused_reconnects_count_as_connect_errors() {
     assert_eq!(summary.reconnects, 0, "no connection was ever re-opened");
 }
 
+/// Nothing completed, and every failure (at least 10) was a read error.
+fn assert_only_read_errors(summary: &LoadSummary) {
+    assert_eq!(summary.requests, 0, "{summary:?}");
+    assert!(summary.errors.read >= 10, "{:?}", summary.errors);
+    assert_eq!(summary.errors.total(), summary.errors.read, "{:?}", summary.errors);
+}
+
 #[test]
 fn reset_mid_response_is_a_read_error() {
     let server = raw_server(None, |mut stream| async move {
@@ -157,14 +164,7 @@ fn reset_mid_response_is_a_read_error() {
         }
     });
     let summary = run(&config(server.url(), 2, 1, 500));
-    assert_eq!(summary.requests, 0, "{summary:?}");
-    assert!(summary.errors.read >= 10, "{:?}", summary.errors);
-    assert_eq!(
-        summary.errors.total(),
-        summary.errors.read,
-        "{:?}",
-        summary.errors
-    );
+    assert_only_read_errors(&summary);
     assert!(summary.reconnects >= summary.errors.read - 2, "{summary:?}");
 }
 
@@ -208,10 +208,8 @@ fn a_close_before_the_first_answer_is_a_read_error() {
         let _ = read_head(&mut stream).await;
     });
     let summary = run(&config(server.url(), 2, 1, 400));
-    assert_eq!(summary.requests, 0, "{summary:?}");
+    assert_only_read_errors(&summary);
     assert_eq!(summary.resent, 0, "{summary:?}");
-    assert!(summary.errors.read >= 10, "{:?}", summary.errors);
-    assert_eq!(summary.errors.total(), summary.errors.read, "{:?}", summary.errors);
 }
 
 #[test]
@@ -224,14 +222,7 @@ fn malformed_response_is_a_read_error() {
         }
     });
     let summary = run(&config(server.url(), 2, 1, 500));
-    assert_eq!(summary.requests, 0, "{summary:?}");
-    assert!(summary.errors.read >= 10, "{:?}", summary.errors);
-    assert_eq!(
-        summary.errors.total(),
-        summary.errors.read,
-        "{:?}",
-        summary.errors
-    );
+    assert_only_read_errors(&summary);
 }
 
 /// Runs `connections` over 2 threads for 1 s against a server that reads requests and

@@ -184,15 +184,10 @@ pub fn render_text(summary: &LoadSummary) -> String {
         let _ = writeln!(out, "  Non-2xx or 3xx responses: {}", errors.status);
     }
     let _ = writeln!(out, "Requests/sec: {:>9.2}", summary.rps);
-    let bytes_per_second = if seconds > 0.0 {
-        summary.bytes_read as f64 / seconds
-    } else {
-        0.0
-    };
     let _ = writeln!(
         out,
         "Transfer/sec: {:>10}B",
-        format_binary(bytes_per_second)
+        format_binary(ratio(summary.bytes_read as f64, seconds))
     );
     // bench's own lines.
     let _ = writeln!(out, "2xx requests/sec: {:.2}", summary.ok_rps);
@@ -207,24 +202,21 @@ pub fn render_text(summary: &LoadSummary) -> String {
         summary.reconnects, summary.resent, summary.in_flight_at_deadline
     );
     let cpu_seconds = summary.generator_cpu_us as f64 / 1e6;
-    let per_cpu_second = if cpu_seconds > 0.0 {
-        summary.requests as f64 / cpu_seconds
-    } else {
-        0.0
-    };
     let _ = writeln!(
         out,
-        "Generator CPU: {cpu_seconds:.2}s ({:.0}% of one core), {per_cpu_second:.0} requests per CPU-second",
-        if seconds > 0.0 {
-            100.0 * cpu_seconds / seconds
-        } else {
-            0.0
-        }
+        "Generator CPU: {cpu_seconds:.2}s ({:.0}% of one core), {:.0} requests per CPU-second",
+        100.0 * ratio(cpu_seconds, seconds),
+        ratio(summary.requests as f64, cpu_seconds)
     );
     for warning in &summary.warnings {
         let _ = writeln!(out, "warning: {warning}");
     }
     out
+}
+
+/// `amount / per`, or 0 when `per` is not positive (an empty run).
+fn ratio(amount: f64, per: f64) -> f64 {
+    if per > 0.0 { amount / per } else { 0.0 }
 }
 
 #[cfg(test)]

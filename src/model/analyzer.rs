@@ -111,64 +111,32 @@ impl Analyzer {
         self.defined_in.entry(key).or_insert(file);
         match kind {
             "runtime" => {
-                let mut runtime = self.model.runtimes.shift_remove(&name).unwrap_or_else(|| Runtime {
-                    name: name.clone(),
-                    label: name.clone(),
-                    python: "python3".into(),
-                    ..Runtime::default()
-                });
-                if let Some(label) = label {
-                    runtime.label = label;
-                }
+                let fresh = || Runtime { name: name.clone(), label: name.clone(), python: "python3".into(), ..Runtime::default() };
+                let mut runtime = patched(&mut self.model.runtimes, &name, label, fresh, |r| &mut r.label);
                 self.runtime(source, node, &mut runtime);
                 self.model.runtimes.insert(name, runtime);
             }
             "server" => {
-                let mut server = self.model.servers.shift_remove(&name).unwrap_or_else(|| Server {
-                    name: name.clone(),
-                    label: name.clone(),
-                    ..Server::default()
-                });
-                if let Some(label) = label {
-                    server.label = label;
-                }
+                let fresh = || Server { name: name.clone(), label: name.clone(), ..Server::default() };
+                let mut server = patched(&mut self.model.servers, &name, label, fresh, |s| &mut s.label);
                 self.server(source, node, &mut server);
                 if server.launch.is_none() {
-                    self.errors.push(source.error(
-                        reader_span(node),
-                        format!("server `{name}` has no way to start"),
-                        "needs `command` or `script`",
-                        Some("add `command \"gunicorn --bind 127.0.0.1:$PORT {app}\"` or `script \"my_server.py\"` (a file in apps/servers/)".into()),
-                    ));
+                    self.incomplete(source, node, format!("server `{name}` has no way to start"), "needs `command` or `script`",
+                        "add `command \"gunicorn --bind 127.0.0.1:$PORT {app}\"` or `script \"my_server.py\"` (a file in apps/servers/)");
                 }
                 if server.interfaces.is_empty() && server.variants.values().all(|v| v.interfaces.is_empty()) {
-                    self.errors.push(source.error(
-                        reader_span(node),
-                        format!("server `{name}` serves no interface"),
-                        "needs `interface`",
-                        Some("add e.g. `interface wsgi` (or asgi, aiohttp, own)".into()),
-                    ));
+                    self.incomplete(source, node, format!("server `{name}` serves no interface"), "needs `interface`",
+                        "add e.g. `interface wsgi` (or asgi, aiohttp, own)");
                 }
                 self.model.servers.insert(name, server);
             }
             "framework" => {
-                let mut framework = self.model.frameworks.shift_remove(&name).unwrap_or_else(|| Framework {
-                    name: name.clone(),
-                    label: name.clone(),
-                    app: name.clone(),
-                    ..Framework::default()
-                });
-                if let Some(label) = label {
-                    framework.label = label;
-                }
+                let fresh = || Framework { name: name.clone(), label: name.clone(), app: name.clone(), ..Framework::default() };
+                let mut framework = patched(&mut self.model.frameworks, &name, label, fresh, |f| &mut f.label);
                 self.framework(source, node, &mut framework);
                 if framework.interfaces.is_empty() {
-                    self.errors.push(source.error(
-                        reader_span(node),
-                        format!("framework `{name}` declares no interface"),
-                        "needs `interface`",
-                        Some("add e.g. `interface wsgi \"my_app:app\"`".into()),
-                    ));
+                    self.incomplete(source, node, format!("framework `{name}` declares no interface"), "needs `interface`",
+                        "add e.g. `interface wsgi \"my_app:app\"`");
                 }
                 self.model.frameworks.insert(name, framework);
             }
@@ -178,6 +146,11 @@ impl Analyzer {
                 self.model.scenarios.insert(name, scenario);
             }
         }
+    }
+
+    /// A definition that lacks something it needs (reported on the whole node).
+    fn incomplete(&mut self, source: &Source, node: &KdlNode, message: String, label: &str, help: &str) {
+        self.errors.push(source.error(reader_span(node), message, label, Some(help.to_string())));
     }
 
     fn build(&mut self, source: &Source, node: &KdlNode) {
@@ -612,6 +585,22 @@ fn example(kind: SettingKind, name: &str) -> String {
         SettingKind::Float => format!("write e.g. `{name} 1` or `{name} 0.5`"),
         SettingKind::Text => format!("write e.g. `{name} \"1\"`"),
     }
+}
+
+/// The definition `name` to patch: the one an imported file made, or `fresh()`; relabelled
+/// when the new block gives a `label`. The caller reads the block into it and puts it back.
+fn patched<T>(
+    definitions: &mut indexmap::IndexMap<String, T>,
+    name: &str,
+    label: Option<String>,
+    fresh: impl FnOnce() -> T,
+    label_of: impl FnOnce(&mut T) -> &mut String,
+) -> T {
+    let mut definition = definitions.shift_remove(name).unwrap_or_else(fresh);
+    if let Some(label) = label {
+        *label_of(&mut definition) = label;
+    }
+    definition
 }
 
 fn children(node: &KdlNode) -> &[KdlNode] {

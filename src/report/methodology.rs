@@ -1,6 +1,6 @@
 use serde::Serialize;
 
-use crate::store::CellResult;
+use crate::store::{CellResult, Outcome};
 
 /// How the results were measured, from the settings stored with them (not from a matrix
 /// file): every distinct value is listed.
@@ -88,6 +88,8 @@ impl Methodology {
             ("Python", prov(&|r| r.provenance.python_version.clone())),
             ("Matrix file", prov(&|r| Some(r.provenance.matrix_file.clone()))),
             ("Git commit", prov(&|r| r.provenance.git_commit.clone())),
+            ("Cells per outcome", outcomes(results)),
+            ("Time spent (summed over results)", time_spent(results)),
         ];
         Methodology {
             settings: pairs.into_iter().map(|(label, value)| Setting { label: label.to_string(), value }).collect(),
@@ -96,6 +98,39 @@ impl Methodology {
             result_count: results.len(),
         }
     }
+}
+
+/// `140 ok, 2 failed, ...`: how many results ended each way (kinds with none left out).
+fn outcomes(results: &[&CellResult]) -> String {
+    let kinds = [(Outcome::Ok, "ok"), (Outcome::Failed, "failed"), (Outcome::Invalid, "invalid"), (Outcome::Na, "N/A")];
+    let counts: Vec<String> = kinds
+        .iter()
+        .map(|(kind, name)| (results.iter().filter(|r| r.outcome == *kind).count(), name))
+        .filter(|(count, _)| *count > 0)
+        .map(|(count, name)| format!("{count} {name}"))
+        .collect();
+    if counts.is_empty() { "none".to_string() } else { counts.join(", ") }
+}
+
+/// Image builds, then the time in containers split by phase (`measure` is the measured
+/// windows plus connection setup), from each result's provenance.
+fn time_spent(results: &[&CellResult]) -> String {
+    let build: f64 = results.iter().filter_map(|r| r.provenance.build_seconds).sum();
+    let phase = |names: &[&str]| -> f64 {
+        let ms: u64 = results.iter().flat_map(|r| names.iter().filter_map(|n| r.provenance.phases_ms.get(*n))).sum();
+        ms as f64 / 1000.0
+    };
+    let measure = phase(&["measure"]);
+    let warm = phase(&["primer", "warmup", "settle"]);
+    let other = phase(&["start", "ready", "verify", "teardown"]);
+    format!(
+        "building images {} s; in containers {} s: measuring {} s, priming, warming up and settling {} s, starting, verifying and removing {} s",
+        build.round(),
+        (measure + warm + other).round(),
+        measure.round(),
+        warm.round(),
+        other.round()
+    )
 }
 
 /// Distinct values in order of first appearance, joined with `, `; `unknown` when empty.
