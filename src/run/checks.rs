@@ -121,7 +121,7 @@ pub fn honesty_checks(input: &CheckInput) -> Vec<Check> {
         checks.push(Check {
             name: "host-quiet".into(),
             passed: other <= QUIET_CORES,
-            detail: format!("other processes used {other:.2} cores while measuring (at most {QUIET_CORES} expected)"),
+            detail: format!("other processes used {other:.2} cores while measuring (at most {QUIET_CORES} expected; kernel interrupt work not counted)"),
         });
     }
 
@@ -207,7 +207,7 @@ mod tests {
         let quiet = honesty_checks(&input(0.02));
         assert!(check(&quiet, "host-quiet").passed);
         let busy = honesty_checks(&input(0.85));
-        assert_eq!(check(&busy, "host-quiet").detail, "other processes used 0.85 cores while measuring (at most 0.1 expected)");
+        assert_eq!(check(&busy, "host-quiet").detail, "other processes used 0.85 cores while measuring (at most 0.1 expected; kernel interrupt work not counted)");
         assert!(!check(&busy, "host-quiet").passed);
     }
 
