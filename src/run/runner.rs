@@ -11,7 +11,7 @@ use super::placement::Placement;
 use super::plan::Job;
 use super::progress::Progress;
 use super::verify::verify;
-use crate::engine::{cpu_percent, last_lines, BuildRequest, ContainerId, ContainerSpec, Containers, Engine, EngineError, StatsSample};
+use crate::engine::{cpu_percent, last_lines, BuildRequest, ContainerId, ContainerSpec, ContainerState, Containers, Engine, EngineError, StatsSample};
 use crate::image::{build_context, BuildSettings};
 use crate::load::{LoadConfig, LoadSummary};
 use crate::matrix::Cell;
@@ -372,7 +372,7 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
         let usage = usage_of(&samples, state.as_ref().map(|s| (s.oom_killed, s.restart_count)));
         match load {
             Err(e) => {
-                let reason = self.died(id, "measurement").await.unwrap_or_else(|| format!("load generator: {e}"));
+                let reason = state.as_ref().and_then(|s| death(s, "measurement")).unwrap_or_else(|| format!("load generator: {e}"));
                 fail(result, Outcome::Failed, reason, self.log_tail(id).await)
             }
             Ok(summary) => {
@@ -394,21 +394,9 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
                     },
                 });
                 result.provenance.generator = generator_description(&summary, placement);
-                let crashed = state.as_ref().is_some_and(|s| !s.running || s.oom_killed);
-                if crashed {
-                    let s = state.as_ref().expect("checked");
-                    fail(
-                        result,
-                        Outcome::Failed,
-                        format!(
-                            "the server {} during the measurement{}",
-                            if s.oom_killed { "was killed for lack of memory" } else { "exited" },
-                            s.exit_code.map(|c| format!(" (exit code {c})")).unwrap_or_default()
-                        ),
-                        self.log_tail(id).await,
-                    );
-                } else {
-                    result.outcome = Outcome::Ok;
+                match state.as_ref().and_then(|s| death(s, "measurement")) {
+                    Some(reason) => fail(result, Outcome::Failed, reason, self.log_tail(id).await),
+                    None => result.outcome = Outcome::Ok,
                 }
                 result.load = Some(summary); // kept even when the server crashed: nothing measured is lost
                 result.usage = usage;
@@ -416,18 +404,9 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
         }
     }
 
-    /// Why the server is gone after `phase`, if it is: killed for lack of memory or exited.
+    /// Why the server is gone after `phase`, if it is (see [`death`]).
     async fn died(&self, id: &ContainerId, phase: &str) -> Option<String> {
-        let state = self.engine.state(id).await.ok()?;
-        if state.running && !state.oom_killed {
-            return None;
-        }
-        let exit = state.exit_code.map(|c| format!(" (exit code {c})")).unwrap_or_default();
-        Some(if state.oom_killed {
-            format!("the server was killed for lack of memory during the {phase}{exit}: it needs more than its memory limit under this load")
-        } else {
-            format!("the server exited during the {phase}{exit}")
-        })
+        death(&self.engine.state(id).await.ok()?, phase)
     }
 
     /// Container CPU/memory samples (and live requests/s) until `done`.
@@ -675,4 +654,18 @@ fn sanitize(name: &str) -> String {
 /// A port on 127.0.0.1 nobody listens on right now (the kernel picks it).
 fn free_port() -> std::io::Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// Why a server in `state` is gone after `phase`: killed for lack of memory or exited; `None`
+/// while it runs.
+fn death(state: &ContainerState, phase: &str) -> Option<String> {
+    if state.running && !state.oom_killed {
+        return None;
+    }
+    let exit = state.exit_code.map(|c| format!(" (exit code {c})")).unwrap_or_default();
+    Some(if state.oom_killed {
+        format!("the server was killed for lack of memory during the {phase}{exit}: it needs more than its memory limit under this load")
+    } else {
+        format!("the server exited during the {phase}{exit}")
+    })
 }
