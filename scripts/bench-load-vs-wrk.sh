@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs wrk and `bench load` (release build) side by side against the same servers on
-# loopback and prints how they compare. A benchmark, not a test: the figures depend on the
+# Runs wrk and `bench load` (release build; its default lean client and, as a reference,
+# `--client hyper`) side by side against the same servers on loopback and prints how they
+# compare. A benchmark, not a test: the figures depend on the
 # machine and on what else runs on it (run it on an otherwise idle machine).
 #
 # 1. Throughput: nginx (one worker, `return 200 "Hello World"`, pinned to CPU $SERVER_CPU),
@@ -121,9 +122,9 @@ run_wrk() { # url connections
     local cpu; cpu=$(awk '{print $1 + $2}' "$WORK/time")
     awk -v cpu="$cpu" '/^WRKSTATS/ {print $2, $3, $5, $6, $7, cpu, cpu}' "$WORK/wrk.out"
 }
-run_bench() { # url connections
+run_bench() { # url connections [client]
     taskset -c "$GEN_CPU" /usr/bin/time -f "%U %S" -o "$WORK/time" \
-        "$BENCH" load "$1" -t "$THREADS" -c "$2" -d "${SECONDS_PER_RUN}s" --json > "$WORK/bench.json"
+        "$BENCH" load "$1" -t "$THREADS" -c "$2" -d "${SECONDS_PER_RUN}s" --client "${3:-lean}" --json > "$WORK/bench.json"
     local cpu; cpu=$(awk '{print $1 + $2}' "$WORK/time")
     python3 - "$WORK/bench.json" "$cpu" <<'EOF'
 import json, sys
@@ -133,14 +134,19 @@ print(s["requests"], s["duration_us"], s["latency"]["mean_us"], s["latency"]["p9
       sum(e.values()), sys.argv[2], s["generator_cpu_us"] / 1e6)
 EOF
 }
+run_hyper() { run_bench "$1" "$2" hyper; }
+# Round r runs the generators in this order rotated by r, so none is always first.
+order_of_round() {
+    local tools=(wrk bench hyper) r=$(( $1 % 3 ))
+    echo "${tools[@]:r} ${tools[@]:0:r}"
+}
 
 # --- 1. throughput -------------------------------------------------------------------------
 echo "== throughput: nginx on CPU $SERVER_CPU, generators on CPU $GEN_CPU," \
      "-t $THREADS -c $CONNECTIONS -d ${SECONDS_PER_RUN}s, $ROUNDS alternating rounds"
 : > "$WORK/throughput"
 for round in $(seq "$ROUNDS"); do
-    if (( round % 2 )); then order="wrk bench"; else order="bench wrk"; fi
-    for tool in $order; do
+    for tool in $(order_of_round "$round"); do
         line=$("run_$tool" "http://127.0.0.1:$NGINX_PORT/" "$CONNECTIONS")
         echo "$tool $line" >> "$WORK/throughput"
         echo "$round $tool $line" | awk '{printf "  round %d %-5s %10.0f requests/s  %8.0f requests/CPU-s  errors %d\n", $1, $2, $3 / ($4 / 1e6), $3 / $8, $7}'
@@ -151,8 +157,12 @@ awk '
     END {
         for (t in req) { rps[t] = req[t] / (dur[t] / 1e6); per[t] = req[t] / cpu[t] }
         printf "  wrk:   %10.0f requests/s, %.2f CPU-s, %8.0f requests per CPU-second, errors %d\n", rps["wrk"], cpu["wrk"], per["wrk"], err["wrk"]
-        printf "  bench: %10.0f requests/s, %.2f CPU-s, %8.0f requests per CPU-second (own threads: %.2f CPU-s, %.0f per CPU-second), errors %d\n", rps["bench"], cpu["bench"], per["bench"], self["bench"], req["bench"] / self["bench"], err["bench"]
+        for (i = 1; i <= 2; i++) {
+            t = i == 1 ? "bench" : "hyper"
+            printf "  %-6s %10.0f requests/s, %.2f CPU-s, %8.0f requests per CPU-second (own threads: %.2f CPU-s, %.0f per CPU-second), errors %d\n", t ":", rps[t], cpu[t], per[t], self[t], req[t] / self[t], err[t]
+        }
         printf "  ratio bench/wrk: requests/s %.3f, requests per CPU-second %.3f  (target >= 1 on both)\n", rps["bench"] / rps["wrk"], per["bench"] / per["wrk"]
+        printf "  ratio bench --client hyper/wrk: requests/s %.3f, requests per CPU-second %.3f  (the reference client)\n", rps["hyper"] / rps["wrk"], per["hyper"] / per["wrk"]
     }' "$WORK/throughput"
 
 # --- 2. latency agreement ------------------------------------------------------------------
@@ -160,8 +170,7 @@ echo "== latency: Python asyncio server answering after 10 ms on CPU $SERVER_CPU
      "-t $THREADS -c $DELAY_CONNECTIONS -d ${SECONDS_PER_RUN}s, $ROUNDS alternating rounds"
 : > "$WORK/latency"
 for round in $(seq "$ROUNDS"); do
-    if (( round % 2 )); then order="wrk bench"; else order="bench wrk"; fi
-    for tool in $order; do
+    for tool in $(order_of_round "$round"); do
         line=$("run_$tool" "http://127.0.0.1:$DELAY_PORT/" "$DELAY_CONNECTIONS")
         echo "$tool $line" >> "$WORK/latency"
         echo "$round $tool $line" | awk '{printf "  round %d %-5s mean %8.0f us  p99 %8.0f us  %7.0f requests/s  errors %d\n", $1, $2, $5, $6, $3 / ($4 / 1e6), $7}'
@@ -172,8 +181,14 @@ awk '
     END {
         for (t in n) { m[t] = mean[t] / n[t]; p[t] = p99sum[t] / runs[t] }
         printf "  wrk:   mean %.0f us, p99 %.0f us (average of rounds)\n", m["wrk"], p["wrk"]
-        printf "  bench: mean %.0f us, p99 %.0f us\n", m["bench"], p["bench"]
-        dm = (m["bench"] / m["wrk"] - 1) * 100; dp = (p["bench"] / p["wrk"] - 1) * 100
-        printf "  bench vs wrk: mean %+.1f%%, p99 %+.1f%%  (%s)\n", dm, dp,
-            (dm < 10 && dm > -10 && dp < 10 && dp > -10) ? "agree within 10%" : "DIFFER by more than 10%"
+        for (i = 1; i <= 2; i++) {
+            t = i == 1 ? "bench" : "hyper"
+            printf "  %-6s mean %.0f us, p99 %.0f us\n", t ":", m[t], p[t]
+        }
+        for (i = 1; i <= 2; i++) {
+            t = i == 1 ? "bench" : "hyper"
+            dm = (m[t] / m["wrk"] - 1) * 100; dp = (p[t] / p["wrk"] - 1) * 100
+            printf "  %s vs wrk: mean %+.1f%%, p99 %+.1f%%  (%s)\n", t == "bench" ? "bench" : "bench --client hyper", dm, dp,
+                (dm < 10 && dm > -10 && dp < 10 && dp > -10) ? "agree within 10%" : "DIFFER by more than 10%"
+        }
     }' "$WORK/latency"

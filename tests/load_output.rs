@@ -74,14 +74,16 @@ fn json_summary_matches_the_schema_and_the_server() {
     assert_eq!(json["corrected_latency"], Value::Null);
     assert_eq!(json["duration_us"], 400_000);
     assert_eq!(json["timeout_us"], 1_000_000);
+    assert_eq!(json["http_client"], "lean");
 
     let before = server.requests();
     let (stdout, _) = bench_load(&[
-        &url, "-c", "2", "-t", "1", "-d", "500ms", "-R", "100", "--json",
+        &url, "-c", "2", "-t", "1", "-d", "500ms", "-R", "100", "--client", "hyper", "--json",
     ]);
     let json: Value = serde_json::from_str(&stdout).expect("stdout is JSON");
     assert_valid(&validator, &json);
     assert_eq!(json["target_rps"], 100);
+    assert_eq!(json["http_client"], "hyper");
     assert!(json["corrected_latency"].is_object(), "{json:#}");
     assert_eq!(
         server.requests_reaching(before + 50) - before,
@@ -99,6 +101,7 @@ fn schema_rejects_a_summary_missing_or_adding_fields() {
         threads: 1,
         duration_us: 1,
         timeout_us: 1,
+        http_client: "lean".into(),
         ..Default::default()
     })
     .expect("serialize");

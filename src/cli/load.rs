@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use super::CliError;
-use crate::load::{self, LoadConfig, LoadError};
+use crate::load::{self, HttpClient, LoadConfig, LoadError};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -32,6 +32,10 @@ pub struct Args {
     /// Pin generator threads to these CPUs, round robin (e.g. 0,1).
     #[arg(long, value_delimiter = ',')]
     pub cpus: Option<Vec<usize>>,
+    /// HTTP/1.1 client: bench's own lean exchange, or hyper's client connection (the
+    /// reference, about 3x the CPU per request).
+    #[arg(long, value_enum, default_value_t = HttpClient::Lean)]
+    pub client: HttpClient,
     /// Print the summary as JSON (schemas/load-summary.schema.json) instead of text.
     #[arg(long)]
     pub json: bool,
@@ -67,6 +71,7 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
         headers: args.headers,
         cpus: args.cpus,
         progress: None,
+        client: args.client,
     };
     let summary = load::run(&config).map_err(to_cli_error)?;
     if args.json {

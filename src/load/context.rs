@@ -3,6 +3,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use super::config::HttpClient;
 use super::schedule::Schedule;
 use super::stats::ThreadStats;
 use super::target::Target;
@@ -20,8 +21,10 @@ pub struct ThreadContext {
     /// Completed requests already added to `progress`.
     pub progress_flushed: Cell<u64>,
     /// The server was seen closing a kept-alive connection without notice (a request was
-    /// resent): connections then let hyper notice a close before sending the next request.
+    /// resent): connections then look for a close before sending the next request.
     pub silent_closes: Cell<bool>,
+    /// Which HTTP/1.1 client the connections use.
+    pub client: HttpClient,
 }
 
 impl ThreadContext {

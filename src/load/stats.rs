@@ -49,6 +49,8 @@ pub struct RunFacts<'a> {
     pub target_rps: Option<u64>,
     pub duration: Duration,
     pub timeout: Duration,
+    /// Name of the HTTP/1.1 client that measured.
+    pub http_client: &'static str,
     pub warnings: Vec<String>,
 }
 
@@ -187,6 +189,7 @@ impl ThreadStats {
                 within_stdev_percent: within_stdev_percent(&self.thread_rps),
             },
             timeout_us: micros(facts.timeout),
+            http_client: facts.http_client.to_string(),
             warnings,
         }
     }
@@ -252,6 +255,7 @@ mod tests {
             target_rps: None,
             duration: Duration::from_secs(1),
             timeout: Duration::from_secs(1),
+            http_client: "lean",
             warnings: Vec::new(),
         });
         assert_eq!((summary.requests, summary.ok_requests), (2, 1));
@@ -282,6 +286,7 @@ mod tests {
             target_rps: Some(target),
             duration: Duration::from_secs(1),
             timeout: Duration::from_secs(1),
+            http_client: "lean",
             warnings: Vec::new(),
         };
         assert_eq!(stats.summarize(facts(1)).warnings.len(), 0);

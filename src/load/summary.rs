@@ -54,6 +54,10 @@ pub struct LoadSummary {
     /// Request timeout, microseconds.
     #[serde(default)]
     pub timeout_us: u64,
+    /// The HTTP/1.1 client that measured: `lean` (bench's own) or `hyper`. Results
+    /// stored before the field existed were measured with hyper.
+    #[serde(default = "measured_before_lean")]
+    pub http_client: String,
     /// Things a reader of the figures must know: the achieved rate fell short of the
     /// open-loop target, threads were reduced to the number of connections, ...
     #[serde(default)]
@@ -104,4 +108,8 @@ impl ErrorCounts {
     pub fn total(&self) -> u64 {
         self.connect + self.read + self.write + self.timeout + self.status
     }
+}
+
+fn measured_before_lean() -> String {
+    "hyper".to_string()
 }

@@ -15,6 +15,9 @@ pub struct Target {
     uri: Uri,
     /// `Host` and the caller's headers.
     headers: HeaderMap,
+    /// The whole request as bench's own client sends it: `GET`, the origin-form URI,
+    /// `Host` and the caller's headers as written (names in the caller's case).
+    wire: Bytes,
 }
 
 impl Target {
@@ -47,10 +50,15 @@ impl Target {
             })?
             .next()
             .ok_or_else(|| bad("the host resolves to no address"))?;
-        let path = uri.path_and_query().map_or("/", |pq| pq.as_str());
+        let path = uri
+            .path_and_query()
+            .map(|pq| pq.as_str())
+            .filter(|pq| !pq.is_empty())
+            .unwrap_or("/");
         let origin: Uri = path.parse().map_err(|err| bad(&format!("path: {err}")))?;
 
         let mut headers = HeaderMap::new();
+        let mut lines: Vec<(String, String)> = vec![("Host".into(), authority.as_str().into())];
         let host_value =
             HeaderValue::from_str(authority.as_str()).map_err(|err| bad(&format!("{err}")))?;
         headers.insert(HOST, host_value);
@@ -64,20 +72,34 @@ impl Target {
                 .map_err(|err| bad_header(format!("name: {err}")))?;
             let header_value = HeaderValue::from_str(value.trim())
                 .map_err(|err| bad_header(format!("value: {err}")))?;
+            let line = (name.trim().to_string(), value.trim().to_string());
             if header_name == HOST {
                 headers.insert(header_name, header_value);
+                lines[0] = line;
             } else {
                 headers.append(header_name, header_value);
+                lines.push(line);
             }
         }
+        let mut wire = format!("GET {path} HTTP/1.1\r\n");
+        for (name, value) in &lines {
+            wire.push_str(&format!("{name}: {value}\r\n"));
+        }
+        wire.push_str("\r\n");
         Ok(Target {
             addr,
             uri: origin,
             headers,
+            wire: Bytes::from(wire),
         })
     }
 
-    /// The request, from parts built once (cloning them is a few reference counts and a
+    /// The request's bytes, built once (cloning them is a reference count).
+    pub fn wire(&self) -> Bytes {
+        self.wire.clone()
+    }
+
+    /// The request for hyper, from parts built once (cloning them is a few reference counts and a
     /// small header map copy).
     pub fn request(&self) -> Request<Empty<Bytes>> {
         let mut request = Request::new(Empty::new());
@@ -103,6 +125,18 @@ mod tests {
         assert_eq!(request.uri().to_string(), "/a/b?c=1");
         assert_eq!(request.headers()[HOST], "127.0.0.1:8080");
         assert_eq!(request.headers()["x-y"], "z");
+        assert_eq!(
+            target.wire(),
+            "GET /a/b?c=1 HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nX-Y: z\r\n\r\n"
+        );
+    }
+
+    #[test]
+    fn a_host_header_replaces_the_urls() {
+        let target = Target::parse("http://127.0.0.1:8080/", &[("host".into(), "example.org".into())])
+            .expect("valid URL");
+        assert_eq!(target.wire(), "GET / HTTP/1.1\r\nhost: example.org\r\n\r\n");
+        assert_eq!(target.request().headers()[HOST], "example.org");
     }
 
     #[test]

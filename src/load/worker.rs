@@ -12,6 +12,7 @@ use tokio::net::TcpStream;
 use tokio::task::LocalSet;
 
 use super::LoadError;
+use super::config::HttpClient;
 use super::connection;
 use super::context::ThreadContext;
 use super::gate::{Decision, Gate};
@@ -35,6 +36,7 @@ pub struct WorkerPlan {
     /// Total rate and total connections (open loop).
     pub rate: Option<(u64, u64)>,
     pub progress: Option<Arc<AtomicU64>>,
+    pub client: HttpClient,
 }
 
 /// What all threads and the caller share during setup.
@@ -81,6 +83,7 @@ pub fn work(plan: WorkerPlan, setup: &Setup) -> Option<ThreadStats> {
         progress: plan.progress,
         progress_flushed: Cell::new(0),
         silent_closes: Cell::new(false),
+        client: plan.client,
     });
     let cpu_before = os::thread_cpu_time();
     LocalSet::new().block_on(&runtime, async {
@@ -113,8 +116,10 @@ fn prepare(plan: &WorkerPlan) -> Result<tokio::runtime::Runtime, LoadError> {
     if let Some(cpu) = plan.cpu {
         os::pin_current_thread(cpu).map_err(|source| LoadError::Pin { cpu, source })?;
     }
+    // Sockets and timers only: no signal or child-process driver polled on every park.
     tokio::runtime::Builder::new_current_thread()
-        .enable_all()
+        .enable_io()
+        .enable_time()
         .build()
         .map_err(LoadError::Thread)
 }

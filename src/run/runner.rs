@@ -13,7 +13,7 @@ use super::progress::Progress;
 use super::verify::verify;
 use crate::engine::{cpu_percent, last_lines, BuildRequest, ContainerId, ContainerSpec, ContainerState, Containers, Engine, EngineError, StatsSample};
 use crate::image::{build_context, BuildSettings};
-use crate::load::{LoadConfig, LoadSummary};
+use crate::load::{HttpClient, LoadConfig, LoadSummary};
 use crate::matrix::Cell;
 use crate::store::{CellResult, Check, Outcome, Provenance, Store, Usage};
 
@@ -312,6 +312,7 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
             headers: Vec::new(),
             cpus: placement.generator_cpus.clone(),
             progress: None,
+            client: HttpClient::default(),
         };
         if !self.options.primer.is_zero() {
             self.progress.phase("priming");
