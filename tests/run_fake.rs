@@ -8,7 +8,7 @@ use std::time::Duration;
 use bench::config::Sources;
 use bench::engine::fake::{FakeCall, FakeEngine, FakeOutcome};
 use bench::engine::Containers;
-use bench::load::{LatencySummary, LoadConfig, LoadSummary};
+use bench::load::{HttpClient, LatencySummary, LoadConfig, LoadSummary};
 use bench::matrix::{expand, Cell, FixedInputs};
 use bench::model::analyze;
 use bench::run::{image_tag, jobs, HostFacts, Http, Probed, Quiet, RunOptions, Runner, SystemClock};
@@ -94,6 +94,7 @@ impl Http for FakeHttp {
             ok_requests: requests,
             rps,
             ok_rps: rps,
+            http_client: config.client.name().to_string(),
             latency: LatencySummary { mean_us: config.connections as f64 / rps * 1e6, ..Default::default() },
             ..Default::default()
         })
@@ -122,7 +123,8 @@ fn tag_of(cells: &[Cell], name: &str) -> String {
 #[tokio::test]
 async fn measures_builds_once_per_image_and_isolates_failures() {
     let cells = cells();
-    let s = setup();
+    let mut s = setup();
+    s.options.client = HttpClient::Hyper;
     let engine = FakeEngine::new()
         .with_image("debian:bookworm-slim")
         .with_outcome(&tag_of(&cells, "flask-bjoern"), FakeOutcome::BuildFails { message: "pip failed".into(), log_tail: vec!["ERROR: No matching distribution".into()] })
@@ -171,6 +173,10 @@ async fn measures_builds_once_per_image_and_isolates_failures() {
     let loads = http.loads.lock().unwrap();
     assert_eq!(loads.len(), 3);
     assert!(loads.iter().all(|l| l.duration == Duration::from_secs(1) && l.cpus == Some(vec![0])));
+    // ... with the HTTP client asked for, which each result's generator line names.
+    assert!(loads.iter().all(|l| l.client == HttpClient::Hyper), "{loads:?}");
+    let generator = &by_id("flask-gunicorn/hello").provenance.generator;
+    assert!(generator.contains("closed loop, hyper client"), "{generator}");
 }
 
 #[tokio::test]

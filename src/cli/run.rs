@@ -5,6 +5,7 @@ use std::time::Duration;
 use super::CliError;
 use super::build_options::BuildOptions;
 use super::session::{MatrixArgs, Session};
+use crate::load::HttpClient;
 use crate::engine::{ctrl_c, until_interrupted, Containers, DockerEngine, Engine, EngineError};
 use crate::model::{SettingValue, Settings};
 use crate::run::{jobs, Display, RealHttp, Runner, Shard, SystemClock};
@@ -28,6 +29,10 @@ pub struct Args {
     /// Measure again cells whose results are stored already.
     #[arg(long)]
     pub force: bool,
+    /// The load generator's HTTP/1.1 client: bench's own (lean) or hyper's, to cross-check
+    /// a figure (see `bench load --help`).
+    #[arg(long, value_enum, default_value_t = HttpClient::Lean)]
+    pub client: HttpClient,
     /// Run the K-th of N deterministic parts of the matrix (rows dealt round robin).
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
@@ -52,7 +57,8 @@ fn overrides(args: &Args) -> Settings {
 
 pub fn execute(args: Args) -> Result<ExitCode, CliError> {
     let shard = args.shard.as_deref().map(Shard::parse).transpose().map_err(|e| CliError::usage(e, None))?;
-    let Session { expanded, options, store, host } = Session::prepare(&args.matrix, &args.results, &args.build, &overrides(&args))?;
+    let Session { expanded, mut options, store, host } = Session::prepare(&args.matrix, &args.results, &args.build, &overrides(&args))?;
+    options.client = args.client;
     let selected = match shard {
         Some(s) => s.select(expanded.selected),
         None => expanded.selected,

@@ -3,7 +3,7 @@
 //! Contract:
 //! - Input: [`LoadConfig`] (URL `http://HOST:PORT/path`, connections, threads, duration,
 //!   optional open-loop rate, request timeout, extra headers, optional CPUs to pin the
-//!   generator threads to, optional live progress counter).
+//!   generator threads to, optional live progress counter, the HTTP/1.1 client: `lean` or `hyper`).
 //! - Output: [`run`]`(&LoadConfig) -> Result<`[`LoadSummary`]`, `[`LoadError`]`>`. It blocks: it
 //!   spawns its own OS threads and returns when they are done (call it from
 //!   `tokio::task::spawn_blocking` inside an async caller). `LoadError` is only for setup

@@ -34,6 +34,8 @@ pub struct RunOptions {
     pub ready_timeout: Duration,
     /// Interval of the container CPU/memory samples while measuring.
     pub sample_every: Duration,
+    /// The load generator's HTTP/1.1 client (recorded in each result's generator line).
+    pub client: HttpClient,
 }
 
 impl RunOptions {
@@ -47,6 +49,7 @@ impl RunOptions {
             primer_connections: 2,
             ready_timeout: Duration::from_secs(120),
             sample_every: Duration::from_secs(1),
+            client: HttpClient::default(),
         }
     }
 }
@@ -312,7 +315,7 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
             headers: Vec::new(),
             cpus: placement.generator_cpus.clone(),
             progress: None,
-            client: HttpClient::default(),
+            client: self.options.client,
         };
         if !self.options.primer.is_zero() {
             self.progress.phase("priming");
@@ -624,9 +627,10 @@ fn other_cores(samples: &[Sample], load: &LoadSummary) -> Option<f64> {
 
 fn generator_description(s: &LoadSummary, p: &Placement) -> String {
     format!(
-        "bench load {} ({}), {} thread(s), {} connection(s){}",
+        "bench load {} ({}, {} client), {} thread(s), {} connection(s){}",
         env!("CARGO_PKG_VERSION"),
         if s.target_rps.is_some() { "open loop" } else { "closed loop" },
+        s.http_client,
         s.threads,
         s.connections,
         match &p.generator_cpus {
