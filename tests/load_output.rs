@@ -144,4 +144,5 @@ fn text_report_is_laid_out_like_wrk() {
     assert!(stdout.contains("\nTransfer/sec: "), "{stdout}");
     assert!(stdout.contains("\n2xx requests/sec: 0.00\n"), "{stdout}");
     assert!(stdout.contains("Generator CPU: "), "{stdout}");
+    assert!(stdout.contains(" requests per CPU-second (lean client)\n"), "{stdout}");
 }

@@ -204,9 +204,10 @@ pub fn render_text(summary: &LoadSummary) -> String {
     let cpu_seconds = summary.generator_cpu_us as f64 / 1e6;
     let _ = writeln!(
         out,
-        "Generator CPU: {cpu_seconds:.2}s ({:.0}% of one core), {:.0} requests per CPU-second",
+        "Generator CPU: {cpu_seconds:.2}s ({:.0}% of one core), {:.0} requests per CPU-second ({} client)",
         100.0 * ratio(cpu_seconds, seconds),
-        ratio(summary.requests as f64, cpu_seconds)
+        ratio(summary.requests as f64, cpu_seconds),
+        summary.http_client
     );
     for warning in &summary.warnings {
         let _ = writeln!(out, "warning: {warning}");
