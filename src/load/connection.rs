@@ -35,7 +35,7 @@ enum SessionEnd {
     /// The connection is unusable (error or server close): open another.
     Reconnect,
     /// The server had closed the connection before the request sent at this instant: open
-    /// another and resend that request on it.
+    /// another and resend that request on it (or, past the deadline, count it in flight).
     Resend(Instant),
 }
 
@@ -64,13 +64,13 @@ pub async fn drive(ctx: Rc<ThreadContext>, index: u64, mut stream: Option<TcpStr
     let mut resend = None;
     loop {
         if Instant::now() >= ctx.deadline {
-            return;
+            break;
         }
         let tcp = match stream.take() {
             Some(tcp) => tcp,
             None => {
                 match timeout_at(ctx.deadline.into(), connect(ctx.target.addr, ctx.timeout)).await {
-                    Err(_) => return,
+                    Err(_) => break,
                     Ok(Ok(tcp)) => {
                         if opened_before {
                             ctx.stats.borrow_mut().reconnects += 1;
@@ -92,6 +92,10 @@ pub async fn drive(ctx: Rc<ThreadContext>, index: u64, mut stream: Option<TcpStr
             SessionEnd::Reconnect => continue,
             SessionEnd::Resend(first_sent) => resend = Some(first_sent),
         }
+    }
+    // The deadline came before a request could be resent: it was sent, never answered.
+    if resend.is_some() {
+        ctx.stats.borrow_mut().in_flight_at_deadline += 1;
     }
 }
 
@@ -127,15 +131,15 @@ async fn request_loop(
     // Responses completed on this connection: a request failing on a connection that has
     // served none is a real error, never resent.
     let mut served = 0u64;
-    // Never armed later than the first deadline it will be asked for (see `TimeoutGuard`).
-    let mut guard = TimeoutGuard::new((Instant::now() + ctx.timeout).min(ctx.deadline));
+    // Never armed later than the first deadline it will be asked for (see `TimeoutGuard`):
+    // a resent request's runs from its first send.
+    let first_expiry = resend.unwrap_or_else(Instant::now) + ctx.timeout;
+    let mut guard = TimeoutGuard::new(first_expiry.min(ctx.deadline));
     loop {
         let intended = match &ctx.schedule {
             Some(schedule) => {
-                // A resent request keeps its place (its intended time) in the schedule.
-                if resend.is_some() {
-                    *sent -= 1;
-                }
+                // `sent` was stepped back for a request to resend: it keeps its place (its
+                // intended time) in the schedule.
                 let due = schedule.due(index, *sent);
                 if due >= ctx.deadline {
                     return SessionEnd::Stop;
@@ -150,15 +154,18 @@ async fn request_loop(
         // Against a server seen closing silently, a close that has already arrived is
         // noticed before a request is wasted on it. No longer than the deadline.
         let look_for_close = served > 0 && ctx.silent_closes.get();
+        // Ending here, a request still to resend is handed back (to the next connection, or
+        // past the deadline to the in-flight count).
+        let pending = resend.map_or(SessionEnd::Stop, SessionEnd::Resend);
         match timeout_at(ctx.deadline.into(), session.ready(look_for_close)).await {
-            Err(_) => return SessionEnd::Stop,
+            Err(_) => return pending,
             // The server closed the connection between requests.
-            Ok(false) => return SessionEnd::Reconnect,
+            Ok(false) => return resend.map_or(SessionEnd::Reconnect, SessionEnd::Resend),
             Ok(true) => {}
         }
         let now = Instant::now();
         if now >= ctx.deadline {
-            return SessionEnd::Stop;
+            return pending;
         }
         let first_send = resend.is_none();
         if !first_send {
@@ -192,6 +199,8 @@ async fn request_loop(
             }
             Ok(Err(ExchangeFailed)) if served > 0 && bytes == 0 && first_send => {
                 ctx.silent_closes.set(true);
+                // Not sent, as far as the schedule goes: it is sent again in its place.
+                *sent -= 1;
                 return SessionEnd::Resend(sent_at);
             }
             Ok(Err(ExchangeFailed)) => {

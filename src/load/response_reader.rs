@@ -100,6 +100,10 @@ impl ResponseReader {
                     };
                     (take > 0 || self.state == State::Complete).then_some(take as usize)
                 }
+                // httparse takes an empty line for size 0; it is no chunk size.
+                State::ChunkSize if rest.starts_with(b"\r") && (rest.len() < 2 || rest[1] == b'\n') => {
+                    return Err(Malformed("empty chunk size line"));
+                }
                 State::ChunkSize => match httparse::parse_chunk_size(rest) {
                     Ok(httparse::Status::Complete((used, 0))) => {
                         self.state = State::Trailers;
@@ -180,6 +184,9 @@ impl ResponseReader {
             Err(_) => return Err(Malformed("not an HTTP/1.x response head")),
         };
         let status = response.code.unwrap_or(0);
+        if status < 100 {
+            return Err(Malformed("status code below 100"));
+        }
         if status == 101 {
             return Err(Malformed("101 Switching Protocols in answer to a GET"));
         }
@@ -196,7 +203,9 @@ impl ResponseReader {
         self.reusable = if http11 {
             !framing.close
         } else {
-            framing.keep_alive && !framing.close
+            // An HTTP/1.0 message with Transfer-Encoding has faulty framing: close after it
+            // (RFC 9112 §6.1).
+            framing.keep_alive && !framing.close && framing.chunked.is_none()
         };
         self.state = if status == 204 || status == 304 {
             State::Complete
@@ -356,6 +365,8 @@ mod tests {
         assert_eq!(read(old), Ok((200, false, old.len())));
         let old_kept = b"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\nok";
         assert_eq!(read(old_kept), Ok((200, true, old_kept.len())));
+        let old_chunked = b"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n";
+        assert_eq!(read(old_chunked), Ok((200, false, old_chunked.len())));
     }
 
     #[test]
@@ -368,6 +379,8 @@ mod tests {
             b"HTTP/1.1 101 Switching Protocols\r\n\r\n",
             b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
             b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nokXX0\r\n\r\n",
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n\r\n\r\n",
+            b"HTTP/1.1 099 Odd\r\nContent-Length: 0\r\n\r\n",
         ] {
             assert!(read(response).is_err(), "{:?}", String::from_utf8_lossy(response));
         }

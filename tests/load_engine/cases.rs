@@ -85,6 +85,59 @@ fn open_loop_sends_exactly_the_scheduled_requests() {
     assert!(summary.warnings.is_empty(), "{:?}", summary.warnings);
 }
 
+/// A server closing idle connections (gunicorn after 2 s, uvicorn after 5 s) between
+/// scheduled requests: the close is seen before the next send, so no request is lost or
+/// counted as an error, and every slot of the schedule is still sent.
+#[test]
+fn an_idle_close_between_scheduled_requests_is_no_error() {
+    let answered = Arc::new(AtomicU64::new(0));
+    let counter = answered.clone();
+    let server = raw_server(None, move |mut stream| {
+        let answered = counter.clone();
+        async move {
+            loop {
+                // Idle for 50 ms, new or after an answer: closed (requests are 200 ms apart).
+                let mut byte = [0u8; 1];
+                let next = tokio::time::timeout(Duration::from_millis(50), stream.peek(&mut byte));
+                if next.await.is_err() || !read_head(&mut stream).await {
+                    return;
+                }
+                let response = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+                if stream.write_all(response).await.is_err() {
+                    return;
+                }
+                answered.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+    });
+    // 10 requests/s over 2 connections for 1.5 s: 15 slots, each connection idle 200 ms.
+    let config = LoadConfig {
+        rate: Some(10),
+        ..config(server.url(), 2, 1, 1500)
+    };
+    let summary = run(&config);
+    assert_eq!(summary.errors.total(), 0, "{summary:?}");
+    assert_eq!(summary.requests + summary.in_flight_at_deadline, 15, "{summary:?}");
+    assert_eq!(summary.requests, answered.load(Ordering::SeqCst), "{summary:?}");
+    assert!(summary.reconnects >= 12, "a new connection for nearly every request: {summary:?}");
+}
+
+/// A server closing right after each response without saying so: the close is looked for
+/// before the next request, so few requests are wasted on a closed connection and resent.
+#[test]
+fn a_close_right_after_the_response_is_mostly_seen_before_sending() {
+    let server = raw_server(None, |mut stream| async move {
+        if read_head(&mut stream).await {
+            pace_connections().await;
+            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok").await;
+        }
+    });
+    let summary = run(&config(server.url(), 4, 1, 600));
+    assert!(summary.requests > 50, "{summary:?}");
+    assert_eq!(summary.errors.total(), 0, "{:?}", summary.errors);
+    assert!(summary.resent * 20 <= summary.requests, "{summary:?}");
+}
+
 #[test]
 fn open_loop_warns_when_the_rate_is_not_reached() {
     // One connection, 50 ms a response: at most 20/s of the 200/s asked.
