@@ -157,8 +157,9 @@ awk '
     END {
         for (t in req) { rps[t] = req[t] / (dur[t] / 1e6); per[t] = req[t] / cpu[t] }
         printf "  wrk:   %10.0f requests/s, %.2f CPU-s, %8.0f requests per CPU-second, errors %d\n", rps["wrk"], cpu["wrk"], per["wrk"], err["wrk"]
-        for (i = 1; i <= 2; i++) {
-            t = i == 1 ? "bench" : "hyper"
+        k = split("bench hyper", ours)
+        for (i = 1; i <= k; i++) {
+            t = ours[i]
             printf "  %-6s %10.0f requests/s, %.2f CPU-s, %8.0f requests per CPU-second (own threads: %.2f CPU-s, %.0f per CPU-second), errors %d\n", t ":", rps[t], cpu[t], per[t], self[t], req[t] / self[t], err[t]
         }
         printf "  ratio bench/wrk: requests/s %.3f, requests per CPU-second %.3f  (target >= 1 on both)\n", rps["bench"] / rps["wrk"], per["bench"] / per["wrk"]
@@ -181,12 +182,10 @@ awk '
     END {
         for (t in n) { m[t] = mean[t] / n[t]; p[t] = p99sum[t] / runs[t] }
         printf "  wrk:   mean %.0f us, p99 %.0f us (average of rounds)\n", m["wrk"], p["wrk"]
-        for (i = 1; i <= 2; i++) {
-            t = i == 1 ? "bench" : "hyper"
-            printf "  %-6s mean %.0f us, p99 %.0f us\n", t ":", m[t], p[t]
-        }
-        for (i = 1; i <= 2; i++) {
-            t = i == 1 ? "bench" : "hyper"
+        k = split("bench hyper", ours)
+        for (i = 1; i <= k; i++) printf "  %-6s mean %.0f us, p99 %.0f us\n", ours[i] ":", m[ours[i]], p[ours[i]]
+        for (i = 1; i <= k; i++) {
+            t = ours[i]
             dm = (m[t] / m["wrk"] - 1) * 100; dp = (p[t] / p["wrk"] - 1) * 100
             printf "  %s vs wrk: mean %+.1f%%, p99 %+.1f%%  (%s)\n", t == "bench" ? "bench" : "bench --client hyper", dm, dp,
                 (dm < 10 && dm > -10 && dp < 10 && dp > -10) ? "agree within 10%" : "DIFFER by more than 10%"

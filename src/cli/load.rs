@@ -34,7 +34,7 @@ pub struct Args {
     pub cpus: Option<Vec<usize>>,
     /// HTTP/1.1 client: bench's own lean exchange, or hyper's client connection (the
     /// reference, about 3x the CPU per request).
-    #[arg(long, value_enum, default_value_t = HttpClient::Lean)]
+    #[arg(long, value_enum, default_value_t = HttpClient::default())]
     pub client: HttpClient,
     /// Print the summary as JSON (schemas/load-summary.schema.json) instead of text.
     #[arg(long)]

@@ -31,7 +31,7 @@ pub struct Args {
     pub force: bool,
     /// The load generator's HTTP/1.1 client: bench's own (lean) or hyper's, to cross-check
     /// a figure (see `bench load --help`).
-    #[arg(long, value_enum, default_value_t = HttpClient::Lean)]
+    #[arg(long, value_enum, default_value_t = HttpClient::default())]
     pub client: HttpClient,
     /// Run the K-th of N deterministic parts of the matrix (rows dealt round robin).
     #[arg(long, value_name = "K/N")]

@@ -23,8 +23,8 @@
 //!   `hyper::client::conn::http1` (never a pooled client; its connection future runs in a
 //!   companion local task). Measured against nginx, pinned: hyper's client costs about three
 //!   times the user CPU per request of `lean` and left the generator at 0.80-0.87x wrk's
-//!   rate; `lean` reaches 1.2x (`scripts/bench-load-vs-wrk.sh` prints both). The tests run
-//!   every case under both clients. The binary's allocator is mimalloc; the live progress
+//!   rate; `lean` reached 1.03-1.21x in three runs (`scripts/bench-load-vs-wrk.sh` prints
+//!   both). The tests run every case under both clients. The binary's allocator is mimalloc; the live progress
 //!   counter is updated every 100 ms, not per request.
 //! - All connections are opened first (each within 1 s; one that is not up by then is retried
 //!   while measuring, so a server that serves one connection at a time cannot stall the start);

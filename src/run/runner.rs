@@ -326,24 +326,16 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
                 rate: None,
                 ..base.clone()
             };
-            let primed = self.http.load(primer).await;
-            if let Some(death) = self.died(id, "primer").await {
-                return fail(result, Outcome::Failed, death, self.log_tail(id).await);
-            }
-            if let Err(e) = primed {
-                return fail(result, Outcome::Failed, format!("primer load failed: {e}"), self.log_tail(id).await);
+            if let Some(reason) = self.unmeasured_load(id, primer, "primer").await {
+                return fail(result, Outcome::Failed, reason, self.log_tail(id).await);
             }
             phases.lap("primer");
         }
         if cell.load.warmup_ms > 0 {
             self.progress.phase("warming up");
             let warmup = LoadConfig { duration: Duration::from_millis(cell.load.warmup_ms), ..base.clone() };
-            let warmed = self.http.load(warmup).await;
-            if let Some(death) = self.died(id, "warmup").await {
-                return fail(result, Outcome::Failed, death, self.log_tail(id).await);
-            }
-            if let Err(e) = warmed {
-                return fail(result, Outcome::Failed, format!("warmup load failed: {e}"), self.log_tail(id).await);
+            if let Some(reason) = self.unmeasured_load(id, warmup, "warmup").await {
+                return fail(result, Outcome::Failed, reason, self.log_tail(id).await);
             }
             phases.lap("warmup");
         }
@@ -408,9 +400,15 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
         }
     }
 
-    /// Why the server is gone after `phase`, if it is (see [`death`]).
-    async fn died(&self, id: &ContainerId, phase: &str) -> Option<String> {
-        death(&self.engine.state(id).await.ok()?, phase)
+    /// Runs load that is not measured (`phase`: primer, warmup): why the cell fails, if it
+    /// does. A server gone by then is the reason (see [`death`]), before any load error.
+    async fn unmeasured_load(&self, id: &ContainerId, config: LoadConfig, phase: &str) -> Option<String> {
+        let loaded = self.http.load(config).await;
+        let state = self.engine.state(id).await.ok();
+        if let Some(reason) = state.and_then(|s| death(&s, phase)) {
+            return Some(reason);
+        }
+        loaded.err().map(|e| format!("{phase} load failed: {e}"))
     }
 
     /// Container CPU/memory samples (and live requests/s) until `done`.
