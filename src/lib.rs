@@ -15,4 +15,5 @@ pub mod matrix;
 pub mod model;
 pub mod report;
 pub mod run;
+pub mod statistics;
 pub mod store;
