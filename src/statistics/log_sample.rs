@@ -8,6 +8,7 @@ use super::StatisticsError;
 /// multiplicative (a slower machine moment scales a run, it does not add a constant).
 #[derive(Debug, Clone)]
 pub(crate) struct LogSample {
+    values: Vec<f64>,
     logs: Vec<f64>,
     mean: f64,
     variance: f64,
@@ -35,6 +36,7 @@ impl LogSample {
             logs.iter().map(|y| (y - mean).powi(2)).sum::<f64>() / (n - 1.0)
         };
         Ok(LogSample {
+            values: values.to_vec(),
             logs,
             mean,
             variance,
@@ -55,9 +57,10 @@ impl LogSample {
         self.variance
     }
 
-    /// The sample median, on the original scale (exp is monotonic, so it commutes).
+    /// The sample median of the figures themselves (for an even count, the mean of the
+    /// middle two, as a reader checking the table would compute it).
     pub(crate) fn median(&self) -> f64 {
-        median(&self.logs).exp()
+        median(&self.values)
     }
 
     /// Half-width, in logarithms, of the two-sided Student-t interval for the mean of the
