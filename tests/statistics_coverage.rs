@@ -8,8 +8,7 @@ use rand_distr::{Distribution, LogNormal, StudentT};
 use statrs::distribution::{ContinuousCDF, Normal};
 
 const CELLS: usize = 1_000;
-/// The machine's execution-to-execution spread: five executions of one cell spanning 1.26x
-/// is about sigma = 0.1 on the logarithms (the expected range of 5 normal draws is 2.3 sigma).
+/// About the execution-to-execution spread docs/statistics.md reports for this machine.
 const SIGMA: f64 = 0.1;
 const MEDIAN: f64 = 5_000.0;
 
@@ -57,8 +56,8 @@ fn heavy_tailed_executions_are_covered_at_least_nominally() {
 /// Skewed: one execution in five hits a slow period and loses 30%. The interval's target,
 /// exp(mean of logarithms), is then below the population median, so coverage of the median
 /// falls as N grows and the interval narrows around a point off the target. At bench's N
-/// (at most 10) the offset stays small against the interval's width: measured 0.96, 0.96
-/// and 0.94 at N = 3, 5, 10 (docs/statistics.md); the bound asserted leaves room for seeds.
+/// (at most 10) the offset stays small against the interval's width (figures in
+/// docs/statistics.md); the bound asserted leaves room for other seeds.
 #[test]
 fn skewed_executions_under_cover_the_median_as_documented() {
     let slow = 0.2;

@@ -40,6 +40,7 @@ pub struct SpeedIndex {
 impl SpeedRule {
     /// The index of each execution's calibration figure and which ones the rule flags.
     pub fn index(&self, calibration: &[f64]) -> Result<SpeedIndex, StatisticsError> {
+        // The same input rule as every figure (one home): positive and finite.
         LogSample::new(calibration)?;
         let centre = median(calibration);
         let index: Vec<f64> = calibration.iter().map(|v| v / centre).collect();

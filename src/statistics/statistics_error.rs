@@ -3,7 +3,7 @@
 pub enum StatisticsError {
     /// No executions at all: there is nothing to estimate.
     #[error(
-        "no executions to summarise: measure the cell at least once (3 or more for an interval)"
+        "no executions to summarise: a figure needs 1 execution, an interval 2 (3 for a useful one)"
     )]
     Empty,
     /// A figure that is zero, negative, infinite or NaN; the method works on logarithms.
