@@ -166,7 +166,7 @@ matrix {
 "#))
         .expect_error(
             r#"
-  × expected a whole number (0 or more), found a string
+  × expected a whole number, found a string
     ╭─[matrix.kdl:39:17]
  38 │ defaults {
  39 │     connections "20"

@@ -36,3 +36,34 @@ impl Default for BuildConfig {
         }
     }
 }
+
+impl Model {
+    /// The settings of `row` in `scenario`, every layer applied: built-in defaults,
+    /// `defaults`, runtime, server, variant, framework, scenario, then matching overrides.
+    pub fn settings_of(&self, row: &Row, scenario: &str) -> Settings {
+        let mut settings = Settings::builtin();
+        settings.overlay(&self.defaults);
+        let server = self.servers.get(&row.server);
+        let variant = row.variant.as_ref().and_then(|v| server?.variants.get(v));
+        let layers = [
+            self.runtimes.get(&row.runtime).map(|r| &r.extras.settings),
+            server.map(|s| &s.extras.settings),
+            variant.map(|v| &v.extras.settings),
+            self.frameworks
+                .get(&row.framework)
+                .map(|f| &f.extras.settings),
+            self.scenarios.get(scenario).map(|s| &s.settings),
+        ];
+        for layer in layers.into_iter().flatten() {
+            settings.overlay(layer);
+        }
+        for o in self
+            .overrides
+            .iter()
+            .filter(|o| o.matcher.matches(row, scenario))
+        {
+            settings.overlay(&o.extras.settings);
+        }
+        settings
+    }
+}
