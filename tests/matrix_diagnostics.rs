@@ -529,3 +529,87 @@ error: the matrix has 1 error
 "#,
     );
 }
+
+#[test]
+fn integer_out_of_range() {
+    Test::new()
+        .matrix(&format!("{BASE}{}", r#"scenario bulk {
+    path "/bulk"
+    connections 99999999999999999999
+}
+matrix {
+    include flask own
+}
+"#))
+        .expect_error(
+            r#"
+  × `connections` 99999999999999999999 is out of range (1 to 1000000)
+    ╭─[matrix.kdl:40:17]
+ 39 │     path "/bulk"
+ 40 │     connections 99999999999999999999
+    ·                 ──────────┬─────────
+    ·                           ╰── out of range
+ 41 │ }
+    ╰────
+  help: write a value from 1 to 1000000
+error: the matrix has 1 error
+"#,
+        );
+}
+
+#[test]
+fn requirement_not_pinned_with_double_equals() {
+    Test::new()
+        .matrix(&format!("{BASE}{}", r#"matrix {
+    include flask own
+    override row=flask {
+        packages "waitress=3.0.2"
+    }
+}
+"#))
+        .expect_error(
+            r#"
+  × requirement `waitress=3.0.2` is not pinned
+    ╭─[matrix.kdl:41:18]
+ 40 │     override row=flask {
+ 41 │         packages "waitress=3.0.2"
+    ·                  ────────┬───────
+    ·                          ╰── no `==VERSION`
+ 42 │     }
+    ╰────
+  help: use == to pin one version: `"waitress==3.0.2"` (`=` is no pip operator; `>=`, `~=` and the
+        like let other versions in)
+error: the matrix has 1 error
+"#,
+        );
+}
+
+#[test]
+fn launch_script_missing_under_the_project_root() {
+    Test::new()
+        .file("apps/servers/own_server.py", "")
+        .file("apps/flask/flask_app.py", "")
+        .file("apps/falcon/falcon_app.py", "")
+        .matrix(&format!("{BASE}{}", r#"server tornado {
+    script "tornado_server.py"
+    interface wsgi
+}
+matrix {
+    include flask own
+}
+"#))
+        .expect_error(
+            r#"
+  × launch script `apps/servers/tornado_server.py` does not exist
+    ╭─[matrix.kdl:39:12]
+ 38 │ server tornado {
+ 39 │     script "tornado_server.py"
+    ·            ─────────┬─────────
+    ·                     ╰── not found
+ 40 │     interface wsgi
+    ╰────
+  help: add the script under apps/servers/, or fix the name
+error: the matrix has 1 error
+"#,
+        );
+}

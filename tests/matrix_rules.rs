@@ -112,9 +112,10 @@ fn durations_and_sizes_where_meaningless() {
 #[test]
 fn threads_at_most_connections_across_layers() {
     // `connections 300` comes from BASE's scenario io, threads from defaults: no error there.
-    let errors = errors_of(
-        "defaults {\n    threads 8 64\n}\nmatrix {\n    include flask own scenario=\"hello\"\n}\n",
-    );
+    let defaults = "defaults {\n    threads 8 64\n}\n";
+    let errors = errors_of(&format!(
+        "{defaults}matrix {{\n    include flask own scenario=hello\n}}\n"
+    ));
     let kind = one!(errors, ErrorKind::ThreadsOverConnections { .. }, "64");
     assert_eq!(
         kind,
@@ -123,12 +124,20 @@ fn threads_at_most_connections_across_layers() {
             connections: 20
         }
     );
-    assert!(
-        errors_of(
-            "defaults {\n    threads 8\n}\nmatrix {\n    include flask own scenario=\"io\"\n}\n"
-        )
-        .is_empty()
+    let fine = format!("{defaults}matrix {{\n    include flask own scenario=io\n}}\n");
+    assert!(errors_of(&fine).is_empty());
+    // The same value in two layers: reported where the cell got it from, the scenario.
+    let text = format!(
+        "{BASE}defaults {{\n    threads 4\n}}\nscenario probe {{\n    path \"/p\"\n    \
+         connections 2\n    threads 4 // here\n}}\nmatrix {{\n    include flask own \
+         scenario=\"io probe\"\n}}\n"
     );
+    let sources = Sources::from_text("/nonexistent/matrix.kdl", &text).unwrap();
+    let errors = analyze(&sources).unwrap_err().diagnostics;
+    assert_eq!(errors.len(), 1);
+    let here = text.find("4 // here").unwrap();
+    assert_eq!(errors[0].range(), Some((here, 1)));
+    assert_eq!(errors[0].to_string(), "4 threads for 2 connections");
 }
 
 #[test]

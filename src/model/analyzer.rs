@@ -10,9 +10,12 @@ use miette::SourceSpan;
 
 use super::extras::EXTRAS;
 use super::node_reader::NodeReader;
-use super::setting::Setting;
+use super::setting::{CONNECTIONS, Setting, THREADS};
 use super::suggestion::suggest;
-use super::{DefinitionKind, ErrorKind, Framework, Model, Runtime, Scenario, Server, checks};
+use super::{
+    DefinitionKind, ErrorKind, Framework, Layer, Model, Runtime, Scenario, Server, SettingValue,
+    Settings, checks,
+};
 use crate::config::{Diagnostic, MatrixErrors, Source, Sources};
 
 const TOP: &[&str] = &[
@@ -65,8 +68,11 @@ pub(crate) struct Analyzer {
     names: HashMap<DefinitionKind, Vec<String>>,
     /// (kind, name) → index of the file that first defined it.
     defined_in: HashMap<(DefinitionKind, String), usize>,
-    /// Every `threads` value given, where (see `check_layers`).
-    pub(super) threads_at: Vec<(Source, SourceSpan, u64)>,
+    /// The block being read, whose settings layer a setting lands in.
+    pub(super) layer: Layer,
+    /// Where each layer set `threads` (see `check_layers`); a later entry of a layer
+    /// replaces an earlier one, as a patch does.
+    pub(super) threads_at: Vec<(Layer, Source, SourceSpan, u64)>,
 }
 
 impl Analyzer {
@@ -108,6 +114,7 @@ impl Analyzer {
         match node.name().value() {
             "import" | "matrix" => {} // imports: resolved by config; matrix: after definitions
             "defaults" => {
+                self.layer = Layer::Defaults;
                 NodeReader::new(source, node, &[]).finish(&mut self.errors);
                 let mut settings = std::mem::take(&mut self.model.defaults);
                 for child in children(node) {
@@ -148,6 +155,7 @@ impl Analyzer {
             return;
         }
         self.defined_in.entry(key).or_insert(file);
+        self.layer = Layer::Definition(kind, name.clone());
         match kind {
             DefinitionKind::Runtime => {
                 let runtimes = &mut self.model.runtimes;
@@ -326,39 +334,50 @@ pub(super) fn children(node: &KdlNode) -> &[KdlNode] {
 impl Analyzer {
     /// Rules across layers: in every cell, the generator has at most one thread per
     /// connection. Checked on the layered settings, since `threads` and `connections`
-    /// may come from different blocks.
+    /// may come from different blocks; reported at the `threads` the cell got.
     fn check_layers(&mut self) {
-        let mut reported = Vec::new();
+        let mut reported: Vec<SourceSpan> = Vec::new();
         for row in &self.model.rows {
             for scenario in &row.scenarios {
                 let settings = self.model.settings_of(row, scenario);
-                let max_threads = counts(&settings, &super::setting::THREADS).max();
-                let min_connections = counts(&settings, &super::setting::CONNECTIONS).min();
+                let max_threads = counts(&settings, &THREADS).max();
+                let min_connections = counts(&settings, &CONNECTIONS).min();
                 let (Some(threads), Some(connections)) = (max_threads, min_connections) else {
                     continue;
                 };
                 if threads <= connections {
                     continue;
                 }
-                let at = self.threads_at.iter().find(|(_, _, t)| *t == threads);
-                if let Some((source, span, _)) = at.filter(|(_, span, _)| !reported.contains(span))
-                {
-                    reported.push(*span);
-                    let kind = ErrorKind::ThreadsOverConnections {
-                        threads,
-                        connections,
-                    };
-                    self.errors.push(source.error(*span, kind));
-                }
+                let layers = self.model.layers_of(row, scenario);
+                let Some((layer, _)) = layers.iter().rev().find(|(_, s)| s.get(&THREADS).is_some())
+                else {
+                    continue;
+                };
+                let at = self
+                    .threads_at
+                    .iter()
+                    .rev()
+                    .find(|(l, _, _, t)| l == layer && *t == threads);
+                let Some((_, source, span, _)) =
+                    at.filter(|(_, _, span, _)| !reported.contains(span))
+                else {
+                    continue;
+                };
+                reported.push(*span);
+                let kind = ErrorKind::ThreadsOverConnections {
+                    threads,
+                    connections,
+                };
+                self.errors.push(source.error(*span, kind));
             }
         }
     }
 }
 
-fn counts<'s>(settings: &'s super::Settings, setting: &Setting) -> impl Iterator<Item = u64> + 's {
+fn counts<'s>(settings: &'s Settings, setting: &Setting) -> impl Iterator<Item = u64> + 's {
     let values = settings.get(setting).unwrap_or_default();
     values.iter().filter_map(|v| match v {
-        super::SettingValue::Count(n) => Some(*n),
+        SettingValue::Count(n) => Some(*n),
         _ => None,
     })
 }

@@ -116,14 +116,14 @@ pub fn pinned_requirement(value: &str) -> Result<(), ErrorKind> {
         return Ok(());
     }
     let bare = name.split('[').next().unwrap_or(name);
-    let hint = match rest.trim_start_matches(['=', '>', '<', '~', '!']).trim() {
-        v if !v.is_empty() && (rest.starts_with('=') || rest.starts_with(['>', '<', '~', '!'])) => {
-            Some(format!(
-                "use == to pin one version: `\"{bare}=={v}\"` (pip reads `=`, `>=` or `~=` as something else or not at all)"
-            ))
-        }
-        _ => None,
-    };
+    let operator = rest.starts_with(['=', '>', '<', '~', '!']);
+    let version = rest.trim_start_matches(['=', '>', '<', '~', '!']).trim();
+    let hint = (operator && !version.is_empty()).then(|| {
+        format!(
+            "use == to pin one version: `\"{bare}=={version}\"` (`=` is no pip operator; `>=`, \
+             `~=` and the like let other versions in)"
+        )
+    });
     Err(ErrorKind::UnpinnedRequirement {
         requirement: value.into(),
         hint,

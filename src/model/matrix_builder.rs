@@ -9,7 +9,7 @@ use super::analyzer::{Analyzer, children};
 use super::combo::{Combo, compatible, row_name, server_ref};
 use super::node_reader::NodeReader;
 use super::suggestion::suggest;
-use super::{DefinitionKind, ErrorKind, Extras, Matcher, Override, Row, checks};
+use super::{DefinitionKind, ErrorKind, Extras, Layer, Matcher, Override, Row, checks};
 use crate::config::{Source, Sources};
 
 const STATEMENTS: &[&str] = &["scenarios", "axes", "include", "exclude", "override"];
@@ -263,6 +263,7 @@ impl MatrixBuilder {
             return;
         };
         self.note_row_ref(source, node);
+        a.layer = Layer::Override(self.overrides.len());
         let mut extras = Extras::default();
         let mut na = None;
         for child in children(node) {

@@ -14,6 +14,7 @@ mod definition_kind;
 mod error_kind;
 mod extras;
 mod framework;
+mod layer;
 mod matrix_builder;
 #[allow(clippy::module_inception)]
 mod model;
@@ -33,6 +34,7 @@ pub use definition_kind::DefinitionKind;
 pub use error_kind::ErrorKind;
 pub use extras::{Extras, Unsupported};
 pub use framework::Framework;
+pub use layer::Layer;
 pub use model::{BuildConfig, Model};
 pub use row::{Matcher, Override, Pattern, Row};
 pub use runtime::Runtime;

@@ -3,7 +3,7 @@ use kdl::KdlNode;
 
 use super::analyzer::{Analyzer, children};
 use super::node_reader::NodeReader;
-use super::{ErrorKind, Extras, checks};
+use super::{DefinitionKind, ErrorKind, Extras, Layer, checks};
 use crate::config::Source;
 
 /// How a server process starts.
@@ -154,7 +154,9 @@ impl Server {
         };
         for child in children(node) {
             if child.name().value() == "variant" {
-                read_variant(&mut self.variants, a, source, child);
+                let server = Layer::Definition(DefinitionKind::Server, self.name.clone());
+                read_variant(&mut self.variants, &self.name, a, source, child);
+                a.layer = server;
             } else if !parts.read_child(a, source, child) {
                 a.unknown_child(source, child, "server", Self::CHILDREN, true);
             }
@@ -185,6 +187,7 @@ impl Server {
 /// A `variant NAME { ... }` child: a new variant, or a patch of one an import defined.
 fn read_variant(
     variants: &mut IndexMap<String, Variant>,
+    server: &str,
     a: &mut Analyzer,
     source: &Source,
     child: &KdlNode,
@@ -196,6 +199,10 @@ fn read_variant(
     let label = r.prop_string("label", &mut a.errors);
     r.finish(&mut a.errors);
     a.check(source, span, checks::name("variant name", &name));
+    a.layer = Layer::Variant {
+        server: server.into(),
+        variant: name.clone(),
+    };
     let mut variant = variants.shift_remove(&name).unwrap_or_else(|| Variant {
         name: name.clone(),
         label: name.clone(),

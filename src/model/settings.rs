@@ -112,7 +112,8 @@ impl Settings {
                     if let (true, SettingValue::Count(n)) =
                         (std::ptr::eq(setting, &THREADS), &value)
                     {
-                        a.threads_at.push((source.clone(), entry.span(), *n));
+                        a.threads_at
+                            .push((a.layer.clone(), source.clone(), entry.span(), *n));
                     }
                     values.push(value);
                 }
