@@ -1,27 +1,16 @@
 //! Each validation rule of the analyzer: its error kind and the exact text its span covers.
 
+mod analysis;
 mod common;
 
+use analysis::errors_in;
 use bench::config::Sources;
 use bench::model::{ErrorKind, Settings, analyze, setting};
 use common::BASE;
 
 /// The model errors of `BASE` followed by `extra`, each with the text its span covers.
 fn errors_of(extra: &str) -> Vec<(ErrorKind, String)> {
-    let text = format!("{BASE}{extra}");
-    let sources = Sources::from_text("/nonexistent/matrix.kdl", &text).expect("valid KDL");
-    let errors = analyze(&sources)
-        .err()
-        .map(|e| e.diagnostics)
-        .unwrap_or_default();
-    errors
-        .iter()
-        .map(|d| {
-            let kind = d.kind::<ErrorKind>().expect("a model error").clone();
-            let (offset, len) = d.range().expect("a span");
-            (kind, text[offset..offset + len].to_string())
-        })
-        .collect()
+    errors_in(&format!("{BASE}{extra}"))
 }
 
 /// `BASE` with one row in a scenario `probe` made of `scenario_children` and a path.
@@ -37,17 +26,6 @@ fn in_override(children: &str) -> String {
     format!(
         "matrix {{\n    include flask own\n    override row=flask {{\n        {children}\n    }}\n}}\n"
     )
-}
-
-/// The one error of `errors`, asserting it matches `pattern` and spans `spanned`.
-macro_rules! one {
-    ($errors:expr, $pattern:pat, $spanned:expr) => {{
-        let errors = $errors;
-        assert_eq!(errors.len(), 1, "{errors:#?}");
-        assert!(matches!(&errors[0].0, $pattern), "{errors:#?}");
-        assert_eq!(errors[0].1, $spanned);
-        errors.into_iter().next().unwrap().0
-    }};
 }
 
 #[test]
