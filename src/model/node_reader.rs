@@ -106,6 +106,32 @@ impl<'a> NodeReader<'a> {
         }
     }
 
+    /// A property as a whole number within `range`.
+    pub fn prop_int(
+        &self,
+        key: &str,
+        range: std::ops::RangeInclusive<i128>,
+        what: &str,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Option<i128> {
+        let entry = self.prop(key)?;
+        let Some(n) = entry.value().as_integer() else {
+            errors.push(wrong_type(self.source, entry, what, entry.value()));
+            return None;
+        };
+        if range.contains(&n) {
+            return Some(n);
+        }
+        let kind = ErrorKind::OutOfRange {
+            what: format!("`{key}`"),
+            value: n.to_string(),
+            min: range.start().to_string(),
+            max: range.end().to_string(),
+        };
+        errors.push(self.source.error(entry.span(), kind));
+        None
+    }
+
     /// Report unknown properties and unexpected extra arguments.
     pub fn finish(self, errors: &mut Vec<Diagnostic>) {
         for key in self.node.entries().iter().filter_map(|e| e.name()) {

@@ -1,7 +1,7 @@
 use kdl::KdlNode;
 
 use super::analyzer::{Analyzer, children};
-use super::node_reader::{NodeReader, wrong_type};
+use super::node_reader::NodeReader;
 use super::{BodyRule, ErrorKind, Settings, checks};
 use crate::config::Source;
 
@@ -98,25 +98,9 @@ impl Scenario {
 
     fn read_expect(&mut self, a: &mut Analyzer, source: &Source, child: &KdlNode) {
         let r = NodeReader::new(source, child, Self::EXPECT);
-        if let Some(entry) = r.prop("status") {
-            match entry.value().as_integer() {
-                Some(status @ 100..=599) => self.expect_status = status as u16,
-                Some(_) => {
-                    let kind = ErrorKind::OutOfRange {
-                        what: "status".into(),
-                        value: entry.value().to_string(),
-                        min: "100".into(),
-                        max: "599".into(),
-                    };
-                    a.error(source, entry.span(), kind);
-                }
-                None => a.errors.push(wrong_type(
-                    source,
-                    entry,
-                    "an HTTP status code",
-                    entry.value(),
-                )),
-            }
+        let errors = &mut a.errors;
+        if let Some(status) = r.prop_int("status", 100..=599, "an HTTP status code", errors) {
+            self.expect_status = status as u16;
         }
         if let Some((content_type, span)) = r.prop_string("content-type", &mut a.errors)
             && a.check(source, span, checks::content_type(&content_type))
@@ -127,29 +111,9 @@ impl Scenario {
             self.body = BodyRule::Exact { text: body };
         }
         if r.prop_bool("json", &mut a.errors) == Some(true) {
-            let min_bytes = match r.prop("min-bytes") {
-                Some(e) => match e.value().as_integer() {
-                    Some(n) => match u64::try_from(n) {
-                        Ok(n) if n <= 1 << 30 => n,
-                        _ => {
-                            let kind = ErrorKind::OutOfRange {
-                                what: "`min-bytes`".into(),
-                                value: n.to_string(),
-                                min: "0".into(),
-                                max: (1u64 << 30).to_string(),
-                            };
-                            a.error(source, e.span(), kind);
-                            0
-                        }
-                    },
-                    None => {
-                        a.errors
-                            .push(wrong_type(source, e, "a whole number of bytes", e.value()));
-                        0
-                    }
-                },
-                None => 0,
-            };
+            let bytes = "a whole number of bytes";
+            let min_bytes = r.prop_int("min-bytes", 0..=1 << 30, bytes, &mut a.errors);
+            let min_bytes = min_bytes.map_or(0, |n| n as u64);
             self.body = BodyRule::Json { min_bytes };
         }
         r.finish(&mut a.errors);
