@@ -10,6 +10,9 @@ use super::{ConfigErrorKind, Diagnostic, MatrixErrors, Source};
 #[derive(Debug, Clone)]
 pub struct Sources {
     pub files: Vec<Source>,
+    /// The directory holding `apps/` and `dockerfiles/`; `None` for a matrix read from
+    /// memory or outside a project (then the files it names are not checked).
+    pub root: Option<PathBuf>,
 }
 
 impl Sources {
@@ -25,8 +28,10 @@ impl Sources {
         };
         loader.add(path.to_path_buf(), path.display().to_string(), text);
         if loader.errors.diagnostics.is_empty() {
+            let root = project_root(path);
             Ok(Sources {
                 files: loader.files,
+                root,
             })
         } else {
             Err(loader.errors)
@@ -34,32 +39,19 @@ impl Sources {
     }
 
     /// Parse one in-memory file (tests, generated matrices). Imports are resolved relative
-    /// to the current directory.
+    /// to the current directory; it has no project root, so the files it names are not
+    /// checked.
     pub fn from_text(name: &str, text: &str) -> Result<Sources, MatrixErrors> {
         let mut loader = Loader::default();
         loader.add(PathBuf::from(name), name.to_string(), text.to_string());
         if loader.errors.diagnostics.is_empty() {
             Ok(Sources {
                 files: loader.files,
+                root: None,
             })
         } else {
             Err(loader.errors)
         }
-    }
-
-    /// The directory holding `apps/` and `dockerfiles/`: the main file's directory, or the
-    /// nearest ancestor of it that has `apps/` (for matrices under `examples/`); `None`
-    /// when there is none (a matrix outside a project: files it names are not checked).
-    pub fn project_root(&self) -> Option<PathBuf> {
-        let path = &self.main().path;
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
-        dir.ancestors()
-            .find(|d| d.join("apps").is_dir())
-            .map(Path::to_path_buf)
     }
 
     /// The file given by the user (the last one).
@@ -168,4 +160,18 @@ fn unreadable(path: &Path, err: &std::io::Error, at: Option<(&Source, SourceSpan
             source_code: NamedSource::new(path.display().to_string(), Arc::new(String::new())),
         },
     }
+}
+
+/// The directory holding `apps/` and `dockerfiles/`: the matrix file's directory, or the
+/// nearest ancestor of it that has `apps/` (for matrices under `examples/`); `None` when
+/// there is none.
+fn project_root(matrix: &Path) -> Option<PathBuf> {
+    let dir = match matrix.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
+    dir.ancestors()
+        .find(|d| d.join("apps").is_dir())
+        .map(Path::to_path_buf)
 }

@@ -38,7 +38,7 @@ const BUILD: &[&str] = &[
 /// Build the model from parsed sources, or every error found.
 pub fn analyze(sources: &Sources) -> Result<Model, MatrixErrors> {
     let mut a = Analyzer {
-        root: sources.project_root(),
+        root: sources.root.clone(),
         ..Analyzer::default()
     };
     a.collect_names(sources);
