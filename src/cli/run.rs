@@ -7,7 +7,7 @@ use super::build_options::BuildOptions;
 use super::session::{MatrixArgs, Session};
 use crate::load::HttpClient;
 use crate::engine::{ctrl_c, until_interrupted, Containers, DockerEngine, Engine, EngineError};
-use crate::model::{SettingValue, Settings};
+use crate::model::{setting, SettingValue, Settings};
 use crate::run::{jobs, Display, RealHttp, Runner, Shard, SystemClock};
 
 #[derive(clap::Args, Debug)]
@@ -44,13 +44,13 @@ pub struct Args {
 fn overrides(args: &Args) -> Settings {
     let mut s = Settings::default();
     if let Some(d) = args.duration {
-        s.set("duration", vec![SettingValue::Millis(d.as_millis() as u64)]);
+        s.set(&setting::DURATION, vec![SettingValue::Millis(d.as_millis() as u64)]);
     }
     if let Some(d) = args.warmup {
-        s.set("warmup", vec![SettingValue::Millis(d.as_millis() as u64)]);
+        s.set(&setting::WARMUP, vec![SettingValue::Millis(d.as_millis() as u64)]);
     }
     if let Some(n) = args.repeat {
-        s.set("repeat", vec![SettingValue::Count(n.max(1) as u64)]);
+        s.set(&setting::REPEAT, vec![SettingValue::Count(n.max(1) as u64)]);
     }
     s
 }

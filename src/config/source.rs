@@ -4,7 +4,7 @@ use std::sync::Arc;
 use kdl::KdlDocument;
 use miette::{NamedSource, SourceSpan};
 
-use crate::model::Diagnostic;
+use super::{Diagnostic, DiagnosticKind};
 
 /// One parsed matrix file: its text, display name and KDL document (with spans).
 #[derive(Debug, Clone)]
@@ -23,20 +23,12 @@ impl Source {
         NamedSource::new(&self.name, self.text.clone()).with_language("kdl")
     }
 
-    /// A diagnostic pointing at `span` of this file.
-    pub fn error(
-        &self,
-        span: SourceSpan,
-        message: impl Into<String>,
-        label: impl Into<String>,
-        help: Option<String>,
-    ) -> Diagnostic {
+    /// A diagnostic of `kind` pointing at `span` of this file.
+    pub fn error(&self, span: SourceSpan, kind: impl DiagnosticKind) -> Diagnostic {
         Diagnostic {
-            message: message.into(),
-            source_code: self.named(),
+            kind: Box::new(kind),
             span: Some(span),
-            label: label.into(),
-            help,
+            source_code: self.named(),
         }
     }
 }

@@ -4,13 +4,15 @@ use std::sync::Arc;
 use kdl::KdlDocument;
 use miette::{NamedSource, SourceSpan};
 
-use super::Source;
-use crate::model::{Diagnostic, MatrixErrors};
+use super::{ConfigErrorKind, Diagnostic, MatrixErrors, Source};
 
 /// A matrix file and everything it imports, imports first.
 #[derive(Debug, Clone)]
 pub struct Sources {
     pub files: Vec<Source>,
+    /// The directory holding `apps/` and `dockerfiles/`; `None` for a matrix read from
+    /// memory or outside a project (then the files it names are not checked).
+    pub root: Option<PathBuf>,
 }
 
 impl Sources {
@@ -26,19 +28,27 @@ impl Sources {
         };
         loader.add(path.to_path_buf(), path.display().to_string(), text);
         if loader.errors.diagnostics.is_empty() {
-            Ok(Sources { files: loader.files })
+            let root = project_root(path);
+            Ok(Sources {
+                files: loader.files,
+                root,
+            })
         } else {
             Err(loader.errors)
         }
     }
 
     /// Parse one in-memory file (tests, generated matrices). Imports are resolved relative
-    /// to the current directory.
+    /// to the current directory; it has no project root, so the files it names are not
+    /// checked.
     pub fn from_text(name: &str, text: &str) -> Result<Sources, MatrixErrors> {
         let mut loader = Loader::default();
         loader.add(PathBuf::from(name), name.to_string(), text.to_string());
         if loader.errors.diagnostics.is_empty() {
-            Ok(Sources { files: loader.files })
+            Ok(Sources {
+                files: loader.files,
+                root: None,
+            })
         } else {
             Err(loader.errors)
         }
@@ -46,7 +56,9 @@ impl Sources {
 
     /// The file given by the user (the last one).
     pub fn main(&self) -> &Source {
-        self.files.last().expect("sources always hold the main file")
+        self.files
+            .last()
+            .expect("sources always hold the main file")
     }
 }
 
@@ -67,21 +79,26 @@ impl Loader {
             Err(err) => {
                 let named = NamedSource::new(&name, text.clone()).with_language("kdl");
                 for d in err.diagnostics {
-                    let message = d.message.unwrap_or_else(|| "invalid KDL".to_string());
+                    let kind = ConfigErrorKind::Syntax {
+                        message: d.message.unwrap_or_else(|| "invalid KDL".to_string()),
+                        label: d.label,
+                        help: d.help,
+                    };
                     self.errors.diagnostics.push(Diagnostic {
-                        message: format!("KDL syntax error: {message}"),
-                        source_code: named.clone(),
+                        kind: Box::new(kind),
                         span: Some(d.span),
-                        label: d.label.unwrap_or_else(|| "here".to_string()),
-                        help: Some(d.help.unwrap_or_else(|| {
-                            "see docs/matrix.md for the KDL v2 syntax (strings in quotes, #true/#false, `key=value` properties)".to_string()
-                        })),
+                        source_code: named.clone(),
                     });
                 }
                 return;
             }
         };
-        let source = Source { path: path.clone(), name, text, document };
+        let source = Source {
+            path: path.clone(),
+            name,
+            text,
+            document,
+        };
         let canonical = std::fs::canonicalize(&path).unwrap_or(path.clone());
         self.stack.push((canonical, source.name.clone()));
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -90,21 +107,13 @@ impl Loader {
                 continue;
             }
             let Some(entry) = node.entries().first().filter(|e| e.name().is_none()) else {
-                self.errors.diagnostics.push(source.error(
-                    node.span(),
-                    "`import` needs a file name",
-                    "no file given",
-                    Some("write `import \"other.kdl\"` (a path relative to this file)".into()),
-                ));
+                let error = source.error(node.span(), ConfigErrorKind::ImportWithoutFile);
+                self.errors.diagnostics.push(error);
                 continue;
             };
             let Some(relative) = entry.value().as_string() else {
-                self.errors.diagnostics.push(source.error(
-                    entry.span(),
-                    "`import` takes a string",
-                    "not a string",
-                    Some("write the path in quotes: `import \"other.kdl\"`".into()),
-                ));
+                let error = source.error(entry.span(), ConfigErrorKind::ImportNotString);
+                self.errors.diagnostics.push(error);
                 continue;
             };
             let target = base.join(relative);
@@ -115,24 +124,20 @@ impl Loader {
                     .map(|(_, name)| name.clone())
                     .chain(std::iter::once(self.stack[start].1.clone()))
                     .collect();
-                self.errors.diagnostics.push(source.error(
-                    entry.span(),
-                    format!("import cycle: {}", chain.join(" -> ")),
-                    "imports a file that is already being imported",
-                    Some("remove this import; a file may import another only if that one does not import it back".into()),
-                ));
+                let error = source.error(entry.span(), ConfigErrorKind::ImportCycle { chain });
+                self.errors.diagnostics.push(error);
                 continue;
             }
-            if self
-                .files
-                .iter()
-                .any(|f| std::fs::canonicalize(&f.path).unwrap_or(f.path.clone()) == target_canonical)
-            {
+            let canonical = |f: &Source| std::fs::canonicalize(&f.path).unwrap_or(f.path.clone());
+            if self.files.iter().any(|f| canonical(f) == target_canonical) {
                 continue; // already imported through another path: import once
             }
             match std::fs::read_to_string(&target) {
                 Ok(text) => self.add(target.clone(), target.display().to_string(), text),
-                Err(err) => self.errors.diagnostics.push(unreadable(&target, &err, Some((&source, entry.span())))),
+                Err(err) => {
+                    let at = Some((&source, entry.span()));
+                    self.errors.diagnostics.push(unreadable(&target, &err, at));
+                }
             }
         }
         self.stack.pop();
@@ -141,21 +146,32 @@ impl Loader {
 }
 
 fn unreadable(path: &Path, err: &std::io::Error, at: Option<(&Source, SourceSpan)>) -> Diagnostic {
-    let message = format!("cannot read matrix file {}: {err}", path.display());
-    let help = Some(match err.kind() {
-        std::io::ErrorKind::NotFound => {
-            "check the path; `bench expand` reads ./matrix.kdl when no file is given".to_string()
-        }
-        _ => "check the file's permissions".to_string(),
-    });
+    let kind = ConfigErrorKind::Unreadable {
+        path: path.display().to_string(),
+        error: err.to_string(),
+        not_found: err.kind() == std::io::ErrorKind::NotFound,
+        imported: at.is_some(),
+    };
     match at {
-        Some((source, span)) => source.error(span, message, "imported here", help),
+        Some((source, span)) => source.error(span, kind),
         None => Diagnostic {
-            message,
-            source_code: NamedSource::new(path.display().to_string(), Arc::new(String::new())),
+            kind: Box::new(kind),
             span: None,
-            label: String::new(),
-            help,
+            source_code: NamedSource::new(path.display().to_string(), Arc::new(String::new())),
         },
     }
+}
+
+/// The directory holding `apps/` and `dockerfiles/`: the matrix file's directory, or the
+/// nearest ancestor of it that has `apps/` (for matrices under `examples/`); `None` when
+/// there is none.
+fn project_root(matrix: &Path) -> Option<PathBuf> {
+    let dir = match matrix.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
+    dir.ancestors()
+        .find(|d| d.join("apps").is_dir())
+        .map(Path::to_path_buf)
 }

@@ -2,6 +2,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::model::BodyRule;
+
 /// One measurable unit: a row (framework + server + variant + runtime) in one scenario,
 /// with one value of each swept setting. Everything a later stage needs is resolved here:
 /// no stage after `matrix` looks at the KDL model again.
@@ -117,13 +119,4 @@ pub struct RequestSpec {
     pub expect_status: u16,
     pub expect_content_type: String,
     pub body: BodyRule,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum BodyRule {
-    /// The body equals this text.
-    Exact { text: String },
-    /// The body is valid JSON of at least `min_bytes` bytes.
-    Json { min_bytes: u64 },
 }

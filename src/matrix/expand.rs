@@ -6,20 +6,9 @@ use sha2::{Digest, Sha256};
 use super::{Cell, Compile, ImageSpec, Inputs, Launch, LoadSettings, RequestSpec, Resources};
 use crate::model::{Extras, LaunchDef, Model, Row, SettingValue, Settings};
 
-/// Values used when no layer sets a setting.
+/// Values used when no layer sets a setting: each setting's definition in `model`.
 fn builtin_defaults() -> Settings {
-    let mut s = Settings::default();
-    s.set("duration", vec![SettingValue::Millis(20_000)]);
-    s.set("warmup", vec![SettingValue::Millis(0)]);
-    s.set("connections", vec![SettingValue::Count(20)]);
-    s.set("threads", vec![SettingValue::Count(1)]);
-    s.set("rate", vec![SettingValue::Count(0)]);
-    s.set("timeout", vec![SettingValue::Millis(30_000)]);
-    s.set("repeat", vec![SettingValue::Count(1)]);
-    s.set("cpus", vec![SettingValue::Float(1.0)]);
-    s.set("memory", vec![SettingValue::Bytes(512 << 20)]);
-    s.set("workers", vec![SettingValue::Count(1)]);
-    s
+    Settings::builtin()
 }
 
 /// Expand the model into cells: rows in matrix order, then the row's scenarios in

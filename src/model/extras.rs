@@ -1,7 +1,21 @@
 use indexmap::IndexMap;
+use kdl::KdlNode;
 
-use super::Settings;
+use super::analyzer::Analyzer;
+use super::node_reader::{NodeReader, string_of};
 use super::values::{merge_requirements, merge_unique};
+use super::{DefinitionKind, ErrorKind, Settings, checks};
+use crate::config::Source;
+
+/// The children runtimes, servers, variants, frameworks and overrides share.
+pub const EXTRAS: &[&str] = &[
+    "packages",
+    "packages-no-deps",
+    "system-packages",
+    "pip-args",
+    "env",
+    "unsupported",
+];
 
 /// What a runtime, server, variant or framework adds to a cell besides its own fields.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -47,6 +61,91 @@ impl Extras {
     }
 
     pub fn unsupported_on(&self, runtime: &str) -> Option<&str> {
-        self.unsupported.iter().find(|u| u.runtime == runtime).map(|u| u.reason.as_str())
+        self.unsupported
+            .iter()
+            .find(|u| u.runtime == runtime)
+            .map(|u| u.reason.as_str())
+    }
+}
+
+impl Extras {
+    /// Read a shared child or a setting into this layer; false when `child` is neither.
+    pub(super) fn read_child(
+        &mut self,
+        a: &mut Analyzer,
+        source: &Source,
+        child: &KdlNode,
+    ) -> bool {
+        let name = child.name().value();
+        match name {
+            "packages" | "packages-no-deps" | "system-packages" | "pip-args" => {
+                let mut r = NodeReader::new(source, child, &[]);
+                let values = r.strings(&mut a.errors);
+                r.finish(&mut a.errors);
+                let mut patch = Extras::default();
+                let list = match name {
+                    "packages" => &mut patch.packages,
+                    "packages-no-deps" => &mut patch.packages_no_deps,
+                    "system-packages" => &mut patch.system_packages,
+                    _ => &mut patch.pip_args,
+                };
+                for (value, span) in values {
+                    let check = match name {
+                        "system-packages" => checks::debian_package(&value),
+                        "pip-args" => checks::no_control("a pip argument", &value),
+                        _ => checks::pinned_requirement(&value),
+                    };
+                    if a.check(source, span, check) {
+                        list.push(value);
+                    }
+                }
+                self.overlay(&patch);
+            }
+            "env" => self.read_env(a, source, child),
+            "unsupported" => {
+                let mut r = NodeReader::new(source, child, &["reason"]);
+                let runtime = r.required_string("a runtime name", &mut a.errors);
+                let reason = r.prop_string("reason", &mut a.errors);
+                r.finish(&mut a.errors);
+                let Some((runtime, span)) = runtime else {
+                    return true;
+                };
+                a.check_reference(source, span, DefinitionKind::Runtime, &runtime);
+                match reason {
+                    Some((reason, _)) => self.unsupported.push(Unsupported { runtime, reason }),
+                    None => a.error(source, child.span(), ErrorKind::UnsupportedWithoutReason),
+                }
+            }
+            _ => return self.settings.read_child(a, source, child),
+        }
+        true
+    }
+
+    fn read_env(&mut self, a: &mut Analyzer, source: &Source, child: &KdlNode) {
+        let keys: Vec<&str> = child
+            .entries()
+            .iter()
+            .filter_map(|e| e.name())
+            .map(|n| n.value())
+            .collect();
+        let mut r = NodeReader::new(source, child, &keys);
+        for entry in child.entries() {
+            let Some(key) = entry.name() else {
+                a.error(source, entry.span(), ErrorKind::EnvNotProperty);
+                continue;
+            };
+            let Some(value) = string_of(source, entry, "the value as a string", &mut a.errors)
+            else {
+                continue;
+            };
+            let what = format!("the value of {}", key.value());
+            if a.check(source, key.span(), checks::env_key(key.value()))
+                && a.check(source, entry.span(), checks::no_control(&what, &value))
+            {
+                self.env.insert(key.value().to_string(), value);
+            }
+        }
+        let _ = r.take_all_args();
+        r.finish(&mut a.errors);
     }
 }

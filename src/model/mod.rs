@@ -1,13 +1,21 @@
 //! Stage 2, model: the span-free, validated matrix.
 //! Input: `config::Sources` (parsed KDL documents with spans).
-//! Output: `Model`, every name resolved and every row built by the naming rule, or
-//! `MatrixErrors` with every error of the files, each a miette diagnostic with the file
-//! name, a labelled span and a help line. `analyze` is the one pass between the two.
+//! Output: `Model`, every name resolved, every value checked and every row built by the
+//! naming rule, or `MatrixErrors` with every error of the files: each a `Diagnostic` of an
+//! `ErrorKind` at the span of the offending text. `analyze` is the one pass between the
+//! two; each definition's reader sits next to its type, each setting's definition (name,
+//! default, range, doc) in `setting`.
 
 mod analyzer;
-mod errors;
+mod body_rule;
+mod checks;
+mod combo;
+mod definition_kind;
+mod error_kind;
 mod extras;
 mod framework;
+mod layer;
+mod matrix_builder;
 #[allow(clippy::module_inception)]
 mod model;
 pub mod node_reader;
@@ -15,19 +23,28 @@ mod row;
 mod runtime;
 mod scenario;
 mod server;
+pub mod setting;
 pub mod settings;
+mod suggestion;
 pub mod values;
 
 pub use analyzer::analyze;
-pub use errors::{Diagnostic, MatrixErrors};
+pub use body_rule::BodyRule;
+pub use definition_kind::DefinitionKind;
+pub use error_kind::ErrorKind;
 pub use extras::{Extras, Unsupported};
 pub use framework::Framework;
+pub use layer::Layer;
 pub use model::{BuildConfig, Model};
 pub use row::{Matcher, Override, Pattern, Row};
 pub use runtime::Runtime;
 pub use scenario::Scenario;
 pub use server::{LaunchDef, Server, ServerInterface, Variant};
+pub use setting::{Setting, SettingKind};
 pub use settings::{SettingValue, Settings};
+pub use suggestion::did_you_mean;
+// The error types live in config, the lowest stage that reports errors.
+pub use crate::config::{Diagnostic, MatrixErrors};
 
 /// Read, parse and validate a matrix file.
 pub fn load(path: &std::path::Path) -> Result<Model, MatrixErrors> {

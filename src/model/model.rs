@@ -1,6 +1,6 @@
 use indexmap::IndexMap;
 
-use super::{Framework, Override, Row, Runtime, Scenario, Server, Settings};
+use super::{DefinitionKind, Framework, Layer, Override, Row, Runtime, Scenario, Server, Settings};
 
 /// The validated matrix: every name resolved, rows in matrix order.
 #[derive(Clone, Debug, Default)]
@@ -34,5 +34,66 @@ impl Default for BuildConfig {
             pip_index_url: None,
             pip_extra_index_url: None,
         }
+    }
+}
+
+impl Model {
+    /// The settings layers of `row` in `scenario` above the built-in defaults, in the
+    /// order they apply: `defaults`, runtime, server, variant, framework, scenario, then
+    /// the matching overrides in file order.
+    pub fn layers_of(&self, row: &Row, scenario: &str) -> Vec<(Layer, &Settings)> {
+        let definition = |kind, name: &str| Layer::Definition(kind, name.to_string());
+        let server = self.servers.get(&row.server);
+        let variant = row
+            .variant
+            .as_ref()
+            .and_then(|v| Some((v, server?.variants.get(v)?)));
+        let layers = [
+            Some((Layer::Defaults, &self.defaults)),
+            self.runtimes.get(&row.runtime).map(|r| {
+                (
+                    definition(DefinitionKind::Runtime, &r.name),
+                    &r.extras.settings,
+                )
+            }),
+            server.map(|s| {
+                (
+                    definition(DefinitionKind::Server, &s.name),
+                    &s.extras.settings,
+                )
+            }),
+            variant.map(|(name, v)| {
+                let layer = Layer::Variant {
+                    server: row.server.clone(),
+                    variant: name.clone(),
+                };
+                (layer, &v.extras.settings)
+            }),
+            self.frameworks.get(&row.framework).map(|f| {
+                (
+                    definition(DefinitionKind::Framework, &f.name),
+                    &f.extras.settings,
+                )
+            }),
+            self.scenarios
+                .get(scenario)
+                .map(|s| (definition(DefinitionKind::Scenario, &s.name), &s.settings)),
+        ];
+        let overrides = self.overrides.iter().enumerate();
+        let matching = overrides.filter(|(_, o)| o.matcher.matches(row, scenario));
+        layers
+            .into_iter()
+            .flatten()
+            .chain(matching.map(|(i, o)| (Layer::Override(i), &o.extras.settings)))
+            .collect()
+    }
+
+    /// The settings of `row` in `scenario`: the built-in defaults, then every layer.
+    pub fn settings_of(&self, row: &Row, scenario: &str) -> Settings {
+        let mut settings = Settings::builtin();
+        for (_, layer) in self.layers_of(row, scenario) {
+            settings.overlay(layer);
+        }
+        settings
     }
 }

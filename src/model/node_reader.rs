@@ -1,8 +1,10 @@
 use kdl::{KdlEntry, KdlNode, KdlValue};
 use miette::SourceSpan;
 
-use crate::config::Source;
-use crate::model::Diagnostic;
+use super::ErrorKind;
+pub use super::suggestion::did_you_mean;
+use super::suggestion::suggest;
+use crate::config::{Diagnostic, Source};
 
 /// Reads one KDL node for the analyzer: typed access to arguments and properties, each
 /// mistake recorded as a diagnostic, and unknown properties reported by `finish`.
@@ -19,7 +21,13 @@ pub struct NodeReader<'a> {
 
 impl<'a> NodeReader<'a> {
     pub fn new(source: &'a Source, node: &'a KdlNode, allowed: &'a [&'a str]) -> Self {
-        NodeReader { source, node, allowed, args_used: 0, args_any: false }
+        NodeReader {
+            source,
+            node,
+            allowed,
+            args_used: 0,
+            args_any: false,
+        }
     }
 
     pub fn name(&self) -> &'a str {
@@ -42,27 +50,32 @@ impl<'a> NodeReader<'a> {
             .find(|e| e.name().map(|n| n.value()) == Some(key))
     }
 
-    /// The first argument as a string, required.
-    pub fn required_string(&mut self, what: &str, errors: &mut Vec<Diagnostic>) -> Option<String> {
+    /// The first argument as a string, required, with its span.
+    pub fn required_string(
+        &mut self,
+        what: &str,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Option<(String, SourceSpan)> {
         self.args_used = self.args_used.max(1);
         match self.args().next() {
             None => {
-                errors.push(self.source.error(
-                    self.whole_span(),
-                    format!("`{}` needs {what}", self.name()),
-                    format!("{what} missing"),
-                    Some(format!("write it after the node name: `{} \"...\"`", self.name())),
-                ));
+                let kind = ErrorKind::MissingValue {
+                    node: self.name().into(),
+                    what: what.into(),
+                };
+                errors.push(self.source.error(self.whole_span(), kind));
                 None
             }
-            Some(entry) => string_of(self.source, entry, what, errors),
+            Some(entry) => string_of(self.source, entry, what, errors).map(|s| (s, entry.span())),
         }
     }
 
-    /// Every argument as a string (a list node such as `packages "a" "b"`).
-    pub fn strings(&mut self, errors: &mut Vec<Diagnostic>) -> Vec<String> {
+    /// Every argument as a string with its span (a list node such as `packages "a" "b"`).
+    pub fn strings(&mut self, errors: &mut Vec<Diagnostic>) -> Vec<(String, SourceSpan)> {
         self.args_any = true;
-        self.args().filter_map(|e| string_of(self.source, e, "a string", errors)).collect()
+        self.args()
+            .filter_map(|e| string_of(self.source, e, "a string", errors).map(|s| (s, e.span())))
+            .collect()
     }
 
     /// All arguments as entries, for typed parsing by the caller.
@@ -71,9 +84,15 @@ impl<'a> NodeReader<'a> {
         self.args().collect()
     }
 
-    pub fn prop_string(&self, key: &str, errors: &mut Vec<Diagnostic>) -> Option<String> {
+    /// A property as a string, with its span.
+    pub fn prop_string(
+        &self,
+        key: &str,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Option<(String, SourceSpan)> {
         let entry = self.prop(key)?;
         string_of(self.source, entry, &format!("`{key}` as a string"), errors)
+            .map(|s| (s, entry.span()))
     }
 
     pub fn prop_bool(&self, key: &str, errors: &mut Vec<Diagnostic>) -> Option<bool> {
@@ -87,42 +106,71 @@ impl<'a> NodeReader<'a> {
         }
     }
 
+    /// A property as a whole number within `range`.
+    pub fn prop_int(
+        &self,
+        key: &str,
+        range: std::ops::RangeInclusive<i128>,
+        what: &str,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Option<i128> {
+        let entry = self.prop(key)?;
+        let Some(n) = entry.value().as_integer() else {
+            errors.push(wrong_type(self.source, entry, what, entry.value()));
+            return None;
+        };
+        if range.contains(&n) {
+            return Some(n);
+        }
+        let kind = ErrorKind::OutOfRange {
+            what: format!("`{key}`"),
+            value: n.to_string(),
+            min: range.start().to_string(),
+            max: range.end().to_string(),
+        };
+        errors.push(self.source.error(entry.span(), kind));
+        None
+    }
+
     /// Report unknown properties and unexpected extra arguments.
     pub fn finish(self, errors: &mut Vec<Diagnostic>) {
-        for entry in self.node.entries() {
-            match entry.name() {
-                Some(key) if !self.allowed.contains(&key.value()) => {
-                    let help = match did_you_mean(key.value(), self.allowed.iter().copied()) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None if self.allowed.is_empty() => {
-                            format!("`{}` takes no properties", self.name())
-                        }
-                        None => format!("`{}` takes: {}", self.name(), self.allowed.join(", ")),
-                    };
-                    errors.push(self.source.error(
-                        key.span(),
-                        format!("unknown property `{}` on `{}`", key.value(), self.name()),
-                        "unknown property",
-                        Some(help),
-                    ));
-                }
-                _ => {}
+        for key in self.node.entries().iter().filter_map(|e| e.name()) {
+            if self.allowed.contains(&key.value()) {
+                continue;
             }
+            let node = self.name();
+            let help = suggest(key.value(), self.allowed, str::to_string, |allowed| {
+                if allowed.is_empty() {
+                    format!("`{node}` takes no properties")
+                } else {
+                    format!("`{node}` takes: {}", allowed.join(", "))
+                }
+            });
+            let kind = ErrorKind::UnknownProperty {
+                key: key.value().into(),
+                node: node.into(),
+                help,
+            };
+            errors.push(self.source.error(key.span(), kind));
         }
         if !self.args_any {
             for entry in self.args().skip(self.args_used) {
-                errors.push(self.source.error(
-                    entry.span(),
-                    format!("unexpected argument to `{}`", self.name()),
-                    "not expected here",
-                    Some(format!("`{}` takes {} argument{}", self.name(), self.args_used, if self.args_used == 1 { "" } else { "s" })),
-                ));
+                let kind = ErrorKind::UnexpectedArgument {
+                    node: self.name().into(),
+                    takes: self.args_used,
+                };
+                errors.push(self.source.error(entry.span(), kind));
             }
         }
     }
 }
 
-pub fn string_of(source: &Source, entry: &KdlEntry, what: &str, errors: &mut Vec<Diagnostic>) -> Option<String> {
+pub fn string_of(
+    source: &Source,
+    entry: &KdlEntry,
+    what: &str,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<String> {
     match entry.value() {
         KdlValue::String(s) => Some(s.clone()),
         other => {
@@ -132,30 +180,18 @@ pub fn string_of(source: &Source, entry: &KdlEntry, what: &str, errors: &mut Vec
     }
 }
 
-pub fn wrong_type(source: &Source, entry: &KdlEntry, expected: &str, found: &KdlValue) -> Diagnostic {
-    let found_kind = match found {
-        KdlValue::String(_) => "a string",
-        KdlValue::Integer(_) => "a whole number",
-        KdlValue::Float(_) => "a number",
-        KdlValue::Bool(_) => "a boolean",
-        KdlValue::Null => "#null",
-    };
+pub fn wrong_type(
+    source: &Source,
+    entry: &KdlEntry,
+    expected: &str,
+    found: &KdlValue,
+) -> Diagnostic {
+    let found = super::setting::found(found);
     source.error(
         entry.span(),
-        format!("expected {expected}, found {found_kind}"),
-        format!("this is {found_kind}"),
-        Some(match expected {
-            e if e.contains("string") => "put the value in double quotes".to_string(),
-            e => format!("write {e} here"),
-        }),
+        ErrorKind::WrongType {
+            expected: expected.into(),
+            found,
+        },
     )
-}
-
-/// The closest known name, if close enough to be a likely typo.
-pub fn did_you_mean<'n>(name: &str, known: impl Iterator<Item = &'n str>) -> Option<&'n str> {
-    known
-        .map(|k| (strsim::jaro_winkler(name, k), k))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, k)| k)
 }

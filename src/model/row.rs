@@ -1,4 +1,9 @@
-use super::Extras;
+use kdl::KdlNode;
+
+use super::analyzer::Analyzer;
+use super::node_reader::{NodeReader, string_of};
+use super::{DefinitionKind, ErrorKind, Extras, checks};
+use crate::config::Source;
 
 /// One row of the matrix: a framework on a server (variant) on a runtime, in scenarios.
 #[derive(Clone, Debug, PartialEq)]
@@ -36,7 +41,10 @@ pub struct Pattern {
 impl Pattern {
     pub fn new(text: &str) -> Result<Pattern, String> {
         let glob = globset::Glob::new(text).map_err(|e| e.kind().to_string())?;
-        Ok(Pattern { text: text.to_string(), matcher: glob.compile_matcher() })
+        Ok(Pattern {
+            text: text.to_string(),
+            matcher: glob.compile_matcher(),
+        })
     }
 
     pub fn is_match(&self, value: &str) -> bool {
@@ -72,3 +80,74 @@ impl Matcher {
     }
 }
 
+impl Matcher {
+    /// The properties an `exclude` or `override` matches on.
+    const PROPS: &[&str] = &[
+        "row",
+        "framework",
+        "server",
+        "variant",
+        "runtime",
+        "scenario",
+    ];
+
+    /// The matcher props of an `exclude`/`override` node, resolved and checked: a name
+    /// without glob characters must be defined.
+    pub(super) fn read(a: &mut Analyzer, source: &Source, node: &KdlNode) -> Option<Matcher> {
+        NodeReader::new(source, node, Self::PROPS).finish(&mut a.errors);
+        let mut m = Matcher::default();
+        let mut ok = true;
+        for key in Self::PROPS {
+            let Some(entry) = node
+                .entries()
+                .iter()
+                .find(|e| e.name().map(|n| n.value()) == Some(key))
+            else {
+                continue;
+            };
+            let Some(text) = string_of(
+                source,
+                entry,
+                &format!("`{key}` as a string"),
+                &mut a.errors,
+            ) else {
+                ok = false;
+                continue;
+            };
+            let mut patterns = Vec::new();
+            for part in text.split_whitespace() {
+                if !a.check(source, entry.span(), checks::glob(part)) {
+                    ok = false;
+                    continue;
+                }
+                match Pattern::new(part) {
+                    Ok(p) => {
+                        if let Some(kind) = DefinitionKind::of_node(key).filter(|_| p.is_literal())
+                        {
+                            ok &= a.check_reference(source, entry.span(), kind, part);
+                        }
+                        patterns.push(p);
+                    }
+                    Err(reason) => {
+                        let kind = ErrorKind::InvalidPattern {
+                            pattern: part.into(),
+                            reason,
+                        };
+                        a.error(source, entry.span(), kind);
+                        ok = false;
+                    }
+                }
+            }
+            let first = || patterns.first().cloned();
+            match *key {
+                "row" => m.row = first(),
+                "framework" => m.framework = first(),
+                "server" => m.server = first(),
+                "variant" => m.variant = first(),
+                "runtime" => m.runtime = first(),
+                _ => m.scenarios = patterns,
+            }
+        }
+        ok.then_some(m)
+    }
+}

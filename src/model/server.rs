@@ -1,6 +1,10 @@
 use indexmap::IndexMap;
+use kdl::KdlNode;
 
-use super::Extras;
+use super::analyzer::{Analyzer, children};
+use super::node_reader::NodeReader;
+use super::{DefinitionKind, ErrorKind, Extras, Layer, checks};
+use crate::config::Source;
 
 /// How a server process starts.
 #[derive(Clone, Debug, PartialEq)]
@@ -57,4 +61,168 @@ impl Server {
             .and_then(|v| v.launch.as_ref())
             .or(self.launch.as_ref())
     }
+}
+
+/// What a server and its variants both declare: how to start, interfaces, shared children.
+struct LaunchParts<'p> {
+    launch: &'p mut Option<LaunchDef>,
+    interfaces: &'p mut Vec<ServerInterface>,
+    /// Whether this block restated the interfaces yet (a patch replaces the list).
+    interfaces_given: bool,
+    extras: &'p mut Extras,
+}
+
+impl LaunchParts<'_> {
+    const CHILDREN: &'static [&'static str] = &["command", "script", "interface"];
+
+    /// Read one child; false when it is none of a launch, an interface or a shared child.
+    fn read_child(&mut self, a: &mut Analyzer, source: &Source, child: &KdlNode) -> bool {
+        match child.name().value() {
+            "command" | "script" => {
+                let launch = read_launch(a, source, child);
+                *self.launch = launch.or(self.launch.take());
+            }
+            "interface" => {
+                if !self.interfaces_given {
+                    self.interfaces.clear();
+                    self.interfaces_given = true;
+                }
+                self.interfaces.extend(read_interface(a, source, child));
+            }
+            _ => return self.extras.read_child(a, source, child),
+        }
+        true
+    }
+}
+
+fn read_launch(a: &mut Analyzer, source: &Source, child: &KdlNode) -> Option<LaunchDef> {
+    let mut r = NodeReader::new(source, child, &[]);
+    let value = r.required_string("a value", &mut a.errors);
+    r.finish(&mut a.errors);
+    let (value, span) = value?;
+    // A value that fails a check is still kept: it was reported, and keeping it spares
+    // a second error ("no way to start") about the same line.
+    if child.name().value() == "command" {
+        a.check(source, span, checks::no_control("the command", &value));
+        Some(LaunchDef::Command(value))
+    } else {
+        if a.check(source, span, checks::relative_file("script", &value)) {
+            let what = (
+                "launch script",
+                "add the script under apps/servers/, or fix the name",
+            );
+            a.check_exists(source, span, &format!("apps/servers/{value}"), false, what);
+        }
+        Some(LaunchDef::Script(value))
+    }
+}
+
+fn read_interface(a: &mut Analyzer, source: &Source, child: &KdlNode) -> Option<ServerInterface> {
+    let mut r = NodeReader::new(source, child, &["args"]);
+    let name = r.required_string("an interface name", &mut a.errors);
+    let args = r.prop_string("args", &mut a.errors);
+    r.finish(&mut a.errors);
+    let (name, span) = name?;
+    a.check(source, span, checks::name("interface", &name));
+    if let Some((args, span)) = &args {
+        a.check(source, *span, checks::no_control("`args`", args));
+    }
+    Some(ServerInterface {
+        name,
+        args: args.map(|(a, _)| a).unwrap_or_default(),
+    })
+}
+
+impl Server {
+    const CHILDREN: &[&str] = &["command", "script", "interface", "variant"];
+
+    pub(super) fn new(name: &str) -> Server {
+        Server {
+            name: name.into(),
+            label: name.into(),
+            ..Server::default()
+        }
+    }
+
+    /// Read a `server` block into this server (a fresh one, or one to patch).
+    pub(super) fn read(&mut self, a: &mut Analyzer, source: &Source, node: &KdlNode) {
+        let mut parts = LaunchParts {
+            launch: &mut self.launch,
+            interfaces: &mut self.interfaces,
+            interfaces_given: false,
+            extras: &mut self.extras,
+        };
+        for child in children(node) {
+            if child.name().value() == "variant" {
+                let server = Layer::Definition(DefinitionKind::Server, self.name.clone());
+                read_variant(&mut self.variants, &self.name, a, source, child);
+                a.layer = server;
+            } else if !parts.read_child(a, source, child) {
+                a.unknown_child(source, child, "server", Self::CHILDREN, true);
+            }
+        }
+        let name = self.name.clone();
+        if self.launch.is_none() {
+            a.error(
+                source,
+                node.name().span(),
+                ErrorKind::NoLaunch {
+                    server: name.clone(),
+                },
+            );
+        }
+        if self.interfaces.is_empty() && self.variants.values().all(|v| v.interfaces.is_empty()) {
+            a.error(
+                source,
+                node.name().span(),
+                ErrorKind::NoInterface {
+                    name,
+                    framework: false,
+                },
+            );
+        }
+    }
+}
+
+/// A `variant NAME { ... }` child: a new variant, or a patch of one an import defined.
+fn read_variant(
+    variants: &mut IndexMap<String, Variant>,
+    server: &str,
+    a: &mut Analyzer,
+    source: &Source,
+    child: &KdlNode,
+) {
+    let mut r = NodeReader::new(source, child, &["label"]);
+    let Some((name, span)) = r.required_string("a variant name", &mut a.errors) else {
+        return;
+    };
+    let label = r.prop_string("label", &mut a.errors);
+    r.finish(&mut a.errors);
+    a.check(source, span, checks::name("variant name", &name));
+    a.layer = Layer::Variant {
+        server: server.into(),
+        variant: name.clone(),
+    };
+    let mut variant = variants.shift_remove(&name).unwrap_or_else(|| Variant {
+        name: name.clone(),
+        label: name.clone(),
+        ..Variant::default()
+    });
+    if let Some((label, span)) = label
+        && a.check(source, span, checks::label(&label))
+    {
+        variant.label = label;
+    }
+    let mut parts = LaunchParts {
+        launch: &mut variant.launch,
+        interfaces: &mut variant.interfaces,
+        interfaces_given: false,
+        extras: &mut variant.extras,
+    };
+    for grandchild in children(child) {
+        if !parts.read_child(a, source, grandchild) {
+            a.unknown_child(source, grandchild, "variant", LaunchParts::CHILDREN, true);
+        }
+    }
+    variants.insert(name, variant);
 }

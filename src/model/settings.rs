@@ -1,39 +1,13 @@
 use indexmap::IndexMap;
 use serde::Serialize;
 
-/// The kind of value a setting takes, and how it is written in KDL.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SettingKind {
-    /// A duration string: `"20s"`, `"500ms"`, `"2m"`.
-    Duration,
-    /// A positive whole number.
-    Count,
-    /// A positive number, whole or not (`cpus 1.5`).
-    Float,
-    /// A size string: `"512MB"` (Docker's convention: 1MB = 2^20 bytes).
-    Size,
-    /// A string (`cpuset "1"`).
-    Text,
-}
+use kdl::KdlNode;
 
-/// Every setting, in the order sweeps are expanded and shown.
-pub const SETTINGS: &[(&str, SettingKind, &str)] = &[
-    ("duration", SettingKind::Duration, "how long each measurement lasts"),
-    ("warmup", SettingKind::Duration, "load before measuring, results discarded"),
-    ("connections", SettingKind::Count, "concurrent connections of the load generator"),
-    ("threads", SettingKind::Count, "load generator threads"),
-    ("rate", SettingKind::Count, "open-loop target in requests/s (wrk2's -R); 0 for closed loop"),
-    ("timeout", SettingKind::Duration, "deadline of one request"),
-    ("repeat", SettingKind::Count, "repetitions of each measurement"),
-    ("cpus", SettingKind::Float, "CPUs given to the server container"),
-    ("cpuset", SettingKind::Text, "CPUs the server container is pinned to (`\"1\"`)"),
-    ("memory", SettingKind::Size, "memory limit of the server container (no swap)"),
-    ("workers", SettingKind::Count, "server worker processes, where the server takes a count"),
-];
-
-pub fn setting_kind(key: &str) -> Option<SettingKind> {
-    SETTINGS.iter().find(|(k, _, _)| *k == key).map(|(_, kind, _)| *kind)
-}
+use super::ErrorKind;
+use super::analyzer::Analyzer;
+use super::node_reader::NodeReader;
+use super::setting::{SETTINGS, Setting, THREADS};
+use crate::config::Source;
 
 /// One value of a setting, normalized (milliseconds, bytes).
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -77,7 +51,78 @@ impl Settings {
         }
     }
 
-    pub fn set(&mut self, key: &'static str, values: Vec<SettingValue>) {
-        self.values.insert(key, values);
+    pub fn set(&mut self, setting: &'static Setting, values: Vec<SettingValue>) {
+        self.values.insert(setting.name, values);
+    }
+
+    /// Every setting's default, in `SETTINGS` order: the layer under `defaults { }`.
+    pub fn builtin() -> Settings {
+        let mut s = Settings::default();
+        for setting in SETTINGS {
+            if let Some(value) = &setting.default {
+                s.set(setting, vec![value.clone()]);
+            }
+        }
+        s
+    }
+
+    /// The values of `setting` in this layer, when it sets it.
+    pub fn get(&self, setting: &Setting) -> Option<&[SettingValue]> {
+        self.values.get(setting.name).map(Vec::as_slice)
+    }
+}
+
+impl Settings {
+    /// Read a setting node (`connections 20`, a sweep `connections 16 32`) into this
+    /// layer; false when `child` is not a setting.
+    pub(super) fn read_child(
+        &mut self,
+        a: &mut Analyzer,
+        source: &Source,
+        child: &KdlNode,
+    ) -> bool {
+        let Some(setting) = Setting::named(child.name().value()) else {
+            return false;
+        };
+        let mut r = NodeReader::new(source, child, &[]);
+        let entries = r.take_all_args();
+        r.finish(&mut a.errors);
+        if entries.is_empty() || (!setting.sweepable && entries.len() > 1) {
+            let span = entries.get(1).map_or(child.span(), |e| e.span());
+            let many = !entries.is_empty();
+            let kind = ErrorKind::SettingArity {
+                setting: setting.name,
+                example: setting.example(),
+                many,
+            };
+            a.error(source, span, kind);
+            return true;
+        }
+        let mut values = Vec::new();
+        for entry in &entries {
+            match setting.parse(entry.value()) {
+                Ok(value) if values.contains(&value) => {
+                    let kind = ErrorKind::DuplicateSweepValue {
+                        setting: setting.name,
+                        value: value.display(),
+                    };
+                    a.error(source, entry.span(), kind);
+                }
+                Ok(value) => {
+                    if let (true, SettingValue::Count(n)) =
+                        (std::ptr::eq(setting, &THREADS), &value)
+                    {
+                        a.threads_at
+                            .push((a.layer.clone(), source.clone(), entry.span(), *n));
+                    }
+                    values.push(value);
+                }
+                Err(kind) => a.error(source, entry.span(), kind),
+            }
+        }
+        if values.len() == entries.len() {
+            self.set(setting, values);
+        }
+        true
     }
 }

@@ -1,18 +1,30 @@
 //! Parsing of the unit-bearing values of the matrix language.
 
-/// `"20s"`, `"1.5s"`, `"500ms"`, `"2m"` → milliseconds.
+/// `"20s"`, `"1.5s"`, `"500ms"`, `"2m"` → milliseconds; a value that is not a whole number
+/// of milliseconds is refused rather than rounded.
 pub fn parse_duration(text: &str) -> Result<u64, String> {
-    let d = humantime::parse_duration(text.trim()).map_err(|e| e.to_string())?;
-    Ok(d.as_millis() as u64)
+    let d = humantime::parse_duration(text.trim())
+        .map_err(|e| format!("invalid duration `{text}`: {e}"))?;
+    if d.subsec_nanos() % 1_000_000 != 0 {
+        return Err(format!(
+            "invalid duration `{text}`: not a whole number of milliseconds"
+        ));
+    }
+    u64::try_from(d.as_millis()).map_err(|_| format!("invalid duration `{text}`: too long"))
 }
 
 /// `"512MB"`, `"512m"`, `"1GiB"`, `"65536"` → bytes. As Docker reads `--memory`,
-/// k/m/g (with or without `B`, with or without `i`) are powers of 1024.
+/// k/m/g (with or without `B`, with or without `i`) are powers of 1024. A fraction of a
+/// byte or more than 2^64 bytes is refused rather than truncated.
 pub fn parse_size(text: &str) -> Result<u64, String> {
     let t = text.trim();
-    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
     let (number, unit) = t.split_at(split);
-    let number: f64 = number.parse().map_err(|_| format!("`{t}` does not start with a number"))?;
+    let number: f64 = number
+        .parse()
+        .map_err(|_| format!("`{t}` does not start with a number"))?;
     let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 1,
         "k" | "kb" | "kib" => 1 << 10,
@@ -20,16 +32,24 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         "g" | "gb" | "gib" => 1 << 30,
         other => return Err(format!("unknown size unit `{other}`")),
     };
-    Ok((number * factor as f64) as u64)
+    let bytes = number * factor as f64;
+    if bytes.fract() != 0.0 {
+        return Err("not a whole number of bytes".into());
+    }
+    if bytes >= u64::MAX as f64 {
+        return Err("too large".into());
+    }
+    Ok(bytes as u64)
 }
-
 /// The project name of a pip requirement: `gunicorn[gevent]==23.0.0` → `gunicorn`,
 /// normalized as PEP 503 does (lowercase, `_` and `.` as `-`).
 pub fn project_name(requirement: &str) -> String {
     let end = requirement
         .find(['[', '=', '<', '>', '!', '~', ';', ' ', '@'])
         .unwrap_or(requirement.len());
-    requirement[..end].to_ascii_lowercase().replace(['_', '.'], "-")
+    requirement[..end]
+        .to_ascii_lowercase()
+        .replace(['_', '.'], "-")
 }
 
 /// Merge pip requirements: a later requirement of the same project replaces the earlier.

@@ -1,19 +1,6 @@
 use std::fmt;
 
-/// One problem in a matrix file, pointing at the text that causes it.
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
-#[error("{message}")]
-pub struct Diagnostic {
-    pub message: String,
-    #[source_code]
-    pub source_code: miette::NamedSource<std::sync::Arc<String>>,
-    #[label("{label}")]
-    /// `None` when there is no text to point at (a file that cannot be read).
-    pub span: Option<miette::SourceSpan>,
-    pub label: String,
-    #[help]
-    pub help: Option<String>,
-}
+use super::Diagnostic;
 
 /// All the problems found in a matrix file and its imports.
 #[derive(Debug, Default)]
@@ -23,19 +10,23 @@ pub struct MatrixErrors {
 
 impl MatrixErrors {
     pub fn single(diagnostic: Diagnostic) -> Self {
-        MatrixErrors { diagnostics: vec![diagnostic] }
+        MatrixErrors {
+            diagnostics: vec![diagnostic],
+        }
     }
 
     /// Every diagnostic rendered as miette renders it, without colours, then a count.
     pub fn render(&self) -> String {
-        let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
-            .with_width(100);
+        let handler =
+            miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+                .with_width(100);
         let mut out = String::new();
         for diagnostic in &self.diagnostics {
             let _ = handler.render_report(&mut out, diagnostic);
         }
         let n = self.diagnostics.len();
-        out.push_str(&format!("error: the matrix has {n} error{}\n", if n == 1 { "" } else { "s" }));
+        let plural = if n == 1 { "" } else { "s" };
+        out.push_str(&format!("error: the matrix has {n} error{plural}\n"));
         out
     }
 }
