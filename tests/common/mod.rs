@@ -2,6 +2,8 @@
 //! real `bench` binary, and compare its whole output and exit status.
 #![allow(dead_code)]
 
+pub mod docker;
+
 use std::path::PathBuf;
 use std::process::Command;
 
