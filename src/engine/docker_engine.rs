@@ -86,6 +86,37 @@ impl DockerEngine {
         }
     }
 
+    /// Removes every container labelled `bench=1` (and `bench.scope=<scope>` with a scope),
+    /// running or stopped: leftovers of a killed run. Gives how many were removed.
+    pub async fn remove_all_labelled(&self) -> Result<usize, EngineError> {
+        let mut label = format!("{}={}", BENCH_LABEL.0, BENCH_LABEL.1);
+        let mut labels = vec![label.clone()];
+        if let Some(scope) = &self.scope {
+            labels.push(format!("{SCOPE_LABEL}={scope}"));
+            label = labels.join(",");
+        }
+        let filters = HashMap::from([("label", labels)]);
+        let options = ListContainersOptionsBuilder::new().all(true).filters(&filters).build();
+        let containers = self
+            .docker
+            .list_containers(Some(options))
+            .await
+            .map_err(|e| EngineError::api(format!("list containers labelled {label}"), e))?;
+        let mut removed = 0;
+        let mut failed = Vec::new();
+        for id in containers.into_iter().filter_map(|c| c.id).map(ContainerId) {
+            match self.remove(&id).await {
+                Ok(()) => removed += 1,
+                Err(e) => failed.push(format!("{id}: {e}")),
+            }
+        }
+        if failed.is_empty() {
+            Ok(removed)
+        } else {
+            Err(EngineError::Api { action: format!("remove containers labelled {label}"), detail: failed.join("; ") })
+        }
+    }
+
     /// The last `TAIL_LINES` lines of the container's output, empty if it cannot be read.
     async fn log_tail(&self, id: &ContainerId) -> Vec<String> {
         let options = LogsOptionsBuilder::new().stdout(true).stderr(true).tail(&TAIL_LINES.to_string()).build();
@@ -312,35 +343,6 @@ impl Engine for DockerEngine {
             // Already gone, or another caller is removing it (e.g. the Ctrl-C cleanup).
             Err(e) if status_of(&e) == Some(404) || is_removal_in_progress(&e) => Ok(()),
             Err(e) => Err(EngineError::api(format!("remove container {id}"), e)),
-        }
-    }
-
-    async fn remove_all_labelled(&self) -> Result<usize, EngineError> {
-        let mut label = format!("{}={}", BENCH_LABEL.0, BENCH_LABEL.1);
-        let mut labels = vec![label.clone()];
-        if let Some(scope) = &self.scope {
-            labels.push(format!("{SCOPE_LABEL}={scope}"));
-            label = labels.join(",");
-        }
-        let filters = HashMap::from([("label", labels)]);
-        let options = ListContainersOptionsBuilder::new().all(true).filters(&filters).build();
-        let containers = self
-            .docker
-            .list_containers(Some(options))
-            .await
-            .map_err(|e| EngineError::api(format!("list containers labelled {label}"), e))?;
-        let mut removed = 0;
-        let mut failed = Vec::new();
-        for id in containers.into_iter().filter_map(|c| c.id).map(ContainerId) {
-            match self.remove(&id).await {
-                Ok(()) => removed += 1,
-                Err(e) => failed.push(format!("{id}: {e}")),
-            }
-        }
-        if failed.is_empty() {
-            Ok(removed)
-        } else {
-            Err(EngineError::Api { action: format!("remove containers labelled {label}"), detail: failed.join("; ") })
         }
     }
 }

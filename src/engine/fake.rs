@@ -43,7 +43,6 @@ pub enum FakeCall {
     StatsSample(ContainerId),
     ReadFile(ContainerId, String),
     Remove(ContainerId),
-    RemoveAllLabelled,
 }
 
 #[derive(Debug)]
@@ -252,12 +251,5 @@ impl Engine for FakeEngine {
             inner.live.remove(&key);
         }
         Ok(())
-    }
-
-    async fn remove_all_labelled(&self) -> Result<usize, EngineError> {
-        let mut inner = self.call(FakeCall::RemoveAllLabelled);
-        let n = inner.live.len();
-        inner.live.clear();
-        Ok(n)
     }
 }

@@ -1,43 +1,40 @@
 //! Stage 5, engine: images and containers behind the `Engine` trait, so the stages around it
 //! are tested without Docker. `DockerEngine` is the backend (Docker Engine API via bollard).
 //!
-//! What a backend implements (`impl Engine`; every future is `Send`). It receives only
-//! engine-neutral descriptions (`BuildRequest`: tag, base image, `image::BuildContext`;
-//! `ContainerSpec`); laying them out for its builder (Docker: a tar) is its own business.
-//! - `version() -> String`: the backend's version, recorded as provenance.
-//! - `image_id(tag) -> Option<String>`: the id of the image built under `tag`, `None` when
-//!   there is none. Callers tag images by the cell's image hash and check this first, so an
-//!   unchanged cell is never rebuilt.
-//! - `build(BuildRequest) -> BuiltImage { id, seconds }`: makes sure `base_image` exists,
-//!   then builds, writing the build output to `log_path` as it arrives; afterwards
-//!   `image_id(tag)` finds the image. Errors: `BaseImageMissing` / `BaseImageScript` (no
-//!   base), `BuildFailed` (the builder's message and the last `TAIL_LINES` log lines),
-//!   `BuildLog` (the log cannot be written), `BuildContext` (the context cannot be laid out).
-//! - `start(&ContainerSpec) -> ContainerId`: creates and starts the server with the spec's
-//!   env, CPU (`nano_cpus`, `cpuset`) and memory limits (no swap), on the host's network, with
-//!   the spec's labels plus `bench=1`; it is not removed when it exits (the caller reads its
-//!   logs and state, then removes it). A server created but not started is removed before
-//!   the error returns.
+//! What a backend implements (`impl Engine`, every future `Send`). Its inputs are
+//! engine-neutral: `BuildRequest` (tag, base image, `image::BuildContext`: Dockerfile text
+//! and files) and `ContainerSpec`; laying them out for its builder (Docker: a tar) is its
+//! own business. "Server" below is whatever it runs a spec as (Docker: a container).
+//! - `version()`: the backend's version string, recorded as provenance.
+//! - `image_id(tag)`: the id of the image built as `tag`, `None` when there is none.
+//!   Callers tag images by the cell's image hash and check this first, so an unchanged cell
+//!   is never rebuilt.
+//! - `build(request) -> BuiltImage { id, seconds }`: makes sure the base exists (else
+//!   `BaseImageMissing`, or `BaseImageScript` when making it failed), builds, writes the
+//!   build output to `log_path` as it arrives (`BuildLog` when it cannot), and afterwards
+//!   `image_id(tag)` finds the image. A failed build is `BuildFailed` with the builder's
+//!   message and the last `TAIL_LINES` log lines; an unusable context is `BuildContext`.
+//! - `start(spec) -> ContainerId`: starts the server of image `spec.image` with the spec's
+//!   env, CPU (`nano_cpus`, `cpuset`) and memory limits (no swap) on the host's network,
+//!   labelled as the spec says plus `bench=1`, and keeps it after it exits (the caller reads
+//!   its logs and state, then removes it). A server created but not started is removed
+//!   before the error returns.
 //! - `wait_ready(id, port, timeout)`: bounded wait until a TCP connect to 127.0.0.1:port
-//!   succeeds while the server runs. `ContainerExited` (with the log tail) as soon as it
-//!   stops, `NotReady` (with the log tail) at the timeout. Another process on the same port
-//!   would also answer: callers pick a free port.
-//! - `logs(id) -> String`: its stdout and stderr so far.
-//! - `state(id) -> ContainerState`: running, exit code, OOM-killed, restarts.
-//! - `stats_sample(id) -> StatsSample`: one reading of its CPU time and memory without page
+//!   succeeds while the server runs: `ContainerExited` as soon as it stops, `NotReady` at the
+//!   timeout, both with its log tail. Another process on the port would answer too: callers
+//!   pick a free port.
+//! - `logs(id)`: its stdout and stderr so far. `state(id)`: running, exit code, OOM kill,
+//!   restarts. `stats_sample(id)`: one reading of its CPU time and its memory without page
 //!   cache (`cpu_percent(before, after)` gives the CPU use between two readings).
-//! - `read_file(id, path) -> Vec<u8>`: one regular file inside it (e.g.
-//!   `/bench/versions.txt`); `FileNotFound` when there is none.
+//! - `read_file(id, path)`: one regular file inside it (`FileNotFound` when there is none).
 //! - `remove(id)`: stops and removes it; removing a missing one is `Ok`.
-//! - `remove_all_labelled() -> usize`: removes every `bench=1` server of this backend (in its
-//!   scope, if it has one), running or stopped: the last resort after a killed run.
 //!
 //! Any other failure is `Api` (what was asked, what the backend said), or `Unreachable` when
 //! the backend cannot be reached at all; `help()` says what to do. A second backend (e.g.
-//! local processes) is one new file here implementing `Engine`, plus `mod`/`pub use` below;
-//! the commands that connect one (`cli/run.rs`, `cli/smoke.rs`) choose it.
+//! local processes) is one new file here implementing `Engine` plus its `mod`/`pub use`
+//! lines below; `cli/run.rs` and `cli/smoke.rs`, which connect `DockerEngine` today, pick it.
 //!
-//! Around the trait, generic over any backend:
+//! Around the trait, for any backend:
 //! - `Containers`: the registry of live containers. `start`/`remove` through it track ids;
 //!   `scoped` runs a body with a container and removes it whatever the body returns;
 //!   `until_interrupted(engine, containers, fut, signal)` runs the orchestration and, on
@@ -46,12 +43,12 @@
 //! - `fake::FakeEngine` (feature `fakes`, on for the crate's tests): scripted outcomes per
 //!   image, with a call record and the set of live containers.
 //!
-//! `DockerEngine`: `connect()` negotiates the API version (older daemons work; unreachable →
-//! `Unreachable` with help). `with_scope(s)` adds the label `bench.scope=s` to its
-//! containers and limits `remove_all_labelled` to them, so concurrent runs and tests never
-//! remove each other's. `ensure_base_image(name)`: present, or made by
-//! `scripts/make-base-image.sh` when `name` is `debian:bookworm-slim`; any other missing base
-//! is `BaseImageMissing`.
+//! `DockerEngine` besides: `connect()` negotiates the API version (older daemons work;
+//! unreachable → `Unreachable` with help). `with_scope(s)` labels its containers
+//! `bench.scope=s` and limits `remove_all_labelled()` (every `bench=1` container, running or
+//! stopped) to them, so concurrent runs and tests never remove each other's.
+//! `ensure_base_image(name)`: present, or made by `scripts/make-base-image.sh` when `name` is
+//! `debian:bookworm-slim`; any other missing base is `BaseImageMissing`.
 //!
 //! How the run orchestrator uses it:
 //! ```text
@@ -59,7 +56,7 @@
 //! let containers = Containers::new();
 //! let result = until_interrupted(&engine, &containers, run_cells(&engine, &containers), ctrl_c()).await;
 //! //   inside run_cells, per cell:
-//! //   if engine.image_id(&hash).await?.is_none() { engine.build(request).await? }
+//! //   if engine.image_id(&tag).await?.is_none() { engine.build(request).await? }
 //! //   containers.scoped(&engine, &spec, |id| async { wait_ready, stats, load, logs, state, read_file }).await
 //! ```
 //!
@@ -133,7 +130,4 @@ pub trait Engine: Send + Sync {
 
     /// Removes the container, stopping it if needed. A missing container is not an error.
     fn remove(&self, id: &ContainerId) -> impl Future<Output = Result<(), EngineError>> + Send;
-
-    /// Removes every container labelled `bench=1` (in the backend's scope); gives how many.
-    fn remove_all_labelled(&self) -> impl Future<Output = Result<usize, EngineError>> + Send;
 }

@@ -54,16 +54,26 @@ impl<'r, 'a, E: Engine, H: Http, C: Clock> Execution<'r, 'a, E, H, C> {
         result: &mut CellResult,
         phases: &mut PhaseClock,
     ) -> Result<(), Failure> {
-        let (ctx, cell) = (self.ctx, self.cell);
-        let probe = ctx.probe();
+        let probe = self.ctx.probe();
         probe.ready(&self.id, self.port).await?;
         phases.lap("ready");
-        read_image_facts(ctx.engine, &self.id, &mut result.provenance).await;
-        ctx.progress.phase("verifying");
-        probe.verify(&self.id, self.port, cell).await?;
+        read_image_facts(self.ctx.engine, &self.id, &mut result.provenance).await;
+        self.ctx.progress.phase("verifying");
+        probe.verify(&self.id, self.port, self.cell).await?;
         phases.lap("verify");
         let base = self.load_config();
-        let knobs = ctx.knobs();
+        self.unmeasured_loads(&base, phases).await?;
+        let settled = self.settle(&base.url, phases).await;
+        self.measure(base, settled, result, phases).await
+    }
+
+    /// The primer (if `Knobs::primer` is not zero), then the cell's warmup (if any).
+    async fn unmeasured_loads(
+        &self,
+        base: &LoadConfig,
+        phases: &mut PhaseClock,
+    ) -> Result<(), Failure> {
+        let knobs = self.ctx.knobs();
         let primer = (!knobs.primer.is_zero()).then(|| LoadConfig {
             connections: knobs.primer_connections.min(base.connections).max(1),
             threads: 1,
@@ -71,8 +81,9 @@ impl<'r, 'a, E: Engine, H: Http, C: Clock> Execution<'r, 'a, E, H, C> {
             rate: None,
             ..base.clone()
         });
-        let warmup = (cell.load.warmup_ms > 0).then(|| LoadConfig {
-            duration: Duration::from_millis(cell.load.warmup_ms),
+        let warmup_ms = self.cell.load.warmup_ms;
+        let warmup = (warmup_ms > 0).then(|| LoadConfig {
+            duration: Duration::from_millis(warmup_ms),
             ..base.clone()
         });
         for (config, doing, phase) in [
@@ -80,32 +91,36 @@ impl<'r, 'a, E: Engine, H: Http, C: Clock> Execution<'r, 'a, E, H, C> {
             (warmup, "warming up", "warmup"),
         ] {
             if let Some(config) = config {
-                ctx.progress.phase(doing);
+                self.ctx.progress.phase(doing);
                 self.unmeasured_load(config, phase).await?;
                 phases.lap(phase);
             }
         }
-        // Requests the primer and warmup left queued in the server (their connections were
-        // dropped at their deadline) would be answered first: a blocking server with a deep
-        // queue would then spend the measurement on them. One request answered means the
-        // queue ahead of it is gone.
-        ctx.progress.phase("settling");
-        let settled = ctx.http.get(&base.url, probe.timeout(cell)).await;
-        phases.lap("settle");
-        let settled = Check {
+        Ok(())
+    }
+
+    /// Requests the primer and warmup left queued in the server (their connections were
+    /// dropped at their deadline) would be answered first: a blocking server with a deep
+    /// queue would then spend the measurement on them. One request answered means the queue
+    /// ahead of it is gone; the `settled` check says whether it was.
+    async fn settle(&self, url: &str, phases: &mut PhaseClock) -> Check {
+        self.ctx.progress.phase("settling");
+        let answered = self
+            .ctx
+            .http
+            .get(url, self.ctx.probe().timeout(self.cell))
+            .await;
+        let ms = phases.lap("settle");
+        Check {
             name: "settled".into(),
-            passed: settled.is_ok(),
-            detail: match &settled {
-                Ok(_) => format!(
-                    "earlier requests drained in {} ms before measuring",
-                    phases.phases.get("settle").copied().unwrap_or(0)
-                ),
+            passed: answered.is_ok(),
+            detail: match answered {
+                Ok(_) => format!("earlier requests drained in {ms} ms before measuring"),
                 Err(e) => format!(
                     "the server was still busy with earlier requests when measuring began: {e}"
                 ),
             },
-        };
-        self.measure(base, settled, result, phases).await
+        }
     }
 
     /// The cell's load, as measured; the primer and the warmup are variants of it.

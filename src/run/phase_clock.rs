@@ -16,13 +16,12 @@ impl PhaseClock {
         }
     }
 
-    /// Ends the phase `phase` now; the next one starts.
-    pub fn lap(&mut self, phase: &str) {
+    /// Ends the phase `phase` now, the next one starting; gives its milliseconds.
+    pub fn lap(&mut self, phase: &str) -> u64 {
         let now = Instant::now();
-        self.phases.insert(
-            phase.to_string(),
-            now.duration_since(self.last).as_millis() as u64,
-        );
+        let ms = now.duration_since(self.last).as_millis() as u64;
+        self.phases.insert(phase.to_string(), ms);
         self.last = now;
+        ms
     }
 }
