@@ -1,5 +1,8 @@
 //! A real SIGINT during a run removes the containers the run started. Its own test binary:
-//! signals are process-wide.
+//! signals are process-wide. Skipped without a Docker engine (see
+//! `common::docker::available`).
+
+mod common;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -7,22 +10,28 @@ use std::time::Duration;
 use bench::engine::{
     BuildRequest, ContainerSpec, Containers, DockerEngine, Engine, EngineError, SCOPE_LABEL, ctrl_c, until_interrupted,
 };
+use bench::image::BuildContext;
 
 #[tokio::test]
 async fn ctrl_c_removes_every_started_container() {
+    if !common::docker::available() {
+        return;
+    }
     // Installed before anything can raise SIGINT, so the signal never kills the test process.
     let _sigint = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).unwrap();
     let scope = format!("enginetest-{}-ctrlc", std::process::id());
     let engine = DockerEngine::connect().await.unwrap().with_scope(&scope);
-    engine.ensure_base_image("debian:bookworm-slim").await.unwrap();
     // A container that runs until removed, as a server under load does.
     let image = "bench-enginetest-sleep:1";
     let logs = tempfile::tempdir().unwrap();
     engine
         .build(BuildRequest {
             tag: image.to_string(),
-            context_tar: dockerfile_context("FROM debian:bookworm-slim\nCMD [\"sleep\", \"infinity\"]\n"),
-            dockerfile: "Dockerfile".to_string(),
+            base_image: "debian:bookworm-slim".to_string(),
+            context: BuildContext::new(
+                "FROM debian:bookworm-slim\nCMD [\"sleep\", \"infinity\"]\n",
+                Vec::new(),
+            ),
             labels: BTreeMap::new(),
             log_path: logs.path().join("build.log"),
         })
@@ -60,13 +69,4 @@ async fn ctrl_c_removes_every_started_container() {
         .output()
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&left.stdout).trim(), "", "containers left");
-}
-
-fn dockerfile_context(dockerfile: &str) -> Vec<u8> {
-    let mut builder = tar::Builder::new(Vec::new());
-    let mut header = tar::Header::new_gnu();
-    header.set_size(dockerfile.len() as u64);
-    header.set_mode(0o644);
-    builder.append_data(&mut header, "Dockerfile", dockerfile.as_bytes()).unwrap();
-    builder.into_inner().unwrap()
 }

@@ -1,7 +1,10 @@
 //! `DockerEngine` against the real Docker engine. Every test runs in its own scope
 //! (`bench.scope` label), checks at its end that none of its containers is left, and
 //! force-removes leftovers on the way out even when it fails. The server image is built once
-//! per content hash and kept, as the engine's callers do.
+//! per content hash and kept, as the engine's callers do. Without a Docker engine each test
+//! is skipped with one line saying why (or fails, in CI: see `common::docker::available`).
+
+mod common;
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -13,6 +16,7 @@ use std::time::{Duration, Instant};
 use bench::engine::{
     BuildRequest, ContainerId, ContainerSpec, Containers, DockerEngine, Engine, EngineError, SCOPE_LABEL, cpu_percent,
 };
+use bench::image::BuildContext;
 use sha2::Digest;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/engine/server");
@@ -111,31 +115,22 @@ fn http_get(port: u16) -> String {
     response
 }
 
-/// A tar context from files: (path in the context, content).
-fn context(files: &[(&str, Vec<u8>)]) -> Vec<u8> {
-    let mut builder = tar::Builder::new(Vec::new());
-    for (path, content) in files {
-        let mut header = tar::Header::new_gnu();
-        header.set_size(content.len() as u64);
-        header.set_mode(0o644);
-        builder.append_data(&mut header, path, &content[..]).unwrap();
-    }
-    builder.into_inner().unwrap()
+/// A context of just a Dockerfile.
+fn dockerfile_only(dockerfile: String) -> BuildContext {
+    BuildContext::new(dockerfile, Vec::new())
 }
 
-fn server_context() -> Vec<u8> {
-    let files: Vec<(&str, Vec<u8>)> = ["Dockerfile", "server.py", "versions.txt"]
-        .into_iter()
-        .map(|f| (f, std::fs::read(Path::new(FIXTURES).join(f)).unwrap()))
-        .collect();
-    context(&files)
+fn server_context() -> BuildContext {
+    let read = |f: &str| std::fs::read(Path::new(FIXTURES).join(f)).unwrap();
+    let files = ["server.py", "versions.txt"].map(|f| (f.to_string(), read(f))).to_vec();
+    BuildContext::new(String::from_utf8(read("Dockerfile")).unwrap(), files)
 }
 
-fn request(tag: &str, context_tar: Vec<u8>, log_dir: &Path) -> BuildRequest {
+fn request(tag: &str, context: BuildContext, log_dir: &Path) -> BuildRequest {
     BuildRequest {
         tag: tag.to_string(),
-        context_tar,
-        dockerfile: "Dockerfile".to_string(),
+        base_image: BASE_IMAGE.to_string(),
+        context,
         labels: BTreeMap::from([("bench.test".to_string(), "engine".to_string())]),
         log_path: log_dir.join("build.log"),
     }
@@ -146,12 +141,12 @@ async fn server_image(engine: &DockerEngine) -> String {
     static IMAGE: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
     IMAGE
         .get_or_init(|| async {
-            let context_tar = server_context();
-            let tag = format!("bench-enginetest-server:{}", &hex::encode(sha2::Sha256::digest(&context_tar))[..16]);
-            engine.ensure_base_image(BASE_IMAGE).await.unwrap();
+            let context = server_context();
+            let digest = sha2::Sha256::digest(format!("{context:?}"));
+            let tag = format!("bench-enginetest-server:{}", &hex::encode(digest)[..16]);
             if engine.image_id(&tag).await.unwrap().is_none() {
                 let logs = tempfile::tempdir().unwrap();
-                let built = engine.build(request(&tag, context_tar, logs.path())).await;
+                let built = engine.build(request(&tag, context, logs.path())).await;
                 if let Err(e) = &built {
                     panic!("{e}\n{}", e.help().unwrap_or_default());
                 }
@@ -164,6 +159,9 @@ async fn server_image(engine: &DockerEngine) -> String {
 
 #[tokio::test]
 async fn build_streams_its_log_and_the_tag_finds_the_image_afterwards() {
+    if !common::docker::available() {
+        return;
+    }
     let scope = Scope::new("build");
     let engine = scope.engine().await;
     let server = server_image(&engine).await; // the apt layer is cached from here on
@@ -188,13 +186,16 @@ async fn build_streams_its_log_and_the_tag_finds_the_image_afterwards() {
 
 #[tokio::test]
 async fn a_failing_build_reports_the_daemon_message_and_the_log_tail() {
+    if !common::docker::available() {
+        return;
+    }
     let scope = Scope::new("badbuild");
     let engine = scope.engine().await;
     let dockerfile = format!("FROM {BASE_IMAGE}\nRUN echo about-to-fail-{0} && exit 3\n", scope.name);
     let logs = tempfile::tempdir().unwrap();
     let tag = scope.image_tag("bench-enginetest-bad");
     let err = engine
-        .build(request(&tag, context(&[("Dockerfile", dockerfile.into_bytes())]), logs.path()))
+        .build(request(&tag, dockerfile_only(dockerfile), logs.path()))
         .await
         .unwrap_err();
     match &err {
@@ -209,16 +210,23 @@ async fn a_failing_build_reports_the_daemon_message_and_the_log_tail() {
     assert!(err.help().unwrap().contains("about-to-fail"));
     assert_eq!(engine.image_id(&tag).await.unwrap(), None);
 
-    let missing = engine.build(request(&tag, context(&[("other", b"x".to_vec())]), logs.path())).await.unwrap_err();
-    assert!(
-        matches!(&missing, EngineError::BuildFailed { message, .. } if message.contains("Dockerfile")),
-        "{missing:?}"
-    );
+    let empty = request(&tag, dockerfile_only(String::new()), logs.path());
+    let empty = engine.build(empty).await.unwrap_err();
+    let EngineError::BuildFailed { message, .. } = &empty else { panic!("{empty:?}") };
+    assert!(message.contains("Dockerfile"), "{message}");
+    let base = "bench-enginetest-no-such-base:1";
+    let mut no_base = request(&tag, dockerfile_only(format!("FROM {base}\n")), logs.path());
+    no_base.base_image = base.to_string();
+    let no_base = engine.build(no_base).await.unwrap_err();
+    assert!(matches!(&no_base, EngineError::BaseImageMissing { .. }), "{no_base:?}");
     scope.assert_clean();
 }
 
 #[tokio::test]
 async fn a_started_container_has_the_limits_serves_and_is_removed() {
+    if !common::docker::available() {
+        return;
+    }
     let scope = Scope::new("serve");
     let engine = scope.engine().await;
     let image = server_image(&engine).await;
@@ -296,6 +304,9 @@ async fn timed_wait_ready(
 
 #[tokio::test]
 async fn wait_ready_fails_fast_with_the_log_tail_when_the_command_exits() {
+    if !common::docker::available() {
+        return;
+    }
     let scope = Scope::new("exits");
     let env = [("PORT", "not-a-port".to_string())];
     let (result, waited) = timed_wait_ready(&scope, &env, free_port(), Duration::from_secs(60)).await;
@@ -312,6 +323,9 @@ async fn wait_ready_fails_fast_with_the_log_tail_when_the_command_exits() {
 
 #[tokio::test]
 async fn wait_ready_times_out_when_nothing_listens() {
+    if !common::docker::available() {
+        return;
+    }
     let scope = Scope::new("silent");
     let port = free_port();
     let env = [("PORT", port.to_string()), ("DELAY", "60".to_string())];
@@ -322,6 +336,9 @@ async fn wait_ready_times_out_when_nothing_listens() {
 
 #[tokio::test]
 async fn a_container_over_its_memory_limit_is_reported_oom_killed() {
+    if !common::docker::available() {
+        return;
+    }
     let scope = Scope::new("oom");
     let engine = scope.engine().await;
     let image = server_image(&engine).await;
@@ -340,6 +357,9 @@ async fn a_container_over_its_memory_limit_is_reported_oom_killed() {
 
 #[tokio::test]
 async fn remove_all_labelled_removes_running_and_stopped_containers_of_its_scope() {
+    if !common::docker::available() {
+        return;
+    }
     let scope = Scope::new("sweep");
     let engine = scope.engine().await;
     let image = server_image(&engine).await;
@@ -363,6 +383,9 @@ async fn remove_all_labelled_removes_running_and_stopped_containers_of_its_scope
 
 #[tokio::test]
 async fn start_failures_leave_no_container() {
+    if !common::docker::available() {
+        return;
+    }
     let scope = Scope::new("badstart");
     let engine = scope.engine().await;
     let image = server_image(&engine).await;
@@ -380,7 +403,7 @@ async fn start_failures_leave_no_container() {
     let broken = scope.image_tag("bench-enginetest-nobinary");
     let dockerfile = format!("FROM {BASE_IMAGE}\nCMD [\"/no/such/binary\"]\n");
     let logs = tempfile::tempdir().unwrap();
-    engine.build(request(&broken, context(&[("Dockerfile", dockerfile.into_bytes())]), logs.path())).await.unwrap();
+    engine.build(request(&broken, dockerfile_only(dockerfile), logs.path())).await.unwrap();
     let spec = scope.spec(&broken, &[], 128 << 20);
     let err = containers.start(&engine, &spec).await.unwrap_err();
     assert!(
@@ -393,6 +416,9 @@ async fn start_failures_leave_no_container() {
 
 #[tokio::test]
 async fn version_and_base_image() {
+    if !common::docker::available() {
+        return;
+    }
     let scope = Scope::new("version");
     let engine = scope.engine().await;
     let version = engine.version().await.unwrap();

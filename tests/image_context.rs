@@ -1,32 +1,22 @@
-//! Build context packing, templates loading and image inputs (`bench::image`).
+//! Build contexts, templates loading and image inputs (`bench::image`).
 
 #[path = "fixtures/image/rows.rs"]
 mod rows;
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use bench::image::{BuildSettings, ImageError, Templates, build_context, image_inputs, render_dockerfile};
+use bench::image::{
+    BuildContext, BuildSettings, ImageError, Templates, build_context, image_inputs,
+    render_dockerfile,
+};
 
 fn project_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// (path, mode, bytes) of every entry of a tar.
-fn entries(tar_bytes: &[u8]) -> Vec<(String, u32, Vec<u8>)> {
-    let mut archive = tar::Archive::new(tar_bytes);
-    archive
-        .entries()
-        .unwrap()
-        .map(|e| {
-            let mut e = e.unwrap();
-            let path = e.path().unwrap().to_string_lossy().into_owned();
-            let mode = e.header().mode().unwrap();
-            let mut bytes = Vec::new();
-            e.read_to_end(&mut bytes).unwrap();
-            (path, mode, bytes)
-        })
-        .collect()
+/// The paths of a context's files.
+fn names(context: &BuildContext) -> Vec<&str> {
+    context.files.iter().map(|(path, _)| path.as_str()).collect()
 }
 
 /// A small project root: two framework dirs, common, servers, caches that must be left out.
@@ -55,29 +45,21 @@ fn context_holds_dockerfile_app_shared_dirs_and_ca() {
     std::fs::write(&ca, "-----BEGIN CERTIFICATE-----\nfake\n").unwrap();
     let settings = BuildSettings { ca_bundle: Some(ca.clone()), ..Default::default() };
     let cell = rows::row("falcon-bjoern");
-    let tar = build_context(&cell, &settings, root.path()).unwrap();
-    let list = entries(&tar);
-    let names: Vec<&str> = list.iter().map(|e| e.0.as_str()).collect();
+    let context = build_context(&cell, &settings, root.path()).unwrap();
     assert_eq!(
-        names,
-        vec![
-            "Dockerfile",
-            "apps/",
-            "apps/common/",
+        names(&context),
+        [
             "apps/common/__init__.py",
             "apps/common/payload.json",
-            "apps/falcon/",
             "apps/falcon/falcon_app.py",
-            "apps/servers/",
             "apps/servers/bjoern_server.py",
-            "bench/",
             "bench/ca.pem",
         ]
     );
     let dockerfile = render_dockerfile(&cell, &settings, &Templates::load(root.path()).unwrap()).unwrap();
-    assert_eq!(list[0].2, dockerfile.as_bytes());
-    assert_eq!(list.last().unwrap().2, std::fs::read(&ca).unwrap());
-    assert!(list.iter().all(|(name, mode, _)| *mode == if name.ends_with('/') { 0o755 } else { 0o644 }));
+    assert_eq!(context.dockerfile, dockerfile);
+    assert_eq!(context.files[0].1, b"PAYLOAD = {}\n");
+    assert_eq!(context.files.last().unwrap().1, std::fs::read(&ca).unwrap());
 }
 
 #[test]
@@ -86,22 +68,24 @@ fn context_without_ca_has_no_bench_dir_and_is_deterministic() {
     let a = build_context(&cell, &BuildSettings::default(), project_root()).unwrap();
     let b = build_context(&cell, &BuildSettings::default(), project_root()).unwrap();
     assert_eq!(a, b);
-    let names: Vec<String> = entries(&a).into_iter().map(|e| e.0).collect();
+    let names = names(&a);
     assert!(!names.iter().any(|n| n.starts_with("bench")));
-    assert!(names.contains(&"apps/flask/flask_app.py".to_string()));
-    assert!(names.contains(&"apps/common/payload.json".to_string()));
+    assert!(names.contains(&"apps/flask/flask_app.py"));
+    assert!(names.contains(&"apps/common/payload.json"));
     assert!(!names.iter().any(|n| n.starts_with("apps/falcon")), "only the cell's framework: {names:?}");
+    assert!(names.is_sorted(), "{names:?}");
 }
 
 #[test]
 fn every_article_row_packs_from_the_project_apps() {
     for row in rows::names() {
         let cell = rows::row(&row);
-        let tar = build_context(&cell, &BuildSettings::default(), project_root()).unwrap_or_else(|e| panic!("{row}: {e}"));
-        let names: Vec<String> = entries(&tar).into_iter().map(|e| e.0).collect();
+        let context = build_context(&cell, &BuildSettings::default(), project_root())
+            .unwrap_or_else(|e| panic!("{row}: {e}"));
         let module = cell.image.app.split(':').next().unwrap();
         let app_file = format!("apps/{}/{module}.py", cell.image.app_dir);
-        assert!(names.contains(&app_file), "{row}: {app_file} missing from {names:?}");
+        let names = names(&context);
+        assert!(names.contains(&app_file.as_str()), "{row}: {app_file} missing from {names:?}");
     }
 }
 

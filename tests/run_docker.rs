@@ -1,5 +1,8 @@
 //! `bench run` end to end, in real Docker: stored results, checks, provenance, resume,
-//! failure isolation (a bad command, an OOM), and Ctrl-C.
+//! failure isolation (a bad command, an OOM), and Ctrl-C. Skipped without a Docker engine
+//! (see `common::docker::available`).
+
+mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -45,6 +48,9 @@ fn bench_containers() -> String {
 
 #[test]
 fn run_stores_checks_resumes_and_isolates_failures() {
+    if !common::docker::available() {
+        return;
+    }
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let dir = tempfile::tempdir().unwrap();
     let res = dir.path().join("results");
@@ -130,6 +136,9 @@ fn run_stores_checks_resumes_and_isolates_failures() {
 
 #[test]
 fn ctrl_c_removes_containers_and_keeps_finished_results() {
+    if !common::docker::available() {
+        return;
+    }
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let dir = tempfile::tempdir().unwrap();
     let res = dir.path().join("results");

@@ -11,7 +11,10 @@ use bench::engine::Containers;
 use bench::load::{HttpClient, LatencySummary, LoadConfig, LoadSummary};
 use bench::matrix::{expand, Cell, FixedInputs};
 use bench::model::analyze;
-use bench::run::{image_tag, jobs, HostFacts, Http, Probed, Quiet, RunOptions, Runner, SystemClock};
+use bench::run::{
+    image_tag, jobs, HostFacts, Http, Probed, Quiet, RunContext, RunOptions, Runner, Smoke,
+    SmokeCheck, SystemClock,
+};
 use bench::store::{Outcome, Store};
 
 const MATRIX: &str = r#"
@@ -110,10 +113,41 @@ struct Setup {
 fn setup() -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let mut options = RunOptions::new(env!("CARGO_MANIFEST_DIR").into(), "matrix.kdl".into(), dir.path());
-    options.primer = Duration::ZERO;
-    options.sample_every = Duration::from_millis(10);
+    options.knobs.primer = Duration::ZERO;
+    options.knobs.sample_every = Duration::from_millis(10);
     let host = HostFacts { online_cpus: 2, ..Default::default() };
     Setup { dir, options, host }
+}
+
+/// A runner over the fakes, writing to `store`.
+fn runner<'a>(
+    engine: &'a FakeEngine,
+    http: &'a FakeHttp,
+    containers: &'a Containers,
+    store: &'a Store,
+    s: &'a Setup,
+) -> Runner<'a, FakeEngine, FakeHttp, SystemClock> {
+    Runner::new(context(engine, http, containers, store, s))
+}
+
+fn context<'a>(
+    engine: &'a FakeEngine,
+    http: &'a FakeHttp,
+    containers: &'a Containers,
+    store: &'a Store,
+    s: &'a Setup,
+) -> RunContext<'a, FakeEngine, FakeHttp, SystemClock> {
+    RunContext {
+        engine,
+        http,
+        clock: &SystemClock,
+        containers,
+        store,
+        progress: &Quiet,
+        options: &s.options,
+        host: &s.host,
+        engine_version: Some("fake-1.0".into()),
+    }
 }
 
 fn tag_of(cells: &[Cell], name: &str) -> String {
@@ -135,7 +169,7 @@ async fn measures_builds_once_per_image_and_isolates_failures() {
     let containers = Containers::new();
     let (jobs, skipped) = jobs(&cells, &cells, |_, _| false);
     assert_eq!((jobs.len(), skipped), (8, 0));
-    let mut runner = Runner::new(&engine, &http, &SystemClock, &containers, &store, &Quiet, &s.options, &s.host);
+    let mut runner = runner(&engine, &http, &containers, &store, &s);
     let summary = runner.run(&jobs, skipped).await.unwrap();
     assert_eq!((summary.ok, summary.failed, summary.invalid, summary.na), (3, 4, 0, 1));
 
@@ -144,6 +178,7 @@ async fn measures_builds_once_per_image_and_isolates_failures() {
     let ok = by_id("bjoern/hello");
     assert_eq!(ok.outcome, Outcome::Ok);
     assert_eq!(ok.provenance.packages.get("bjoern").map(String::as_str), Some("3.2.2"));
+    assert_eq!(ok.provenance.docker_version.as_deref(), Some("fake-1.0"));
     assert!(ok.checks.iter().any(|c| c.name == "littles-law" && c.passed), "{:?}", ok.checks);
     assert!(ok.usage.as_ref().is_some_and(|u| u.samples >= 1));
     let phases: Vec<&str> = ok.provenance.phases_ms.keys().map(String::as_str).collect();
@@ -188,7 +223,7 @@ async fn a_wrong_answer_is_invalid_and_not_measured() {
     let store = Store::open(s.dir.path().join("results")).unwrap();
     let containers = Containers::new();
     let (jobs, skipped) = jobs(&cells, &cells, |_, _| false);
-    let mut runner = Runner::new(&engine, &http, &SystemClock, &containers, &store, &Quiet, &s.options, &s.host);
+    let mut runner = runner(&engine, &http, &containers, &store, &s);
     runner.run(&jobs, skipped).await.unwrap();
     let results = store.load_all().unwrap();
     let io = results.iter().find(|r| r.id == "bjoern/io").unwrap();
@@ -204,7 +239,7 @@ async fn run_all(cells: &[Cell], engine: &FakeEngine, http: &FakeHttp, s: &Setup
     let store = Store::open(s.dir.path().join("results")).unwrap();
     let containers = Containers::new();
     let (jobs, skipped) = jobs(cells, cells, |_, _| false);
-    let mut runner = Runner::new(engine, http, &SystemClock, &containers, &store, &Quiet, &s.options, &s.host);
+    let mut runner = runner(engine, http, &containers, &store, s);
     runner.run(&jobs, skipped).await.unwrap();
     store.load_all().unwrap()
 }
@@ -252,9 +287,54 @@ async fn stored_results_are_skipped_and_repetitions_kept_apart() {
     let containers = Containers::new();
     let (first, _) = jobs(&cells, &cells, |h, r| store.find(h, r).is_some());
     assert_eq!(first.iter().map(|j| j.repetition).collect::<Vec<_>>(), [1, 2, 3]);
-    let mut runner = Runner::new(&engine, &http, &SystemClock, &containers, &store, &Quiet, &s.options, &s.host);
+    let mut runner = runner(&engine, &http, &containers, &store, &s);
     runner.run(&first[..2], 0).await.unwrap();
     let (rest, skipped) = jobs(&cells, &cells, |h, r| store.find(h, r).is_some());
     assert_eq!((rest.len(), rest[0].repetition, skipped), (1, 3, 2));
     assert_eq!(store.load_all().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn smoke_probes_every_scenario_of_a_row_in_one_container() {
+    let cells = cells();
+    let s = setup();
+    let engine = FakeEngine::new()
+        .with_image("debian:bookworm-slim")
+        .with_outcome(&tag_of(&cells, "gunicorn"), FakeOutcome::NeverReady)
+        .with_logs(&tag_of(&cells, "bjoern"), "serving\nwrong body on /io\n");
+    let http = FakeHttp { wrong_body_on: Some("/io".into()), ..Default::default() };
+    let store = Store::open(s.dir.path().join("results")).unwrap();
+    let containers = Containers::new();
+    let row = |name: &str| cells.iter().filter(|c| c.name == name).cloned().collect::<Vec<Cell>>();
+    let mut smoke = Smoke::new(context(&engine, &http, &containers, &store, &s));
+
+    let bjoern = smoke.row(&row("bjoern")).await;
+    assert_eq!(bjoern.checks[0], ("hello".to_string(), SmokeCheck::Pass));
+    assert_eq!(
+        bjoern.checks[1],
+        (
+            "io".to_string(),
+            SmokeCheck::Fail("GET /io: body `Hello there` (expected `Hello World`)".into())
+        )
+    );
+    assert_eq!(bjoern.error, None);
+    assert_eq!(bjoern.log_tail, ["serving", "wrong body on /io"], "the log after a failure");
+    assert!(!bjoern.passed());
+    assert!(bjoern.build_seconds.is_some(), "built now");
+
+    let na = smoke.row(&row("flask-gunicorn")).await;
+    assert!(na.passed(), "{na:?}");
+    let scenarios: Vec<&str> = na.checks.iter().map(|(s, _)| s.as_str()).collect();
+    assert_eq!(scenarios, ["io", "hello"], "N/A first");
+    assert!(matches!(&na.checks[0].1, SmokeCheck::Na(why) if why == "not applicable here"));
+
+    let unready = smoke.row(&row("gunicorn")).await;
+    let error = unready.error.as_deref().unwrap();
+    assert!(error.starts_with("the server never became ready"), "{unready:?}");
+    assert!(unready.checks.is_empty());
+
+    let starts = engine.calls().iter().filter(|c| matches!(c, FakeCall::Start(_))).count();
+    assert_eq!(starts, 3, "one container per row");
+    assert!(engine.live().is_empty());
+    assert!(!s.dir.path().join("results").exists(), "smoke stores nothing");
 }

@@ -1,10 +1,16 @@
 //! `bench smoke` in real Docker on a representative subset of the article's rows: one per
-//! runtime (CPython, PyPy, Nuitka) and per interface (wsgi, asgi, aiohttp, own).
+//! runtime (CPython, PyPy, Nuitka) and per interface (wsgi, asgi, aiohttp, own). Skipped
+//! without a Docker engine (see `common::docker::available`).
+
+mod common;
 
 use std::process::Command;
 
 #[test]
 fn representative_rows_build_start_and_answer_every_scenario() {
+    if !common::docker::available() {
+        return;
+    }
     let rows = ["falcon-gunicorn", "falcon-uvicorn", "aiohttp-gunicorn", "flask", "bjoern-pypy", "falcon-bjoern-nuitka"];
     let results = tempfile::tempdir().unwrap();
     let mut args = vec!["smoke".to_string(), "matrix.kdl".into(), "--results".into(), results.path().display().to_string()];

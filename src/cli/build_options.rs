@@ -1,6 +1,5 @@
 use std::path::{Path, PathBuf};
 
-
 use super::CliError;
 use crate::image::BuildSettings;
 use crate::model::BuildConfig;

@@ -8,7 +8,7 @@ use super::session::{MatrixArgs, Session};
 use crate::load::HttpClient;
 use crate::engine::{ctrl_c, until_interrupted, Containers, DockerEngine, Engine, EngineError};
 use crate::model::{setting, SettingValue, Settings};
-use crate::run::{jobs, Display, RealHttp, Runner, Shard, SystemClock};
+use crate::run::{jobs, Display, RealHttp, RunContext, Runner, Shard, SystemClock};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -69,8 +69,17 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
         let engine = DockerEngine::connect().await.map_err(engine_error)?;
         let containers = Containers::new();
         let progress = Display::new();
-        let mut runner = Runner::new(&engine, &RealHttp, &SystemClock, &containers, &store, &progress, &options, &host);
-        runner.docker_version = engine.version().await.ok();
+        let mut runner = Runner::new(RunContext {
+            engine: &engine,
+            http: &RealHttp,
+            clock: &SystemClock,
+            containers: &containers,
+            store: &store,
+            progress: &progress,
+            options: &options,
+            host: &host,
+            engine_version: engine.version().await.ok(),
+        });
         let outcome = until_interrupted(&engine, &containers, runner.run(&jobs, skipped), ctrl_c()).await;
         match outcome {
             Ok(Ok(summary)) => {

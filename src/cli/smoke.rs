@@ -8,7 +8,7 @@ use super::CliError;
 use crate::engine::{ctrl_c, until_interrupted, Containers, DockerEngine};
 use crate::matrix::Cell;
 use crate::model::Settings;
-use crate::run::{Quiet, RealHttp, Runner, SmokeCheck, SmokeRow, SystemClock};
+use crate::run::{Quiet, RealHttp, RunContext, Smoke, SmokeCheck, SmokeRow, SystemClock};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -28,12 +28,22 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
     let results = runtime.block_on(async {
         let engine = DockerEngine::connect().await.map_err(engine_error)?;
         let containers = Containers::new();
-        let mut runner = Runner::new(&engine, &RealHttp, &SystemClock, &containers, &store, &Quiet, &options, &host);
+        let mut smoke = Smoke::new(RunContext {
+            engine: &engine,
+            http: &RealHttp,
+            clock: &SystemClock,
+            containers: &containers,
+            store: &store,
+            progress: &Quiet,
+            options: &options,
+            host: &host,
+            engine_version: None, // nothing is stored
+        });
         let work = async {
             let mut out = Vec::new();
             for (i, cells) in rows.iter().enumerate() {
                 eprintln!("[{}/{}] {}", i + 1, rows.len(), cells[0].name);
-                let row = runner.smoke_row(cells).await;
+                let row = smoke.row(cells).await;
                 eprintln!("    {}", if row.passed() { "pass".to_string() } else { format!("FAIL {}", first_failure(&row)) });
                 out.push(row);
             }

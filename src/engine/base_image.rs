@@ -9,7 +9,7 @@ pub const MAKEABLE_BASE_IMAGE: &str = "debian:bookworm-slim";
 /// The script that debootstraps and imports `MAKEABLE_BASE_IMAGE`, relative to the repo root.
 pub const BASE_IMAGE_SCRIPT: &str = "scripts/make-base-image.sh";
 
-/// What `Engine::ensure_base_image` found or did.
+/// What `DockerEngine::ensure_base_image` found or did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BaseImage {
     /// The image was already there, with this id.

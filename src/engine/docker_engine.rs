@@ -17,6 +17,7 @@ use super::base_image::{BASE_IMAGE_SCRIPT, BaseImage, MAKEABLE_BASE_IMAGE, run_b
 use super::build_request::{BuildRequest, BuiltImage};
 use super::container_spec::{BENCH_LABEL, ContainerId, ContainerSpec};
 use super::container_state::ContainerState;
+use super::docker_tar::{DOCKERFILE_IN_CONTEXT, context_tar, single_file};
 use super::engine_error::EngineError;
 use super::log_tail::{LogTail, TAIL_LINES, last_lines};
 use super::stats_sample::StatsSample;
@@ -64,6 +65,58 @@ impl DockerEngine {
         self
     }
 
+    /// Makes sure the base image `name` exists: present, or made by the base image script
+    /// when `name` is `debian:bookworm-slim`; any other missing base is `BaseImageMissing`.
+    pub async fn ensure_base_image(&self, name: &str) -> Result<BaseImage, EngineError> {
+        if let Some(id) = self.image_id(name).await? {
+            return Ok(BaseImage::Present { id });
+        }
+        if name != MAKEABLE_BASE_IMAGE {
+            return Err(EngineError::BaseImageMissing { name: name.to_string() });
+        }
+        run_base_image_script(&self.base_image_script, name).await?;
+        match self.image_id(name).await? {
+            Some(id) => Ok(BaseImage::Made { id }),
+            None => Err(EngineError::BaseImageScript {
+                name: name.to_string(),
+                script: self.base_image_script.clone(),
+                detail: "it succeeded but the image is still missing".to_string(),
+                output_tail: Vec::new(),
+            }),
+        }
+    }
+
+    /// Removes every container labelled `bench=1` (and `bench.scope=<scope>` with a scope),
+    /// running or stopped: leftovers of a killed run. Gives how many were removed.
+    pub async fn remove_all_labelled(&self) -> Result<usize, EngineError> {
+        let mut label = format!("{}={}", BENCH_LABEL.0, BENCH_LABEL.1);
+        let mut labels = vec![label.clone()];
+        if let Some(scope) = &self.scope {
+            labels.push(format!("{SCOPE_LABEL}={scope}"));
+            label = labels.join(",");
+        }
+        let filters = HashMap::from([("label", labels)]);
+        let options = ListContainersOptionsBuilder::new().all(true).filters(&filters).build();
+        let containers = self
+            .docker
+            .list_containers(Some(options))
+            .await
+            .map_err(|e| EngineError::api(format!("list containers labelled {label}"), e))?;
+        let mut removed = 0;
+        let mut failed = Vec::new();
+        for id in containers.into_iter().filter_map(|c| c.id).map(ContainerId) {
+            match self.remove(&id).await {
+                Ok(()) => removed += 1,
+                Err(e) => failed.push(format!("{id}: {e}")),
+            }
+        }
+        if failed.is_empty() {
+            Ok(removed)
+        } else {
+            Err(EngineError::Api { action: format!("remove containers labelled {label}"), detail: failed.join("; ") })
+        }
+    }
+
     /// The last `TAIL_LINES` lines of the container's output, empty if it cannot be read.
     async fn log_tail(&self, id: &ContainerId) -> Vec<String> {
         let options = LogsOptionsBuilder::new().stdout(true).stderr(true).tail(&TAIL_LINES.to_string()).build();
@@ -109,26 +162,9 @@ impl Engine for DockerEngine {
         }
     }
 
-    async fn ensure_base_image(&self, name: &str) -> Result<BaseImage, EngineError> {
-        if let Some(id) = self.image_id(name).await? {
-            return Ok(BaseImage::Present { id });
-        }
-        if name != MAKEABLE_BASE_IMAGE {
-            return Err(EngineError::BaseImageMissing { name: name.to_string() });
-        }
-        run_base_image_script(&self.base_image_script, name).await?;
-        match self.image_id(name).await? {
-            Some(id) => Ok(BaseImage::Made { id }),
-            None => Err(EngineError::BaseImageScript {
-                name: name.to_string(),
-                script: self.base_image_script.clone(),
-                detail: "it succeeded but the image is still missing".to_string(),
-                output_tail: Vec::new(),
-            }),
-        }
-    }
-
     async fn build(&self, request: BuildRequest) -> Result<BuiltImage, EngineError> {
+        // Not timed: making the base image is a one-off of the host, not part of this build.
+        self.ensure_base_image(&request.base_image).await?;
         let started = Instant::now();
         let path = request.log_path.clone();
         let io = |source| EngineError::BuildLog { path: path.clone(), source };
@@ -136,16 +172,18 @@ impl Engine for DockerEngine {
             tokio::fs::create_dir_all(dir).await.map_err(io)?;
         }
         let mut file = tokio::fs::File::create(&path).await.map_err(io)?;
+        let context_tar = context_tar(&request.context)
+            .map_err(|source| EngineError::BuildContext { tag: request.tag.clone(), source })?;
         let mut tail = LogTail::new(TAIL_LINES);
         let labels: HashMap<&str, &str> = request.labels.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let options = BuildImageOptionsBuilder::new()
-            .dockerfile(&request.dockerfile)
+            .dockerfile(DOCKERFILE_IN_CONTEXT)
             .t(&request.tag)
             .rm(true)
             .forcerm(true)
             .labels(&labels)
             .build();
-        let context = bollard::body_full(request.context_tar.into());
+        let context = bollard::body_full(context_tar.into());
         let mut output = self.docker.build_image(options, None, Some(context));
         while let Some(item) = output.next().await {
             let failure = match item {
@@ -307,35 +345,6 @@ impl Engine for DockerEngine {
             Err(e) => Err(EngineError::api(format!("remove container {id}"), e)),
         }
     }
-
-    async fn remove_all_labelled(&self) -> Result<usize, EngineError> {
-        let mut label = format!("{}={}", BENCH_LABEL.0, BENCH_LABEL.1);
-        let mut labels = vec![label.clone()];
-        if let Some(scope) = &self.scope {
-            labels.push(format!("{SCOPE_LABEL}={scope}"));
-            label = labels.join(",");
-        }
-        let filters = HashMap::from([("label", labels)]);
-        let options = ListContainersOptionsBuilder::new().all(true).filters(&filters).build();
-        let containers = self
-            .docker
-            .list_containers(Some(options))
-            .await
-            .map_err(|e| EngineError::api(format!("list containers labelled {label}"), e))?;
-        let mut removed = 0;
-        let mut failed = Vec::new();
-        for id in containers.into_iter().filter_map(|c| c.id).map(ContainerId) {
-            match self.remove(&id).await {
-                Ok(()) => removed += 1,
-                Err(e) => failed.push(format!("{id}: {e}")),
-            }
-        }
-        if failed.is_empty() {
-            Ok(removed)
-        } else {
-            Err(EngineError::Api { action: format!("remove containers labelled {label}"), detail: failed.join("; ") })
-        }
-    }
 }
 
 /// The HTTP status of a failed API call, if the engine answered.
@@ -371,20 +380,6 @@ fn memory_without_cache(usage: u64, stats: Option<&HashMap<String, u64>>) -> u64
     }
 }
 
-/// The content of the first regular file in a tar archive.
-fn single_file(archive: &[u8]) -> Option<Vec<u8>> {
-    let mut archive = tar::Archive::new(archive);
-    for entry in archive.entries().ok()? {
-        let mut entry = entry.ok()?;
-        if entry.header().entry_type().is_file() {
-            let mut content = Vec::new();
-            std::io::Read::read_to_end(&mut entry, &mut content).ok()?;
-            return Some(content);
-        }
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -397,20 +392,5 @@ mod tests {
         assert_eq!(memory_without_cache(100, Some(&v2)), 75);
         assert_eq!(memory_without_cache(100, None), 100);
         assert_eq!(memory_without_cache(10, Some(&v2)), 10);
-    }
-
-    #[test]
-    fn single_file_takes_the_first_regular_file() {
-        let mut builder = tar::Builder::new(Vec::new());
-        let mut dir = tar::Header::new_gnu();
-        dir.set_entry_type(tar::EntryType::Directory);
-        dir.set_size(0);
-        builder.append_data(&mut dir, "bench/", &[][..]).unwrap();
-        let mut file = tar::Header::new_gnu();
-        file.set_size(5);
-        builder.append_data(&mut file, "versions.txt", &b"a==1\n"[..]).unwrap();
-        let archive = builder.into_inner().unwrap();
-        assert_eq!(single_file(&archive).unwrap(), b"a==1\n");
-        assert_eq!(single_file(&[]), None);
     }
 }

@@ -14,6 +14,9 @@ pub enum EngineError {
     /// An image build failed: the daemon's message, and the end of the build log.
     #[error("building image {tag} failed: {message} (full log: {})", log_path.display())]
     BuildFailed { tag: String, message: String, log_path: PathBuf, log_tail: Vec<String> },
+    /// The build context could not be laid out for the engine's builder.
+    #[error("cannot pack the build context of image {tag}: {source}")]
+    BuildContext { tag: String, source: std::io::Error },
     /// The build log file could not be written.
     #[error("cannot write the build log {}: {source}", path.display())]
     BuildLog { path: PathBuf, source: std::io::Error },
@@ -48,6 +51,9 @@ impl EngineError {
             ),
             EngineError::BuildFailed { log_tail, .. } => {
                 Some(format!("fix the Dockerfile or its inputs; last lines of the build log:\n{}", indent(log_tail)))
+            }
+            EngineError::BuildContext { .. } => {
+                Some("the context's paths must be relative, without `..`".to_string())
             }
             EngineError::BuildLog { .. } => Some("check that the results directory is writable".to_string()),
             EngineError::ContainerExited { oom_killed: true, log_tail, .. } => Some(format!(

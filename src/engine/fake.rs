@@ -1,13 +1,15 @@
 //! `FakeEngine`: an in-memory `Engine` for orchestration tests. Each image tag gets a
 //! scripted `FakeOutcome`; every call is recorded; live containers are tracked so a test can
 //! assert that none is left. No timing: `NeverReady` fails at once with the given timeout.
+//! Compiled only with the `fakes` feature, which the crate's own tests turn on.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use super::{
-    BaseImage, BuildRequest, BuiltImage, ContainerId, ContainerSpec, ContainerState, Engine, EngineError, StatsSample,
+    BuildRequest, BuiltImage, ContainerId, ContainerSpec, ContainerState, Engine, EngineError,
+    StatsSample,
 };
 
 /// What happens to an image (by tag) and its containers.
@@ -33,7 +35,6 @@ pub enum FakeOutcome {
 pub enum FakeCall {
     Version,
     ImageId(String),
-    EnsureBaseImage(String),
     Build(String),
     Start(String),
     WaitReady(ContainerId, u16),
@@ -42,7 +43,6 @@ pub enum FakeCall {
     StatsSample(ContainerId),
     ReadFile(ContainerId, String),
     Remove(ContainerId),
-    RemoveAllLabelled,
 }
 
 #[derive(Debug)]
@@ -81,7 +81,8 @@ impl FakeEngine {
         self
     }
 
-    /// An image that exists before any build (a base image, or a cell built earlier).
+    /// An image that exists before any build (a base image, or a cell built earlier). The fake
+    /// makes no base image: a build on a base not given here fails with `BaseImageMissing`.
     pub fn with_image(self, tag: &str) -> Self {
         self.lock().images.insert(tag.to_string(), format!("sha256:fake-{tag}"));
         self
@@ -143,16 +144,11 @@ impl Engine for FakeEngine {
         Ok(self.call(FakeCall::ImageId(tag.to_string())).images.get(tag).cloned())
     }
 
-    async fn ensure_base_image(&self, name: &str) -> Result<BaseImage, EngineError> {
-        let inner = self.call(FakeCall::EnsureBaseImage(name.to_string()));
-        match inner.images.get(name) {
-            Some(id) => Ok(BaseImage::Present { id: id.clone() }),
-            None => Err(EngineError::BaseImageMissing { name: name.to_string() }),
-        }
-    }
-
     async fn build(&self, request: BuildRequest) -> Result<BuiltImage, EngineError> {
         let mut inner = self.call(FakeCall::Build(request.tag.clone()));
+        if !inner.images.contains_key(&request.base_image) {
+            return Err(EngineError::BaseImageMissing { name: request.base_image });
+        }
         let io = |source| EngineError::BuildLog { path: request.log_path.clone(), source };
         if let Some(dir) = request.log_path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(io)?;
@@ -255,12 +251,5 @@ impl Engine for FakeEngine {
             inner.live.remove(&key);
         }
         Ok(())
-    }
-
-    async fn remove_all_labelled(&self) -> Result<usize, EngineError> {
-        let mut inner = self.call(FakeCall::RemoveAllLabelled);
-        let n = inner.live.len();
-        inner.live.clear();
-        Ok(n)
     }
 }

@@ -1,52 +1,63 @@
-//! Stage 5, engine: containers through the Docker Engine API (bollard), behind the
-//! `Engine` trait so the stages around it are tested without Docker.
+//! Stage 5, engine: images and containers behind the `Engine` trait, so the stages around it
+//! are tested without Docker. `DockerEngine` is the backend (Docker Engine API via bollard).
 //!
-//! Contract:
-//! - `Engine` (generic use, `E: Engine`; every future is `Send`):
-//!   - `version() -> String`: the Docker server version, for provenance.
-//!   - `image_id(tag) -> Option<String>`: `None` when no image has that tag. Callers tag
-//!     images by the cell's image hash and check this first, so an unchanged cell is never
-//!     rebuilt.
-//!   - `ensure_base_image(name) -> BaseImage`: present, or made by `scripts/make-base-image.sh`
-//!     when `name` is `debian:bookworm-slim`; any other missing base is `BaseImageMissing`.
-//!   - `build(BuildRequest) -> BuiltImage { id, seconds }`: builds the in-memory tar context,
-//!     writing the build output to `log_path` line by line as it arrives; a failure is
-//!     `BuildFailed` with the daemon's message and the last `TAIL_LINES` log lines.
-//!   - `start(&ContainerSpec) -> ContainerId`: host networking, memory limit without swap,
-//!     NanoCpus, cpuset, labels + `bench=1`, auto-remove off (the caller reads logs and state,
-//!     then removes). A container created but not started is removed before the error returns.
-//!   - `wait_ready(id, port, timeout)`: bounded wait until a TCP connect to 127.0.0.1:port
-//!     succeeds while the container runs. `ContainerExited` (with the log tail) as soon as the
-//!     container stops, `NotReady` at the timeout. With host networking another process on
-//!     the same port would also answer: callers pick a free port.
-//!   - `logs(id) -> String` (stdout and stderr), `state(id) -> ContainerState`,
-//!     `stats_sample(id) -> StatsSample` (one-shot; `cpu_percent(before, after)` gives the
-//!     CPU use between two samples), `read_file(id, path) -> Vec<u8>` (one regular file, e.g.
-//!     `/bench/versions.txt`), `remove(id)` (forced; removing a missing container is Ok),
-//!     `remove_all_labelled() -> usize` (every `bench=1` container: the last resort).
-//! - `DockerEngine`: the bollard implementation (`DockerEngine::connect()`: API version
-//!   negotiated, so older daemons work; unreachable daemon → `EngineError::Unreachable` with help).
-//!   `with_scope(s)` adds the label `bench.scope=s` to its containers and limits
-//!   `remove_all_labelled` to them, so concurrent runs and tests never remove each other's.
+//! What a backend implements (`impl Engine`, every future `Send`). Its inputs are
+//! engine-neutral: `BuildRequest` (tag, base image, `image::BuildContext`: Dockerfile text
+//! and files) and `ContainerSpec`; laying them out for its builder (Docker: a tar) is its
+//! own business. "Server" below is whatever it runs a spec as (Docker: a container).
+//! - `version()`: the backend's version string, recorded as provenance.
+//! - `image_id(tag)`: the id of the image built as `tag`, `None` when there is none.
+//!   Callers tag images by the cell's image hash and check this first, so an unchanged cell
+//!   is never rebuilt.
+//! - `build(request) -> BuiltImage { id, seconds }`: makes sure the base exists (else
+//!   `BaseImageMissing`, or `BaseImageScript` when making it failed), builds, writes the
+//!   build output to `log_path` as it arrives (`BuildLog` when it cannot), and afterwards
+//!   `image_id(tag)` finds the image. A failed build is `BuildFailed` with the builder's
+//!   message and the last `TAIL_LINES` log lines; an unusable context is `BuildContext`.
+//! - `start(spec) -> ContainerId`: starts the server of image `spec.image` with the spec's
+//!   env, CPU (`nano_cpus`, `cpuset`) and memory limits (no swap) on the host's network,
+//!   labelled as the spec says plus `bench=1`, and keeps it after it exits (the caller reads
+//!   its logs and state, then removes it). A server created but not started is removed
+//!   before the error returns.
+//! - `wait_ready(id, port, timeout)`: bounded wait until a TCP connect to 127.0.0.1:port
+//!   succeeds while the server runs: `ContainerExited` as soon as it stops, `NotReady` at the
+//!   timeout, both with its log tail. Another process on the port would answer too: callers
+//!   pick a free port.
+//! - `logs(id)`: its stdout and stderr so far. `state(id)`: running, exit code, OOM kill,
+//!   restarts. `stats_sample(id)`: one reading of its CPU time and its memory without page
+//!   cache (`cpu_percent(before, after)` gives the CPU use between two readings).
+//! - `read_file(id, path)`: one regular file inside it (`FileNotFound` when there is none).
+//! - `remove(id)`: stops and removes it; removing a missing one is `Ok`.
+//!
+//! Any other failure is `Api` (what was asked, what the backend said), or `Unreachable` when
+//! the backend cannot be reached at all; `help()` says what to do. A second backend (e.g.
+//! local processes) is one new file here implementing `Engine` plus its `mod`/`pub use`
+//! lines below; `cli/run.rs` and `cli/smoke.rs`, which connect `DockerEngine` today, pick it.
+//!
+//! Around the trait, for any backend:
 //! - `Containers`: the registry of live containers. `start`/`remove` through it track ids;
 //!   `scoped` runs a body with a container and removes it whatever the body returns;
-//!   `until_interrupted(engine, fut, signal)` runs the orchestration and, on Ctrl-C, drops it and
-//!   removes every tracked container. A container whose removal failed stays tracked.
-//! - `fake::FakeEngine`: scripted outcomes per image for orchestration tests, with a call
-//!   record and the set of live containers.
-//! - Errors: `EngineError`, `Display` = what failed where, `help()` = what to do.
+//!   `until_interrupted(engine, containers, fut, signal)` runs the orchestration and, on
+//!   Ctrl-C, drops it and removes every tracked container. A container whose removal failed
+//!   stays tracked.
+//! - `fake::FakeEngine` (feature `fakes`, on for the crate's tests): scripted outcomes per
+//!   image, with a call record and the set of live containers.
+//!
+//! `DockerEngine` besides: `connect()` negotiates the API version (older daemons work;
+//! unreachable → `Unreachable` with help). `with_scope(s)` labels its containers
+//! `bench.scope=s` and limits `remove_all_labelled()` (every `bench=1` container, running or
+//! stopped) to them, so concurrent runs and tests never remove each other's.
+//! `ensure_base_image(name)`: present, or made by `scripts/make-base-image.sh` when `name` is
+//! `debian:bookworm-slim`; any other missing base is `BaseImageMissing`.
 //!
 //! How the run orchestrator uses it:
 //! ```text
 //! let engine = DockerEngine::connect().await?;          // Unreachable → tell the user
-//! engine.remove_all_labelled().await?;                  // leftovers of a killed run
-//! engine.ensure_base_image("debian:bookworm-slim").await?;
 //! let containers = Containers::new();
 //! let result = until_interrupted(&engine, &containers, run_cells(&engine, &containers), ctrl_c()).await;
 //! //   inside run_cells, per cell:
-//! //   if engine.image_id(&hash).await?.is_none() { engine.build(request).await? }
+//! //   if engine.image_id(&tag).await?.is_none() { engine.build(request).await? }
 //! //   containers.scoped(&engine, &spec, |id| async { wait_ready, stats, load, logs, state, read_file }).await
-//! engine.remove_all_labelled().await?;                  // last resort on exit
 //! ```
 //!
 //! Docker facts on this host (daemon 20.10, API 1.41, cgroup v1, classic builder): bollard
@@ -62,7 +73,9 @@ mod container_spec;
 mod container_state;
 mod containers;
 mod docker_engine;
+mod docker_tar;
 mod engine_error;
+#[cfg(feature = "fakes")]
 pub mod fake;
 mod log_tail;
 mod stats_sample;
@@ -82,16 +95,14 @@ pub use stats_sample::{StatsSample, cpu_percent};
 
 /// A container engine: images, containers, their logs, state and files.
 pub trait Engine: Send + Sync {
-    /// The engine (server) version, for provenance.
+    /// The backend's version, for provenance.
     fn version(&self) -> impl Future<Output = Result<String, EngineError>> + Send;
 
     /// The id of the image tagged `tag`, or `None` if there is none.
     fn image_id(&self, tag: &str) -> impl Future<Output = Result<Option<String>, EngineError>> + Send;
 
-    /// Makes sure the base image `name` exists (see the module contract).
-    fn ensure_base_image(&self, name: &str) -> impl Future<Output = Result<BaseImage, EngineError>> + Send;
-
-    /// Builds an image from an in-memory context, logging to `request.log_path`.
+    /// Builds `request.context` on `request.base_image` as `request.tag`, logging to
+    /// `request.log_path`.
     fn build(&self, request: BuildRequest) -> impl Future<Output = Result<BuiltImage, EngineError>> + Send;
 
     /// Creates and starts a container.
@@ -108,6 +119,7 @@ pub trait Engine: Send + Sync {
     /// Everything the container wrote on stdout and stderr so far.
     fn logs(&self, id: &ContainerId) -> impl Future<Output = Result<String, EngineError>> + Send;
 
+    /// Whether the container runs, how it ended, and whether it was killed out of memory.
     fn state(&self, id: &ContainerId) -> impl Future<Output = Result<ContainerState, EngineError>> + Send;
 
     /// One reading of the container's CPU and memory counters.
@@ -118,7 +130,4 @@ pub trait Engine: Send + Sync {
 
     /// Removes the container, stopping it if needed. A missing container is not an error.
     fn remove(&self, id: &ContainerId) -> impl Future<Output = Result<(), EngineError>> + Send;
-
-    /// Removes every container labelled `bench=1`; gives how many were removed.
-    fn remove_all_labelled(&self) -> impl Future<Output = Result<usize, EngineError>> + Send;
 }

@@ -1,6 +1,6 @@
 use std::path::PathBuf;
 
-/// Why a Dockerfile could not be rendered or a build context not be packed.
+/// Why a Dockerfile could not be rendered or a build context not be gathered.
 #[derive(Debug, thiserror::Error)]
 pub enum ImageError {
     #[error("cannot read {path}: {source}")]
@@ -23,8 +23,6 @@ pub enum ImageError {
     },
     #[error("Dockerfile template `{name}`: {message}")]
     Template { name: String, message: String },
-    #[error("cannot pack the build context: {0}")]
-    Pack(#[source] std::io::Error),
 }
 
 impl ImageError {

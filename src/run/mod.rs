@@ -1,34 +1,68 @@
-//! Stage 7, run: orchestrates the measurement of cells.
+//! Stage 7, run: orchestrates the measurement of cells (`bench run`) and their quick check
+//! (`bench smoke`).
 //!
-//! Input: the expanded cells (`matrix::Cell`), options, and the side effects behind traits:
+//! Input: the expanded cells (`matrix::Cell`) as `Job`s, `RunOptions` (with the run's fixed
+//! `Knobs`), and the side effects behind traits, gathered in a `RunContext`:
 //! `engine::Engine` (images, containers), `Http` (one verification request, load runs),
 //! `Clock`, `Progress`. Output: one `store::CellResult` per cell and repetition, written to
-//! the `store::Store` the moment it is known, and a `RunSummary`.
+//! the `store::Store` the moment it is known, and a `RunSummary`; for smoke, a `SmokeRow`
+//! per row.
 //!
-//! Per job, sequentially: the image (tagged by the cell's image hash: found, or built once;
-//! a failed build fails every cell of that image with the log tail) → a fresh container with
-//! the cell's CPU, cpuset and memory limits on a free loopback port → ready (bounded) →
-//! verify one response (status, content type, framing, body rule; a wrong answer makes the
-//! cell `invalid` and skips its load) → primer (2 s at 2 connections) → warmup → measure
-//! with the built-in generator while sampling the container's CPU and memory → checks →
-//! remove the container, always. CPU placement: the server gets a dedicated core (the last
-//! one), the generator's threads the others. N/A cells are recorded without running.
-//! A crash, OOM kill, unready server or failed build is a recorded failure; the run goes on.
+//! Per job, sequentially (`Runner`): the image (`ImageCache`: tagged by the cell's image
+//! hash, found, or built once from its engine-neutral `image::BuildContext`; a failed build
+//! fails every cell of that image with the log tail) → a fresh container (`Server`) with the
+//! cell's CPU, cpuset and memory limits on a free loopback port → `Execution`: ready
+//! (bounded) and verify one response (`Probe`: status, content type, framing, body rule; a
+//! wrong answer makes the cell `invalid` and skips its load) → primer → warmup → settle →
+//! measure with the built-in generator while sampling the container's CPU and memory
+//! (`Samples`) → checks → remove the container, always. CPU placement: the server gets a
+//! dedicated core (the last one), the generator's threads the others. N/A cells are recorded
+//! without running. A crash, OOM kill, unready server or failed build is a recorded
+//! failure; the run goes on.
+//!
+//! `Smoke` builds each row's image the same way, starts it once and makes the same `Probe`
+//! for each scenario; nothing is measured or stored.
+//!
+//! Files: `runner` (jobs → stored results), `smoke`/`smoke_row`, `execution` (one
+//! measurement's phases), `probe` (ready + verify), `server` (the container's spec, placement,
+//! port and lifetime), `image_cache`, `samples` (usage), `provenance` (the result skeleton
+//! and what is recorded about the image and generator), `knobs`, `run_options`,
+//! `run_context`, `checks`, `verify`, `plan` (jobs, shards), `placement`, `host`, `http`,
+//! `progress`, `phase_clock`, `failure`.
 
 mod checks;
+mod execution;
+mod failure;
 mod host;
 mod http;
+mod image_cache;
+mod knobs;
+mod phase_clock;
 mod placement;
 mod plan;
+mod probe;
 mod progress;
+mod provenance;
+mod run_context;
+mod run_options;
 mod runner;
+mod samples;
+mod server;
+mod smoke;
+mod smoke_row;
 mod verify;
 
 pub use checks::{honesty_checks, CheckInput};
 pub use host::{rfc3339, Clock, HostFacts, SystemClock};
 pub use http::{Http, RealHttp};
+pub use image_cache::image_tag;
+pub use knobs::Knobs;
 pub use placement::{parse_cpuset, Placement};
 pub use plan::{jobs, Job, Shard};
 pub use progress::{Display, Progress, Quiet};
-pub use runner::{image_tag, RunOptions, RunSummary, Runner, SmokeCheck, SmokeRow};
+pub use run_context::RunContext;
+pub use run_options::RunOptions;
+pub use runner::{RunSummary, Runner};
+pub use smoke::Smoke;
+pub use smoke_row::{SmokeCheck, SmokeRow};
 pub use verify::{verify, Probed};

@@ -137,7 +137,7 @@ impl Progress for Display {
     }
 }
 
-/// Discards everything (tests).
+/// Discards everything: for `bench smoke`, which prints its own lines, and tests.
 pub struct Quiet;
 
 impl Progress for Quiet {

@@ -1,6 +1,9 @@
 //! A test builder in the style of just's: write matrix files into a temp dir, run the
-//! real `bench` binary, and compare its whole output and exit status.
+//! real `bench` binary, and compare its whole output and exit status. `docker::available`
+//! tells the tests that need a Docker engine whether to run.
 #![allow(dead_code)]
+
+pub mod docker;
 
 use std::path::PathBuf;
 use std::process::Command;

@@ -1,0 +1,254 @@
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+use std::time::{Duration, Instant};
+
+use tokio::sync::Notify;
+
+use super::checks::{CheckInput, honesty_checks};
+use super::failure::Failure;
+use super::host::Clock;
+use super::http::Http;
+use super::phase_clock::PhaseClock;
+use super::placement::Placement;
+use super::probe::url;
+use super::provenance::{generator_description, read_image_facts};
+use super::run_context::RunContext;
+use super::samples::Samples;
+use super::server::Server;
+use crate::engine::{ContainerId, ContainerState, Engine};
+use crate::load::{LoadConfig, LoadSummary};
+use crate::matrix::Cell;
+use crate::store::{CellResult, Check, Outcome};
+
+/// One measurement of a cell in its started server container, phase by phase: ready →
+/// the image's own provenance → verify → primer → warmup → settle → measure (sampling the
+/// container) → checks. Each phase's wall time goes to the `PhaseClock`.
+pub(super) struct Execution<'r, 'a, E: Engine, H: Http, C: Clock> {
+    ctx: &'r RunContext<'a, E, H, C>,
+    cell: &'r Cell,
+    id: ContainerId,
+    port: u16,
+    placement: &'r Placement,
+}
+
+impl<'r, 'a, E: Engine, H: Http, C: Clock> Execution<'r, 'a, E, H, C> {
+    pub fn new(
+        ctx: &'r RunContext<'a, E, H, C>,
+        cell: &'r Cell,
+        server: &'r Server,
+        id: ContainerId,
+    ) -> Self {
+        Execution {
+            ctx,
+            cell,
+            id,
+            port: server.port,
+            placement: &server.placement,
+        }
+    }
+
+    /// Runs every phase, filling `result`. `Err` says why the cell stopped; what was measured
+    /// before (a server that died while measured) stays in `result`.
+    pub async fn run(
+        &self,
+        result: &mut CellResult,
+        phases: &mut PhaseClock,
+    ) -> Result<(), Failure> {
+        let probe = self.ctx.probe();
+        probe.ready(&self.id, self.port).await?;
+        phases.lap("ready");
+        read_image_facts(self.ctx.engine, &self.id, &mut result.provenance).await;
+        self.ctx.progress.phase("verifying");
+        probe.verify(&self.id, self.port, self.cell).await?;
+        phases.lap("verify");
+        let base = self.load_config();
+        self.unmeasured_loads(&base, phases).await?;
+        let settled = self.settle(&base.url, phases).await;
+        self.measure(base, settled, result, phases).await
+    }
+
+    /// The primer (if `Knobs::primer` is not zero), then the cell's warmup (if any).
+    async fn unmeasured_loads(
+        &self,
+        base: &LoadConfig,
+        phases: &mut PhaseClock,
+    ) -> Result<(), Failure> {
+        let knobs = self.ctx.knobs();
+        let primer = (!knobs.primer.is_zero()).then(|| LoadConfig {
+            connections: knobs.primer_connections.min(base.connections).max(1),
+            threads: 1,
+            duration: knobs.primer,
+            rate: None,
+            ..base.clone()
+        });
+        let warmup_ms = self.cell.load.warmup_ms;
+        let warmup = (warmup_ms > 0).then(|| LoadConfig {
+            duration: Duration::from_millis(warmup_ms),
+            ..base.clone()
+        });
+        for (config, doing, phase) in [
+            (primer, "priming", "primer"),
+            (warmup, "warming up", "warmup"),
+        ] {
+            if let Some(config) = config {
+                self.ctx.progress.phase(doing);
+                self.unmeasured_load(config, phase).await?;
+                phases.lap(phase);
+            }
+        }
+        Ok(())
+    }
+
+    /// Requests the primer and warmup left queued in the server (their connections were
+    /// dropped at their deadline) would be answered first: a blocking server with a deep
+    /// queue would then spend the measurement on them. One request answered means the queue
+    /// ahead of it is gone; the `settled` check says whether it was.
+    async fn settle(&self, url: &str, phases: &mut PhaseClock) -> Check {
+        self.ctx.progress.phase("settling");
+        let answered = self
+            .ctx
+            .http
+            .get(url, self.ctx.probe().timeout(self.cell))
+            .await;
+        let ms = phases.lap("settle");
+        Check {
+            name: "settled".into(),
+            passed: answered.is_ok(),
+            detail: match answered {
+                Ok(_) => format!("earlier requests drained in {ms} ms before measuring"),
+                Err(e) => format!(
+                    "the server was still busy with earlier requests when measuring began: {e}"
+                ),
+            },
+        }
+    }
+
+    /// The cell's load, as measured; the primer and the warmup are variants of it.
+    fn load_config(&self) -> LoadConfig {
+        let load = &self.cell.load;
+        LoadConfig {
+            url: url(self.port, &self.cell.request.path),
+            connections: load.connections.max(1),
+            threads: load.threads.max(1),
+            duration: Duration::from_millis(load.duration_ms),
+            rate: load.rate,
+            timeout: Duration::from_millis(load.timeout_ms.max(1)),
+            headers: Vec::new(),
+            cpus: self.placement.generator_cpus.clone(),
+            progress: None,
+            client: self.ctx.options.client,
+        }
+    }
+
+    /// Runs load that is not measured (`phase`: primer, warmup). A server gone by then is the
+    /// reason the cell fails (see [`death`]), before any load error.
+    async fn unmeasured_load(&self, config: LoadConfig, phase: &str) -> Result<(), Failure> {
+        let loaded = self.ctx.http.load(config).await;
+        let state = self.ctx.engine.state(&self.id).await.ok();
+        let reason = match (state.and_then(|s| death(&s, phase)), loaded) {
+            (Some(reason), _) => reason,
+            (None, Ok(_)) => return Ok(()),
+            (None, Err(e)) => format!("{phase} load failed: {e}"),
+        };
+        Err(self.failed(reason).await)
+    }
+
+    /// The measured load, with the container sampled all along, then the checks.
+    async fn measure(
+        &self,
+        base: LoadConfig,
+        settled: Check,
+        result: &mut CellResult,
+        phases: &mut PhaseClock,
+    ) -> Result<(), Failure> {
+        let ctx = self.ctx;
+        ctx.progress.phase("measuring");
+        let counter = Arc::new(AtomicU64::new(0));
+        let config = LoadConfig {
+            progress: Some(counter.clone()),
+            ..base
+        };
+        let done = Notify::new();
+        let load_called = Instant::now();
+        let every = ctx.knobs().sample_every;
+        let (load, samples) = tokio::join!(
+            async {
+                let r = ctx.http.load(config).await;
+                done.notify_one();
+                r
+            },
+            Samples::collect(ctx.engine, &self.id, every, &counter, &done, ctx.progress)
+        );
+        phases.lap("measure");
+        let state = ctx.engine.state(&self.id).await.ok();
+        // Only the samples of the measured window count: opening the connections first can
+        // take long (a server with a short listen backlog), and is not measured.
+        let setup = Duration::from_micros(load.as_ref().map(|s| s.setup_us).unwrap_or(0));
+        let samples = samples.since(load_called + setup);
+        let usage = samples.usage(state.as_ref());
+        let died = state.as_ref().and_then(|s| death(s, "measurement"));
+        let summary = match load {
+            Ok(summary) => summary,
+            Err(e) => {
+                return Err(self
+                    .failed(died.unwrap_or_else(|| format!("load generator: {e}")))
+                    .await);
+            }
+        };
+        result.checks = honesty_checks(&CheckInput {
+            load: &summary,
+            usage: usage.as_ref(),
+            server_cpus: self.cell.resources.cpus,
+            generator_cores: self.generator_cores(&summary),
+            cpu_bound: self.cell.cpu_bound,
+            other_cores: samples.other_cores(&summary),
+        });
+        result.checks.push(settled);
+        result.provenance.generator = generator_description(&summary, self.placement);
+        result.load = Some(summary); // kept even when the server crashed: nothing measured is lost
+        result.usage = usage;
+        match died {
+            Some(reason) => Err(self.failed(reason).await),
+            None => {
+                result.outcome = Outcome::Ok;
+                Ok(())
+            }
+        }
+    }
+
+    /// Cores the generator's threads could use: its pinned CPUs, at most one per thread.
+    fn generator_cores(&self, summary: &LoadSummary) -> usize {
+        let threads = summary.threads as usize;
+        self.placement
+            .generator_cpus
+            .as_ref()
+            .map(|c| c.len().min(threads))
+            .unwrap_or(threads)
+            .max(1)
+    }
+
+    /// A failure of this cell, with the server's last log lines.
+    async fn failed(&self, reason: String) -> Failure {
+        Failure::failed(reason, self.ctx.probe().log_tail(&self.id).await)
+    }
+}
+
+/// Why a server in `state` is gone after `phase`: killed for lack of memory or exited;
+/// `None` while it runs.
+fn death(state: &ContainerState, phase: &str) -> Option<String> {
+    if state.running && !state.oom_killed {
+        return None;
+    }
+    let exit = state
+        .exit_code
+        .map(|c| format!(" (exit code {c})"))
+        .unwrap_or_default();
+    Some(if state.oom_killed {
+        format!(
+            "the server was killed for lack of memory during the {phase}{exit}: \
+             it needs more than its memory limit under this load"
+        )
+    } else {
+        format!("the server exited during the {phase}{exit}")
+    })
+}

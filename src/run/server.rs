@@ -1,0 +1,78 @@
+use std::collections::BTreeMap;
+use std::future::Future;
+
+use super::failure::Failure;
+use super::placement::Placement;
+use crate::engine::{ContainerId, ContainerSpec, Containers, Engine};
+use crate::matrix::Cell;
+
+/// A cell's server container, planned: its limits and CPU placement, on a free loopback port.
+pub(super) struct Server {
+    pub spec: ContainerSpec,
+    pub port: u16,
+    pub placement: Placement,
+}
+
+impl Server {
+    /// The server of `cell` from the image `tag`, as container `name` (made safe for Docker).
+    pub fn plan(cell: &Cell, tag: &str, name: &str, online_cpus: usize) -> Result<Server, String> {
+        let port = free_port().map_err(|e| format!("no free port on 127.0.0.1: {e}"))?;
+        let placement = Placement::plan(online_cpus, cell.resources.cpuset.as_deref());
+        let spec = ContainerSpec {
+            image: tag.to_string(),
+            name: sanitize(name),
+            env: vec![("PORT".into(), port.to_string())],
+            nano_cpus: (cell.resources.cpus * 1e9) as i64,
+            cpuset: placement.server_cpuset.clone(),
+            memory_bytes: cell.resources.memory_bytes as i64,
+            labels: BTreeMap::from([("bench.cell".to_string(), cell.id.clone())]),
+        };
+        Ok(Server {
+            spec,
+            port,
+            placement,
+        })
+    }
+
+    /// Starts the container, runs `body` with it and removes it whatever `body` returns. A
+    /// container that does not start is a failure, with the log tail the engine got.
+    pub async fn scoped<E, T, F, Fut>(
+        &self,
+        engine: &E,
+        containers: &Containers,
+        body: F,
+    ) -> Result<T, Failure>
+    where
+        E: Engine,
+        F: FnOnce(ContainerId) -> Fut,
+        Fut: Future<Output = Result<T, Failure>>,
+    {
+        match containers.scoped(engine, &self.spec, body).await {
+            Ok(outcome) => outcome,
+            Err(e) => Err(Failure::failed(
+                format!("the server container did not start: {e}"),
+                e.log_tail().to_vec(),
+            )),
+        }
+    }
+}
+
+/// `name` with every character Docker refuses in container names replaced by `_`.
+fn sanitize(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// A port on 127.0.0.1 nobody listens on right now (the kernel picks it).
+fn free_port() -> std::io::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}

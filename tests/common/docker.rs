@@ -1,0 +1,50 @@
+//! Whether the tests that need a Docker engine can run here.
+
+use std::io::Write;
+use std::sync::OnceLock;
+
+/// `true` when the Docker engine answers. Otherwise the calling test returns at once: this
+/// prints one line saying what was tried and how to start the engine, or, where `CI` or
+/// `BENCH_REQUIRE_DOCKER=1` is set, fails the test, so that CI runs these tests for real.
+#[track_caller]
+pub fn available() -> bool {
+    static PROBE: OnceLock<Result<(), String>> = OnceLock::new();
+    let probe = PROBE.get_or_init(|| {
+        // Its own thread and runtime: the caller may run inside one already (`tokio::test`).
+        let connect = || -> Result<(), String> {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build();
+            let runtime = runtime.map_err(|e| format!("no async runtime: {e}"))?;
+            runtime
+                .block_on(bench::engine::DockerEngine::connect())
+                .map(drop)
+                .map_err(|e| e.to_string())
+        };
+        std::thread::spawn(connect)
+            .join()
+            .unwrap_or_else(|_| Err("the connection attempt panicked".into()))
+    });
+    let Err(why) = probe else { return true };
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("a Docker test")
+        .to_string();
+    let host = std::env::var("DOCKER_HOST").unwrap_or_else(|_| "the default socket".into());
+    let line = format!("{test}: tried {host}: {why}; start the engine with scripts/setup.sh");
+    if required() {
+        panic!("{line} (a missing engine fails here: CI or BENCH_REQUIRE_DOCKER is set)");
+    }
+    // Past the harness's capture of `eprintln!`, which hides what passing tests print.
+    let _ = std::io::stderr()
+        .lock()
+        .write_all(format!("skipped {line}\n").as_bytes());
+    false
+}
+
+/// Set (to anything but empty, `0` or `false`) in CI, or by hand to insist on Docker.
+fn required() -> bool {
+    let set =
+        |name: &str| std::env::var(name).is_ok_and(|v| !v.is_empty() && v != "0" && v != "false");
+    set("CI") || set("BENCH_REQUIRE_DOCKER")
+}
