@@ -66,7 +66,9 @@ fn json_summary_matches_the_schema_and_the_server() {
     assert_valid(&validator, &json);
     let requests = json["requests"].as_u64().expect("requests");
     let in_flight = json["in_flight_at_deadline"].as_u64().expect("in flight");
-    assert!(requests > 10, "{json:#}");
+    // How many complete in 400 ms depends on the machine's load (one busy run: 1 complete,
+    // 3 in flight); what the server saw does not.
+    assert!(requests + in_flight >= 1, "{json:#}");
     assert_eq!(
         requests + in_flight,
         server.requests_reaching(requests + in_flight)

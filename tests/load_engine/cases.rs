@@ -124,6 +124,8 @@ fn an_idle_close_between_scheduled_requests_is_no_error() {
 
 /// A server closing right after each response without saying so: the close is looked for
 /// before the next request, so few requests are wasted on a closed connection and resent.
+/// Without that look, every connection's second request would meet the close (about one
+/// resend per request); how many closes arrive before the look depends on the scheduling.
 #[test]
 fn a_close_right_after_the_response_is_mostly_seen_before_sending() {
     let server = raw_server(None, |mut stream| async move {
@@ -135,7 +137,8 @@ fn a_close_right_after_the_response_is_mostly_seen_before_sending() {
     let summary = run(&config(server.url(), 4, 1, 600));
     assert!(summary.requests > 50, "{summary:?}");
     assert_eq!(summary.errors.total(), 0, "{:?}", summary.errors);
-    assert!(summary.resent * 20 <= summary.requests, "{summary:?}");
+    // Measured 0-6.3% resent with a core kept busy (7% on CI): a quarter is 4x that margin.
+    assert!(summary.resent * 4 <= summary.requests, "{summary:?}");
 }
 
 #[test]
@@ -345,14 +348,15 @@ fn run_against_a_silent_server(connections: u32, timeout: Duration) -> (LoadSumm
 fn a_silent_server_times_out_before_the_deadline() {
     let (summary, elapsed) = run_against_a_silent_server(2, Duration::from_millis(200));
     assert_eq!(summary.requests, 0, "{summary:?}");
-    // Each connection: a timeout every 200 ms (plus a reconnect); the request whose own
-    // timeout would come after the deadline is in flight, not a timeout.
+    // Each connection: a timeout every 200 ms (plus a reconnect), so 1 to 4 of them before
+    // the deadline however late the thread runs; the request whose own timeout would come
+    // after the deadline is in flight, not a timeout.
     assert!(
-        (6..=8).contains(&summary.errors.timeout),
+        (2..=8).contains(&summary.errors.timeout),
         "{:?}",
         summary.errors
     );
-    assert_eq!(summary.in_flight_at_deadline, 2, "{summary:?}");
+    assert!(summary.in_flight_at_deadline <= 2, "{summary:?}");
     assert_eq!(summary.errors.total(), summary.errors.timeout);
     assert!(elapsed < Duration::from_millis(2000), "took {elapsed:?}");
 }
