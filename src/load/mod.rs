@@ -32,11 +32,13 @@
 //!   lasts `duration`. No request is sent at or after the deadline, and nothing is awaited past
 //!   it (like wrk): a request not complete by the deadline is dropped with its connection and
 //!   counted in `in_flight_at_deadline`, not in `requests` or the errors. So `run` returns
-//!   within `duration` plus a little (connection teardown), whatever `timeout` is, and every
-//!   request the server saw is either counted or in flight.
+//!   within `duration` plus a little (connection teardown), whatever `timeout` is and whatever
+//!   the server sends (a body that never ends included), and every request the server saw is
+//!   either counted or in flight. Bytes read count in `bytes_read` whatever became of them.
 //! - Every request has a real deadline (`timeout`): past it, the request counts as a timeout
 //!   and its connection is replaced; a request whose timeout falls after the run's deadline
-//!   is in flight at the deadline instead. Any error or server close reconnects (`reconnects`);
+//!   is in flight at the deadline instead. A response seen complete only after its limit (the
+//!   thread ran late) is late too: a completed request's latency never exceeds `timeout`. Any error or server close reconnects (`reconnects`);
 //!   a failed connect counts a `connect` error and is retried after 10 ms. A request that finds
 //!   its kept-alive connection closed by the server (nothing read, the connection had served a
 //!   response) is resent once on a new one (`resent`), not counted as an error.
