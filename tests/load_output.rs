@@ -87,10 +87,16 @@ fn json_summary_matches_the_schema_and_the_server() {
     assert_eq!(json["target_rps"], 100);
     assert_eq!(json["http_client"], "hyper");
     assert!(json["corrected_latency"].is_object(), "{json:#}");
+    // 100/s for 0.5 s: 50 slots. A slot whose send a loaded machine delays past the
+    // deadline is not sent (44 of 50 seen with the load average at 10 on 2 cores); the
+    // server saw exactly what the client counted, never more than the schedule.
+    let sent = json["requests"].as_u64().expect("requests")
+        + json["in_flight_at_deadline"].as_u64().expect("in flight");
+    assert!((25..=50).contains(&sent), "{json:#}");
     assert_eq!(
-        server.requests_reaching(before + 50) - before,
-        50,
-        "100/s for 0.5 s"
+        server.requests_reaching(before + sent) - before,
+        sent,
+        "{json:#}"
     );
 }
 
