@@ -100,6 +100,57 @@ fn json_summary_matches_the_schema_and_the_server() {
     );
 }
 
+/// `bench load` under a shell's `ulimit` (`limit`): exit status, stdout, stderr.
+fn bench_load_limited(limit: &str, url: &str, connections: u32) -> (Option<i32>, String, String) {
+    let script =
+        format!("ulimit {limit} && exec \"$0\" load \"$1\" -c {connections} -t 1 -d 300ms --json");
+    let output = Command::new("sh")
+        .args(["-c", &script, env!("CARGO_BIN_EXE_bench"), url])
+        .output()
+        .expect("run sh");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// Each connection is a file. A soft limit of 64 is raised to the hard one and every
+/// connection opens; a hard limit of 64 too leaves most of them unopened, and bench says how
+/// many it had and why, keeps the figures and exits 1.
+#[test]
+fn connections_beyond_the_open_files_limit_are_raised_or_reported() {
+    let validator = schema();
+    let server = http_server(200, |_| Duration::ZERO);
+    let url = server.url();
+    let (status, stdout, stderr) = bench_load_limited("-S -n 64", &url, 200);
+    assert_eq!(status, Some(0), "{stdout}\n{stderr}");
+    let json: Value = serde_json::from_str(&stdout).expect("stdout is JSON");
+    assert_valid(&validator, &json);
+    assert_eq!(json.get("connections_not_opened"), None, "{json:#}");
+    assert_eq!(json["errors"]["connect"], 0, "{json:#}");
+    assert_eq!(server.connections_reaching(200), 200);
+
+    let before = server.connections();
+    let (status, stdout, stderr) = bench_load_limited("-n 64", &url, 200);
+    assert_eq!(status, Some(1), "{stdout}\n{stderr}");
+    let json: Value = serde_json::from_str(&stdout).expect("stdout is JSON");
+    assert_valid(&validator, &json);
+    let unopened = json["connections_not_opened"].as_u64().expect("counted");
+    // 64 files, a few of them taken (standard streams, the runtime's epoll): about 55 open.
+    assert!((200 - 64..200).contains(&unopened), "{json:#}");
+    let open = 200 - unopened;
+    assert_eq!(server.connections_reaching(before + open) - before, open);
+    let said = format!("only {open} of the 200 connections could be opened");
+    for expected in [
+        format!("warning: {said}: no file was left"),
+        "(open-files limit 64, hard limit 64)".to_string(),
+        format!("error: {said} (out of files)"),
+    ] {
+        assert!(stderr.contains(&expected), "{stderr}");
+    }
+}
+
 #[test]
 fn schema_rejects_a_summary_missing_or_adding_fields() {
     let validator = schema();

@@ -8,7 +8,7 @@
 //!   spawns its own OS threads and returns when they are done (call it from
 //!   `tokio::task::spawn_blocking` inside an async caller). `LoadError` is only for setup
 //!   failures (bad URL or header, bad settings, no connection could ever be made, a CPU that
-//!   cannot be pinned); failed requests are counted in the summary by kind.
+//!   cannot be pinned, no file left for any connection); failed requests are counted in the summary by kind.
 //! - [`render_text`] lays a summary out like wrk's report, plus bench's extra lines.
 //!
 //! Model:
@@ -26,6 +26,10 @@
 //!   rate; `lean` reached 1.03-1.21x in three runs (`scripts/bench-load-vs-wrk.sh` prints
 //!   both). The tests run every case under both clients. The binary's allocator is mimalloc; the live progress
 //!   counter is updated every 100 ms, not per request.
+//! - Each connection is a file: `run` first raises the soft open-files limit to the hard one.
+//!   A connection that still finds no file left (EMFILE, ENFILE) is left out of the run, not
+//!   retried; the summary counts it (`connections_not_opened`, with a warning saying why), and
+//!   none opened at all is `LoadError::OutOfFiles`.
 //! - All connections are opened first (each within 1 s; one that is not up by then is retried
 //!   while measuring, so a server that serves one connection at a time cannot stall the start);
 //!   measurement starts at one instant once they are up or have given up, and
@@ -88,6 +92,8 @@ pub fn run(config: &LoadConfig) -> Result<LoadSummary, LoadError> {
     let called = Instant::now();
     validate(config)?;
     let target = Target::parse(&config.url, &config.headers)?;
+    // Each connection is a file: a soft limit of 1024 would cap the run near 1,000.
+    let files = os::raise_open_files_limit();
     let mut warnings = Vec::new();
     let threads = config.threads.min(config.connections);
     if threads < config.threads {
@@ -146,8 +152,16 @@ pub fn run(config: &LoadConfig) -> Result<LoadSummary, LoadError> {
         .unwrap_or_else(|p| p.into_inner())
         .drain(..)
         .next();
+    let out_of_files = setup.out_of_files.load(Ordering::Relaxed);
     let failure = failure.or_else(|| {
         (setup.established.load(Ordering::Relaxed) == 0).then(|| {
+            // A refusal or a timeout tells more about the server than a want of files.
+            if out_of_files == u64::from(config.connections) {
+                return LoadError::OutOfFiles {
+                    connections: config.connections,
+                    limit: files,
+                };
+            }
             let source = setup
                 .connect_error
                 .lock()
@@ -191,6 +205,17 @@ pub fn run(config: &LoadConfig) -> Result<LoadSummary, LoadError> {
         warnings,
     });
     summary.setup_us = start.duration_since(called).as_micros() as u64;
+    summary.connections_not_opened = out_of_files;
+    if out_of_files > 0 {
+        let open = u64::from(config.connections) - out_of_files;
+        summary.warnings.push(format!(
+            "only {open} of the {} connections could be opened: no file was left for the \
+             others ({}); the figures are for {open} connections. Raise the limit (ulimit -n; \
+             past the hard limit only as root) or use fewer connections",
+            config.connections,
+            os::describe_files_limit(files),
+        ));
+    }
     if summary.setup_us > 1_000_000 {
         summary.warnings.push(format!(
             "opening the {} connections took {:.1} s before measuring began (the server's listen backlog may be short)",

@@ -164,6 +164,8 @@ impl ThreadStats {
         LoadSummary {
             url: facts.url.to_string(),
             connections: facts.connections,
+            // Filled in by `run`, which knows how many could not be opened.
+            connections_not_opened: 0,
             threads: facts.threads,
             target_rps: facts.target_rps,
             duration_us: micros(facts.duration),

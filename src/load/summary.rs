@@ -6,7 +6,12 @@ use serde::{Deserialize, Serialize};
 pub struct LoadSummary {
     /// Target URL.
     pub url: String,
+    /// Connections asked for.
     pub connections: u32,
+    /// Connections of `connections` that could not be opened because the generator had no
+    /// file left (its open-files limit): the load came from the others. 0 normally.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub connections_not_opened: u64,
     pub threads: u32,
     /// Open-loop target rate in requests/s; `None` for closed loop.
     pub target_rps: Option<u64>,
@@ -108,6 +113,10 @@ impl ErrorCounts {
     pub fn total(&self) -> u64 {
         self.connect + self.read + self.write + self.timeout + self.status
     }
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 fn measured_before_lean() -> String {

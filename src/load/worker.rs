@@ -45,8 +45,11 @@ pub struct Setup {
     pub gate: Gate,
     /// Connections opened before measurement, over all threads.
     pub established: AtomicU64,
-    /// Why a connection could not be opened (the first such error).
+    /// Why a connection could not be opened (the first such error, out of files aside).
     pub connect_error: Mutex<Option<io::Error>>,
+    /// Connections not opened because the process (or the system) had no file left for them:
+    /// left out of the run, not retried (they would fail every 10 ms until the deadline).
+    pub out_of_files: AtomicU64,
     /// Setup failures that stop the run.
     pub failures: Mutex<Vec<LoadError>>,
 }
@@ -130,25 +133,30 @@ fn prepare(plan: &WorkerPlan) -> Result<tokio::runtime::Runtime, LoadError> {
 pub const SETUP_CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Opens this thread's connections concurrently, each within `SETUP_CONNECT_TIMEOUT` (or the
-/// request timeout if shorter); a failed one is retried once measuring.
+/// request timeout if shorter); a failed one is retried once measuring, unless it failed for
+/// want of a file (then it is left out).
 async fn open_connections(plan: &WorkerPlan, setup: &Setup) -> Vec<Option<TcpStream>> {
     let limit = plan.timeout.min(SETUP_CONNECT_TIMEOUT);
     let attempts = (0..plan.connections).map(|_| connection::connect(plan.target.addr, limit));
     let results = futures_util::future::join_all(attempts).await;
     results
         .into_iter()
-        .map(|result| match result {
+        .filter_map(|result| match result {
             Ok(stream) => {
                 setup.established.fetch_add(1, Ordering::Relaxed);
-                Some(stream)
+                Some(Some(stream))
             }
             Err(err) => {
+                if os::is_out_of_files(&err) {
+                    setup.out_of_files.fetch_add(1, Ordering::Relaxed);
+                    return None;
+                }
                 let mut first = setup
                     .connect_error
                     .lock()
                     .unwrap_or_else(|p| p.into_inner());
                 first.get_or_insert(err);
-                None
+                Some(None)
             }
         })
         .collect()
