@@ -151,6 +151,45 @@ fn connections_beyond_the_open_files_limit_are_raised_or_reported() {
     }
 }
 
+/// The time series: one window per second, the last one for the part second left; the
+/// windows add up to the totals, and each one's latency lies within the run's.
+#[test]
+fn json_windows_cover_the_duration_and_add_up_to_the_totals() {
+    let server = http_server(404, |n| Duration::from_micros(n % 3 * 500));
+    let url = server.url();
+    let (stdout, _) = bench_load(&[&url, "-c", "4", "-t", "2", "-d", "2500ms", "--json"]);
+    let json: Value = serde_json::from_str(&stdout).expect("stdout is JSON");
+    assert_valid(&schema(), &json);
+    let windows = json["windows"].as_array().expect("windows");
+    let field = |window: &Value, name: &str| window[name].as_u64().expect(name);
+    let shape: Vec<_> = windows
+        .iter()
+        .map(|w| (field(w, "start_us"), field(w, "duration_us")))
+        .collect();
+    assert_eq!(
+        shape,
+        [(0, 1_000_000), (1_000_000, 1_000_000), (2_000_000, 500_000)],
+        "{json:#}"
+    );
+    let sum = |name| windows.iter().map(|w| field(w, name)).sum::<u64>();
+    assert_eq!(sum("requests"), json["requests"], "{json:#}");
+    let errors: u64 = ["connect", "read", "write", "timeout", "status"]
+        .iter()
+        .map(|kind| json["errors"][kind].as_u64().expect("count"))
+        .sum();
+    assert_eq!(sum("errors"), errors, "{json:#}");
+    // Every answer is a 404: each completed request is also an error.
+    assert!(errors >= sum("requests"), "{json:#}");
+    let latency = &json["latency"];
+    let (min, max) = (field(latency, "min_us"), field(latency, "max_us"));
+    for window in windows.iter().filter(|w| field(w, "requests") > 0) {
+        let (p50, p99) = (field(window, "p50_us"), field(window, "p99_us"));
+        // Both histograms round; the window's (2 significant figures) by up to 1%.
+        let within = p50 <= p99 && p50 * 100 >= min * 99 && p99 * 99 <= max * 101;
+        assert!(within, "{json:#}");
+    }
+}
+
 #[test]
 fn schema_rejects_a_summary_missing_or_adding_fields() {
     let validator = schema();

@@ -79,8 +79,9 @@ pub async fn drive(ctx: Rc<ThreadContext>, index: u64, mut stream: Option<TcpStr
                         tcp
                     }
                     Ok(Err(_)) => {
-                        ctx.stats.borrow_mut().record_failure(Failure::Connect);
-                        let retry = (Instant::now() + CONNECT_BACKOFF).min(ctx.deadline);
+                        let now = Instant::now();
+                        ctx.stats.borrow_mut().record_failure(now, Failure::Connect);
+                        let retry = (now + CONNECT_BACKOFF).min(ctx.deadline);
                         sleep_until(retry.into()).await;
                         continue;
                     }
@@ -197,7 +198,8 @@ async fn request_loop(
         match outcome {
             Ok(Ok(status)) => {
                 let corrected = intended.map(|due| done - due);
-                stats.record_response((200..300).contains(&status), done - sent_at, corrected);
+                let ok = (200..300).contains(&status);
+                stats.record_response(done, ok, done - sent_at, corrected);
                 served += 1;
             }
             Ok(Err(ExchangeFailed)) if served > 0 && bytes == 0 && first_send => {
@@ -212,11 +214,11 @@ async fn request_loop(
                 } else {
                     Failure::Read
                 };
-                stats.record_failure(failure);
+                stats.record_failure(done, failure);
                 return SessionEnd::Reconnect;
             }
             Err(Elapsed) => {
-                stats.record_failure(Failure::Timeout);
+                stats.record_failure(done, Failure::Timeout);
                 return SessionEnd::Reconnect;
             }
         }

@@ -52,8 +52,12 @@
 //!   time (`corrected_latency`, coordinated omission corrected) and from the actual send
 //!   (`latency`). An achieved rate below 95% of the target adds a warning.
 //! - Statistics (`stats.rs`, which never imports hyper or the clients): a per-thread HdrHistogram (1 µs to
-//!   1 h, 3 significant figures) and counters, merged at the end: memory does not grow with
-//!   run length. `generator_cpu_us` is the generator threads' own CPU time while measuring.
+//!   1 h, 3 significant figures) and counters, merged at the end: nothing is kept per
+//!   request. `generator_cpu_us` is the generator threads' own CPU time while measuring.
+//! - The time series (`windows.rs`): per thread, one window per second of the measured period
+//!   (completed requests, errors, a 2-significant-figure latency histogram), merged at the
+//!   end into `LoadSummary::windows`; the only memory that grows with run length (a few KiB
+//!   per window and thread).
 
 mod config;
 mod connection;
@@ -71,6 +75,7 @@ mod stats;
 mod summary;
 mod target;
 mod text;
+mod windows;
 mod worker;
 
 use std::sync::Arc;
@@ -79,12 +84,13 @@ use std::time::Instant;
 
 pub use config::{HttpClient, LoadConfig};
 pub use error::LoadError;
-pub use summary::{ErrorCounts, LatencySummary, LoadSummary, ThreadRate};
+pub use summary::{ErrorCounts, LatencySummary, LoadSummary, LoadWindow, ThreadRate};
 pub use text::render_text;
 
 use gate::Decision;
 use stats::{RunFacts, ThreadStats};
 use target::Target;
+use windows::Windows;
 use worker::{Setup, WorkerPlan};
 
 /// Runs the load described by `config` and summarizes it. Blocking; see the module contract.
@@ -179,7 +185,8 @@ pub fn run(config: &LoadConfig) -> Result<LoadSummary, LoadError> {
         None => Decision::Start(start),
     });
 
-    let mut merged = ThreadStats::new(config.rate.is_some());
+    let windows = Windows::new(start, config.duration, config.timeout);
+    let mut merged = ThreadStats::new(config.rate.is_some(), windows);
     let mut panicked = false;
     for handle in handles {
         match handle.join() {

@@ -1,12 +1,14 @@
 //! Statistics of one generator thread, merged into a `LoadSummary` at the end.
-//! Contract: memory is constant in run length (HdrHistograms of 1 µs to 1 h at 3 significant
-//! figures, and counters; nothing is kept per request). This file never imports hyper.
+//! Contract: nothing is kept per request; memory is constant in run length (HdrHistograms of
+//! 1 µs to 1 h at 3 significant figures, and counters) but for the per-second windows
+//! (`windows.rs`, a few KiB each). This file never imports hyper.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use hdrhistogram::Histogram;
 
 use super::summary::{ErrorCounts, LatencySummary, LoadSummary, ThreadRate};
+use super::windows::Windows;
 
 /// Lowest and highest latency recorded, microseconds (1 µs to 1 h).
 const LOWEST_US: u64 = 1;
@@ -39,6 +41,8 @@ pub struct ThreadStats {
     pub resent: u64,
     pub in_flight_at_deadline: u64,
     pub cpu_us: u64,
+    /// The same, second by second.
+    windows: Windows,
 }
 
 /// What `ThreadStats::summarize` needs besides the counts.
@@ -66,7 +70,7 @@ fn micros(duration: Duration) -> u64 {
 }
 
 impl ThreadStats {
-    pub fn new(open_loop: bool) -> Self {
+    pub fn new(open_loop: bool, windows: Windows) -> Self {
         ThreadStats {
             latency: histogram(),
             corrected: open_loop.then(histogram),
@@ -79,25 +83,36 @@ impl ThreadStats {
             resent: 0,
             in_flight_at_deadline: 0,
             cpu_us: 0,
+            windows,
         }
     }
 
-    /// A complete response: `latency` from the actual send, `corrected` from the intended
-    /// send (open loop only).
-    pub fn record_response(&mut self, ok: bool, latency: Duration, corrected: Option<Duration>) {
+    /// A complete response, ended at `done`: `latency` from the actual send, `corrected` from
+    /// the intended send (open loop only).
+    pub fn record_response(
+        &mut self,
+        done: Instant,
+        ok: bool,
+        latency: Duration,
+        corrected: Option<Duration>,
+    ) {
         self.requests += 1;
         if ok {
             self.ok_requests += 1;
         } else {
             self.errors.status += 1;
         }
-        self.latency.saturating_record(micros(latency));
+        let latency_us = micros(latency);
+        self.latency.saturating_record(latency_us);
+        self.windows.record_response(done, latency_us, ok);
         if let (Some(histogram), Some(corrected)) = (self.corrected.as_mut(), corrected) {
             histogram.saturating_record(micros(corrected));
         }
     }
 
-    pub fn record_failure(&mut self, failure: Failure) {
+    /// A failed request (or connect), seen failing at `at`.
+    pub fn record_failure(&mut self, at: Instant, failure: Failure) {
+        self.windows.record_error(at);
         let counter = match failure {
             Failure::Connect => &mut self.errors.connect,
             Failure::Read => &mut self.errors.read,
@@ -137,6 +152,7 @@ impl ThreadStats {
         self.resent += other.resent;
         self.in_flight_at_deadline += other.in_flight_at_deadline;
         self.cpu_us += other.cpu_us;
+        self.windows.merge(&other.windows);
     }
 
     pub fn summarize(&self, facts: RunFacts<'_>) -> LoadSummary {
@@ -192,6 +208,7 @@ impl ThreadStats {
             },
             timeout_us: micros(facts.timeout),
             http_client: facts.http_client.to_string(),
+            windows: self.windows.summarize(),
             warnings,
         }
     }
@@ -234,21 +251,29 @@ fn within_stdev_percent(histogram: &Histogram<u64>) -> f64 {
 mod tests {
     use super::*;
 
+    /// Statistics of a 1 s period starting `at`.
+    fn stats(at: Instant) -> ThreadStats {
+        let second = Duration::from_secs(1);
+        ThreadStats::new(true, Windows::new(at, second, second))
+    }
+
     #[test]
     fn merge_adds_counts_and_histograms() {
-        let mut a = ThreadStats::new(true);
-        let mut b = ThreadStats::new(true);
+        let now = Instant::now();
+        let (mut a, mut b) = (stats(now), stats(now));
         a.record_response(
+            now,
             true,
             Duration::from_millis(1),
             Some(Duration::from_millis(2)),
         );
         b.record_response(
+            now,
             false,
             Duration::from_millis(3),
             Some(Duration::from_millis(4)),
         );
-        b.record_failure(Failure::Timeout);
+        b.record_failure(now, Failure::Timeout);
         a.merge(&b);
         let summary = a.summarize(RunFacts {
             url: "http://127.0.0.1:1/",
@@ -271,12 +296,17 @@ mod tests {
             .corrected_latency
             .expect("open loop keeps corrected latency");
         assert!((corrected.mean_us - 3000.0).abs() < 5.0, "{corrected:?}");
+        let window = &summary.windows[..];
+        assert_eq!(window.len(), 1, "{window:?}");
+        assert_eq!((window[0].requests, window[0].errors), (2, 2));
     }
 
     #[test]
     fn short_rate_warns() {
-        let mut stats = ThreadStats::new(true);
+        let now = Instant::now();
+        let mut stats = stats(now);
         stats.record_response(
+            now,
             true,
             Duration::from_millis(1),
             Some(Duration::from_millis(1)),

@@ -20,6 +20,7 @@ use super::os;
 use super::schedule::Schedule;
 use super::stats::ThreadStats;
 use super::target::Target;
+use super::windows::Windows;
 
 /// How often a thread samples its own throughput (wrk's "Req/Sec").
 const SAMPLE_EVERY: Duration = Duration::from_millis(100);
@@ -75,7 +76,10 @@ pub fn work(plan: WorkerPlan, setup: &Setup) -> Option<ThreadStats> {
     let deadline = start + plan.duration;
     let ctx = Rc::new(ThreadContext {
         target: plan.target,
-        stats: RefCell::new(ThreadStats::new(plan.rate.is_some())),
+        stats: RefCell::new(ThreadStats::new(
+            plan.rate.is_some(),
+            Windows::new(start, plan.duration, plan.timeout),
+        )),
         deadline,
         timeout: plan.timeout,
         schedule: plan.rate.map(|(rate, connections)| Schedule {
@@ -109,7 +113,10 @@ pub fn work(plan: WorkerPlan, setup: &Setup) -> Option<ThreadStats> {
     });
     let cpu = os::thread_cpu_time().saturating_sub(cpu_before);
     ctx.flush_progress();
-    let mut stats = ctx.stats.replace(ThreadStats::new(false));
+    let mut stats = ctx.stats.replace(ThreadStats::new(
+        false,
+        Windows::new(start, plan.duration, plan.timeout),
+    ));
     stats.cpu_us = cpu.as_micros() as u64;
     Some(stats)
 }
