@@ -79,9 +79,8 @@ pub async fn drive(ctx: Rc<ThreadContext>, index: u64, mut stream: Option<TcpStr
                         tcp
                     }
                     Ok(Err(_)) => {
-                        let now = Instant::now();
-                        ctx.stats.borrow_mut().record_failure(now, Failure::Connect);
-                        let retry = (now + CONNECT_BACKOFF).min(ctx.deadline);
+                        ctx.stats.borrow_mut().record_failure(Failure::Connect);
+                        let retry = (Instant::now() + CONNECT_BACKOFF).min(ctx.deadline);
                         sleep_until(retry.into()).await;
                         continue;
                     }
@@ -198,8 +197,7 @@ async fn request_loop(
         match outcome {
             Ok(Ok(status)) => {
                 let corrected = intended.map(|due| done - due);
-                let ok = (200..300).contains(&status);
-                stats.record_response(done, ok, done - sent_at, corrected);
+                stats.record_response((200..300).contains(&status), done - sent_at, corrected);
                 served += 1;
             }
             Ok(Err(ExchangeFailed)) if served > 0 && bytes == 0 && first_send => {
@@ -214,11 +212,11 @@ async fn request_loop(
                 } else {
                     Failure::Read
                 };
-                stats.record_failure(done, failure);
+                stats.record_failure(failure);
                 return SessionEnd::Reconnect;
             }
             Err(Elapsed) => {
-                stats.record_failure(done, Failure::Timeout);
+                stats.record_failure(Failure::Timeout);
                 return SessionEnd::Reconnect;
             }
         }

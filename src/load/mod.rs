@@ -54,10 +54,10 @@
 //! - Statistics (`stats.rs`, which never imports hyper or the clients): a per-thread HdrHistogram (1 µs to
 //!   1 h, 3 significant figures) and counters, merged at the end: nothing is kept per
 //!   request. `generator_cpu_us` is the generator threads' own CPU time while measuring.
-//! - The time series (`windows.rs`): per thread, one window per second of the measured period
-//!   (completed requests, errors, a 2-significant-figure latency histogram), merged at the
-//!   end into `LoadSummary::windows`; the only memory that grows with run length (a few KiB
-//!   per window and thread).
+//! - The time series (`windows.rs`): each thread's sampler closes a window every second of the
+//!   measured period (its completed requests, errors and latencies since the last close, from
+//!   the running totals: nothing per request), merged at the end into `LoadSummary::windows`;
+//!   the only memory that grows with run length (a few KiB per window and thread).
 
 mod config;
 mod connection;
@@ -185,7 +185,7 @@ pub fn run(config: &LoadConfig) -> Result<LoadSummary, LoadError> {
         None => Decision::Start(start),
     });
 
-    let windows = Windows::new(start, config.duration, config.timeout);
+    let windows = Windows::new(config.duration, config.timeout);
     let mut merged = ThreadStats::new(config.rate.is_some(), windows);
     let mut panicked = false;
     for handle in handles {

@@ -3,7 +3,7 @@
 //! 1 µs to 1 h at 3 significant figures, and counters) but for the per-second windows
 //! (`windows.rs`, a few KiB each). This file never imports hyper.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use hdrhistogram::Histogram;
 
@@ -87,32 +87,22 @@ impl ThreadStats {
         }
     }
 
-    /// A complete response, ended at `done`: `latency` from the actual send, `corrected` from
-    /// the intended send (open loop only).
-    pub fn record_response(
-        &mut self,
-        done: Instant,
-        ok: bool,
-        latency: Duration,
-        corrected: Option<Duration>,
-    ) {
+    /// A complete response: `latency` from the actual send, `corrected` from the intended
+    /// send (open loop only).
+    pub fn record_response(&mut self, ok: bool, latency: Duration, corrected: Option<Duration>) {
         self.requests += 1;
         if ok {
             self.ok_requests += 1;
         } else {
             self.errors.status += 1;
         }
-        let latency_us = micros(latency);
-        self.latency.saturating_record(latency_us);
-        self.windows.record_response(done, latency_us, ok);
+        self.latency.saturating_record(micros(latency));
         if let (Some(histogram), Some(corrected)) = (self.corrected.as_mut(), corrected) {
             histogram.saturating_record(micros(corrected));
         }
     }
 
-    /// A failed request (or connect), seen failing at `at`.
-    pub fn record_failure(&mut self, at: Instant, failure: Failure) {
-        self.windows.record_error(at);
+    pub fn record_failure(&mut self, failure: Failure) {
         let counter = match failure {
             Failure::Connect => &mut self.errors.connect,
             Failure::Read => &mut self.errors.read,
@@ -120,6 +110,18 @@ impl ThreadStats {
             Failure::Timeout => &mut self.errors.timeout,
         };
         *counter += 1;
+    }
+
+    /// Ends the current window of the time series (see `windows.rs`): at every second of the
+    /// measured period but the last, and once more when the thread is done.
+    pub fn close_window(&mut self) {
+        let errors = self.errors.total();
+        self.windows.close(&self.latency, self.requests, errors);
+    }
+
+    /// Whether the window ending `elapsed` into the period is closed by the sampler.
+    pub fn window_closes_at(&self, elapsed: Duration) -> bool {
+        self.windows.closes_at(elapsed)
     }
 
     /// One throughput sample: `requests` completed in `window`.
@@ -251,29 +253,28 @@ fn within_stdev_percent(histogram: &Histogram<u64>) -> f64 {
 mod tests {
     use super::*;
 
-    /// Statistics of a 1 s period starting `at`.
-    fn stats(at: Instant) -> ThreadStats {
+    /// Statistics of a 1 s period.
+    fn stats() -> ThreadStats {
         let second = Duration::from_secs(1);
-        ThreadStats::new(true, Windows::new(at, second, second))
+        ThreadStats::new(true, Windows::new(second, second))
     }
 
     #[test]
     fn merge_adds_counts_and_histograms() {
-        let now = Instant::now();
-        let (mut a, mut b) = (stats(now), stats(now));
+        let (mut a, mut b) = (stats(), stats());
         a.record_response(
-            now,
             true,
             Duration::from_millis(1),
             Some(Duration::from_millis(2)),
         );
         b.record_response(
-            now,
             false,
             Duration::from_millis(3),
             Some(Duration::from_millis(4)),
         );
-        b.record_failure(now, Failure::Timeout);
+        b.record_failure(Failure::Timeout);
+        a.close_window();
+        b.close_window();
         a.merge(&b);
         let summary = a.summarize(RunFacts {
             url: "http://127.0.0.1:1/",
@@ -303,10 +304,8 @@ mod tests {
 
     #[test]
     fn short_rate_warns() {
-        let now = Instant::now();
-        let mut stats = stats(now);
+        let mut stats = stats();
         stats.record_response(
-            now,
             true,
             Duration::from_millis(1),
             Some(Duration::from_millis(1)),

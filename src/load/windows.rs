@@ -1,13 +1,18 @@
 //! The measured period as a time series: one window per second (the last one shorter when the
 //! duration is not whole seconds) with its completed requests, errors and latency p50/p99.
-//! Each generator thread keeps its own windows (nothing shared per request), merged at the
-//! end like the rest of its statistics.
 //!
-//! A window's latencies go to an HdrHistogram of 2 significant figures (p50 and p99 within
-//! 1%) up to the request timeout, which no completed request exceeds: a few KiB per window
-//! and thread, allocated when the window sees its first response.
+//! Nothing is done per request: each generator thread's sampler closes a window at every
+//! second (`Windows::close`, with the thread's running totals), the window being the
+//! difference from the last close; the thread closes its last window at the end, and the
+//! threads' windows are merged window by window like the rest of their statistics. A window
+//! is thus as long as the sampler's second (a request is in the window its thread's sampler
+//! saw it in), and the windows add up to the totals exactly.
+//!
+//! A window keeps its latencies in an HdrHistogram of 2 significant figures (p50 and p99
+//! within 1%) up to the request timeout, which no completed request exceeds: a few KiB per
+//! window and thread.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use hdrhistogram::Histogram;
 
@@ -21,11 +26,21 @@ const SIGNIFICANT_FIGURES: u8 = 2;
 /// One thread's windows over the measured period, or a merge of several threads'.
 #[derive(Debug)]
 pub struct Windows {
-    start: Instant,
     duration: Duration,
+    /// How many windows the duration makes.
+    count: usize,
     /// Highest latency a window's histogram holds, microseconds.
     highest_us: u64,
-    windows: Vec<Window>,
+    closed: Vec<Window>,
+    /// The running totals at the last close.
+    last: Totals,
+}
+
+#[derive(Debug, Default)]
+struct Totals {
+    latency: Option<Histogram<u64>>,
+    requests: u64,
+    errors: u64,
 }
 
 #[derive(Debug, Default)]
@@ -36,66 +51,72 @@ struct Window {
 }
 
 impl Windows {
-    /// Windows of the period of `duration` from `start`, for latencies up to `timeout`.
-    pub fn new(start: Instant, duration: Duration, timeout: Duration) -> Self {
-        let count = duration.as_nanos().div_ceil(WINDOW.as_nanos()).max(1) as usize;
+    /// The windows of a period of `duration`, for latencies up to `timeout`.
+    pub fn new(duration: Duration, timeout: Duration) -> Self {
         Windows {
-            start,
             duration,
+            count: duration.as_nanos().div_ceil(WINDOW.as_nanos()).max(1) as usize,
             highest_us: (timeout.as_micros() as u64).max(2),
-            windows: (0..count).map(|_| Window::default()).collect(),
+            closed: Vec::new(),
+            last: Totals::default(),
         }
     }
 
-    /// The window of instant `at`; an instant at or past the end counts in the last one.
-    fn at(&mut self, at: Instant) -> &mut Window {
-        let index = at.saturating_duration_since(self.start).as_secs() as usize;
-        let last = self.windows.len() - 1;
-        &mut self.windows[index.min(last)]
+    /// Whether the window ending `elapsed` into the period is one the sampler closes (every
+    /// whole second before the end; the last window is closed when the thread is done).
+    pub fn closes_at(&self, elapsed: Duration) -> bool {
+        elapsed < self.duration && elapsed.subsec_nanos() == 0 && elapsed >= WINDOW
     }
 
-    /// A completed response, ended at `done` after `latency_us`; `ok` false (a status outside
-    /// 2xx) also counts it an error, as the totals do.
-    pub fn record_response(&mut self, done: Instant, latency_us: u64, ok: bool) {
-        let highest_us = self.highest_us;
-        let window = self.at(done);
-        window.requests += 1;
-        window.errors += u64::from(!ok);
-        window
-            .latency
-            .get_or_insert_with(|| histogram(highest_us))
-            .saturating_record(latency_us);
-    }
-
-    /// A failed request (or connect), seen failing at `at`.
-    pub fn record_error(&mut self, at: Instant) {
-        self.at(at).errors += 1;
+    /// Ends the current window, given the thread's running totals: its latency histogram,
+    /// completed requests and errors. Closed past the last window (a thread that ran late),
+    /// it adds to the last one.
+    pub fn close(&mut self, latency: &Histogram<u64>, requests: u64, errors: u64) {
+        let mut delta = latency.clone();
+        if let Some(last) = &self.last.latency {
+            delta
+                .subtract(last)
+                .expect("a running histogram only grows");
+        }
+        let mut window = Window {
+            requests: requests - self.last.requests,
+            errors: errors - self.last.errors,
+            latency: None,
+        };
+        if !delta.is_empty() {
+            let mut small = histogram(self.highest_us);
+            for value in delta.iter_recorded() {
+                let count = u32::try_from(value.count_at_value()).unwrap_or(u32::MAX);
+                small.saturating_record_n(value.value_iterated_to(), count);
+            }
+            window.latency = Some(small);
+        }
+        self.last = Totals {
+            latency: Some(latency.clone()),
+            requests,
+            errors,
+        };
+        if self.closed.len() < self.count {
+            self.closed.push(window);
+        } else if let Some(end) = self.closed.last_mut() {
+            end.add(&window, self.highest_us);
+        }
     }
 
     /// Adds another thread's windows to these, window by window.
     pub fn merge(&mut self, other: &Windows) {
-        if self.windows.len() < other.windows.len() {
-            self.windows
-                .resize_with(other.windows.len(), Window::default);
+        if self.closed.len() < other.closed.len() {
+            self.closed.resize_with(other.closed.len(), Window::default);
         }
-        let highest_us = self.highest_us;
-        for (mine, theirs) in self.windows.iter_mut().zip(&other.windows) {
-            mine.requests += theirs.requests;
-            mine.errors += theirs.errors;
-            if let Some(theirs) = &theirs.latency {
-                let mine = mine
-                    .latency
-                    .get_or_insert_with(|| histogram(highest_us.max(theirs.high())));
-                mine.add(theirs)
-                    .expect("a window holds every latency of the timeout");
-            }
+        for (mine, theirs) in self.closed.iter_mut().zip(&other.closed) {
+            mine.add(theirs, self.highest_us);
         }
     }
 
     pub fn summarize(&self) -> Vec<LoadWindow> {
         let window_us = WINDOW.as_micros() as u64;
         let total_us = self.duration.as_micros() as u64;
-        self.windows
+        self.closed
             .iter()
             .zip(0u64..)
             .map(|(window, i)| {
@@ -119,6 +140,20 @@ impl Windows {
     }
 }
 
+impl Window {
+    fn add(&mut self, other: &Window, highest_us: u64) {
+        self.requests += other.requests;
+        self.errors += other.errors;
+        if let Some(theirs) = &other.latency {
+            let mine = self
+                .latency
+                .get_or_insert_with(|| histogram(highest_us.max(theirs.high())));
+            mine.add(theirs)
+                .expect("a window holds every latency of the timeout");
+        }
+    }
+}
+
 fn histogram(highest_us: u64) -> Histogram<u32> {
     Histogram::new_with_bounds(1, highest_us.max(2), SIGNIFICANT_FIGURES)
         .expect("1 us up to at least 2 us is a valid histogram range")
@@ -128,12 +163,30 @@ fn histogram(highest_us: u64) -> Histogram<u32> {
 mod tests {
     use super::*;
 
+    /// A running latency histogram like a thread's, with `values` recorded.
+    fn running(values: &[u64]) -> Histogram<u64> {
+        let mut histogram = Histogram::new_with_bounds(1, 3_600_000_000, 3).expect("bounds");
+        for &value in values {
+            histogram.record(value).expect("in range");
+        }
+        histogram
+    }
+
     #[test]
     fn a_part_second_gets_its_own_shorter_window() {
-        let start = Instant::now();
-        let windows = Windows::new(start, Duration::from_millis(2500), Duration::from_secs(2));
-        let summary = windows.summarize();
-        let shape: Vec<_> = summary
+        let windows = Windows::new(Duration::from_millis(2500), Duration::from_secs(2));
+        let second = Duration::from_secs(1);
+        let closes: Vec<_> = (1..=25)
+            .map(|tenth| second * tenth / 10)
+            .filter(|&elapsed| windows.closes_at(elapsed))
+            .collect();
+        assert_eq!(closes, [second, second * 2]);
+        let mut windows = windows;
+        for _ in 0..3 {
+            windows.close(&running(&[]), 0, 0);
+        }
+        let shape: Vec<_> = windows
+            .summarize()
             .iter()
             .map(|w| (w.start_us, w.duration_us))
             .collect();
@@ -141,26 +194,32 @@ mod tests {
             shape,
             [(0, 1_000_000), (1_000_000, 1_000_000), (2_000_000, 500_000)]
         );
-        let whole = Windows::new(start, Duration::from_secs(2), Duration::from_secs(2));
-        assert_eq!(whole.summarize().len(), 2);
+        let whole = Windows::new(second * 2, second);
+        assert!(
+            !whole.closes_at(second * 2),
+            "the end is closed by the thread"
+        );
     }
 
     #[test]
-    fn threads_merge_window_by_window_and_the_end_counts_in_the_last() {
-        let start = Instant::now();
+    fn windows_are_differences_of_running_totals_merged_by_window() {
         let (duration, timeout) = (Duration::from_secs(2), Duration::from_secs(1));
-        let mut a = Windows::new(start, duration, timeout);
-        let mut b = Windows::new(start, duration, timeout);
-        a.record_response(start + Duration::from_millis(10), 1_000, true);
-        a.record_response(start + Duration::from_millis(20), 3_000, false);
-        b.record_response(start + Duration::from_millis(1500), 500_000, true);
-        b.record_error(start + duration);
+        let mut a = Windows::new(duration, timeout);
+        let mut b = Windows::new(duration, timeout);
+        a.close(&running(&[1_000, 3_000]), 2, 1);
+        a.close(&running(&[1_000, 3_000, 500_000]), 3, 1);
+        // Closed late, past the last window: added to it.
+        a.close(&running(&[1_000, 3_000, 500_000, 2_000]), 4, 2);
+        b.close(&running(&[]), 0, 0);
+        b.close(&running(&[100]), 1, 0);
         a.merge(&b);
         let summary = a.summarize();
         let counts: Vec<_> = summary.iter().map(|w| (w.requests, w.errors)).collect();
-        assert_eq!(counts, [(2, 1), (1, 1)]);
+        assert_eq!(counts, [(2, 1), (3, 1)]);
         assert!((990..=1_010).contains(&summary[0].p50_us), "{summary:?}");
         assert!((2_970..=3_030).contains(&summary[0].p99_us), "{summary:?}");
+        // The second window: 500 ms and the late 2 ms (a), 100 us (b).
+        assert!((1_980..=2_020).contains(&summary[1].p50_us), "{summary:?}");
         assert!(
             (495_000..=505_000).contains(&summary[1].p99_us),
             "{summary:?}"

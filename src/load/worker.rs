@@ -78,7 +78,7 @@ pub fn work(plan: WorkerPlan, setup: &Setup) -> Option<ThreadStats> {
         target: plan.target,
         stats: RefCell::new(ThreadStats::new(
             plan.rate.is_some(),
-            Windows::new(start, plan.duration, plan.timeout),
+            Windows::new(plan.duration, plan.timeout),
         )),
         deadline,
         timeout: plan.timeout,
@@ -115,8 +115,9 @@ pub fn work(plan: WorkerPlan, setup: &Setup) -> Option<ThreadStats> {
     ctx.flush_progress();
     let mut stats = ctx.stats.replace(ThreadStats::new(
         false,
-        Windows::new(start, plan.duration, plan.timeout),
+        Windows::new(plan.duration, plan.timeout),
     ));
+    stats.close_window();
     stats.cpu_us = cpu.as_micros() as u64;
     Some(stats)
 }
@@ -169,7 +170,8 @@ async fn open_connections(plan: &WorkerPlan, setup: &Setup) -> Vec<Option<TcpStr
         .collect()
 }
 
-/// Records this thread's completed requests per second every `SAMPLE_EVERY` until the deadline.
+/// Records this thread's completed requests per second every `SAMPLE_EVERY` until the deadline,
+/// and closes the time series' window at every second.
 async fn sample_rate(ctx: Rc<ThreadContext>, start: Instant) {
     let mut last = (start, 0u64);
     let mut tick = start + SAMPLE_EVERY;
@@ -179,6 +181,9 @@ async fn sample_rate(ctx: Rc<ThreadContext>, start: Instant) {
         let mut stats = ctx.stats.borrow_mut();
         let requests = stats.requests;
         stats.record_rate_sample(requests - last.1, now - last.0);
+        if stats.window_closes_at(tick - start) {
+            stats.close_window();
+        }
         last = (now, requests);
         drop(stats);
         ctx.flush_progress();
