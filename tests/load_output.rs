@@ -66,7 +66,9 @@ fn json_summary_matches_the_schema_and_the_server() {
     assert_valid(&validator, &json);
     let requests = json["requests"].as_u64().expect("requests");
     let in_flight = json["in_flight_at_deadline"].as_u64().expect("in flight");
-    assert!(requests > 10, "{json:#}");
+    // How many complete in 400 ms depends on the machine's load (one busy run: 1 complete,
+    // 3 in flight); what the server saw does not.
+    assert!(requests + in_flight >= 1, "{json:#}");
     assert_eq!(
         requests + in_flight,
         server.requests_reaching(requests + in_flight)
@@ -85,11 +87,107 @@ fn json_summary_matches_the_schema_and_the_server() {
     assert_eq!(json["target_rps"], 100);
     assert_eq!(json["http_client"], "hyper");
     assert!(json["corrected_latency"].is_object(), "{json:#}");
+    // 100/s for 0.5 s: 50 slots. A slot whose send a loaded machine delays past the
+    // deadline is not sent (44 of 50 seen with the load average at 10 on 2 cores); the
+    // server saw exactly what the client counted, never more than the schedule.
+    let sent = json["requests"].as_u64().expect("requests")
+        + json["in_flight_at_deadline"].as_u64().expect("in flight");
+    assert!((25..=50).contains(&sent), "{json:#}");
     assert_eq!(
-        server.requests_reaching(before + 50) - before,
-        50,
-        "100/s for 0.5 s"
+        server.requests_reaching(before + sent) - before,
+        sent,
+        "{json:#}"
     );
+}
+
+/// `bench load` under a shell's `ulimit` (`limit`): exit status, stdout, stderr.
+fn bench_load_limited(limit: &str, url: &str, connections: u32) -> (Option<i32>, String, String) {
+    let script =
+        format!("ulimit {limit} && exec \"$0\" load \"$1\" -c {connections} -t 1 -d 300ms --json");
+    let output = Command::new("sh")
+        .args(["-c", &script, env!("CARGO_BIN_EXE_bench"), url])
+        .output()
+        .expect("run sh");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// Each connection is a file. A soft limit of 64 is raised to the hard one and every
+/// connection opens; a hard limit of 64 too leaves most of them unopened, and bench says how
+/// many it had and why, keeps the figures and exits 1.
+#[test]
+fn connections_beyond_the_open_files_limit_are_raised_or_reported() {
+    let validator = schema();
+    let server = http_server(200, |_| Duration::ZERO);
+    let url = server.url();
+    let (status, stdout, stderr) = bench_load_limited("-S -n 64", &url, 200);
+    assert_eq!(status, Some(0), "{stdout}\n{stderr}");
+    let json: Value = serde_json::from_str(&stdout).expect("stdout is JSON");
+    assert_valid(&validator, &json);
+    assert_eq!(json.get("connections_not_opened"), None, "{json:#}");
+    assert_eq!(json["errors"]["connect"], 0, "{json:#}");
+    assert_eq!(server.connections_reaching(200), 200);
+
+    let before = server.connections();
+    let (status, stdout, stderr) = bench_load_limited("-n 64", &url, 200);
+    assert_eq!(status, Some(1), "{stdout}\n{stderr}");
+    let json: Value = serde_json::from_str(&stdout).expect("stdout is JSON");
+    assert_valid(&validator, &json);
+    let unopened = json["connections_not_opened"].as_u64().expect("counted");
+    // 64 files, a few of them taken (standard streams, the runtime's epoll): about 55 open.
+    assert!((200 - 64..200).contains(&unopened), "{json:#}");
+    let open = 200 - unopened;
+    assert_eq!(server.connections_reaching(before + open) - before, open);
+    let said = format!("only {open} of the 200 connections could be opened");
+    for expected in [
+        format!("warning: {said}: no file was left"),
+        "(open-files limit 64, hard limit 64)".to_string(),
+        format!("error: {said} (out of files)"),
+    ] {
+        assert!(stderr.contains(&expected), "{stderr}");
+    }
+}
+
+/// The time series: one window per second, the last one for the part second left; the
+/// windows add up to the totals, and each one's latency lies within the run's.
+#[test]
+fn json_windows_cover_the_duration_and_add_up_to_the_totals() {
+    let server = http_server(404, |n| Duration::from_micros(n % 3 * 500));
+    let url = server.url();
+    let (stdout, _) = bench_load(&[&url, "-c", "4", "-t", "2", "-d", "2500ms", "--json"]);
+    let json: Value = serde_json::from_str(&stdout).expect("stdout is JSON");
+    assert_valid(&schema(), &json);
+    let windows = json["windows"].as_array().expect("windows");
+    let field = |window: &Value, name: &str| window[name].as_u64().expect(name);
+    let shape: Vec<_> = windows
+        .iter()
+        .map(|w| (field(w, "start_us"), field(w, "duration_us")))
+        .collect();
+    assert_eq!(
+        shape,
+        [(0, 1_000_000), (1_000_000, 1_000_000), (2_000_000, 500_000)],
+        "{json:#}"
+    );
+    let sum = |name| windows.iter().map(|w| field(w, name)).sum::<u64>();
+    assert_eq!(sum("requests"), json["requests"], "{json:#}");
+    let errors: u64 = ["connect", "read", "write", "timeout", "status"]
+        .iter()
+        .map(|kind| json["errors"][kind].as_u64().expect("count"))
+        .sum();
+    assert_eq!(sum("errors"), errors, "{json:#}");
+    // Every answer is a 404: each completed request is also an error.
+    assert!(errors >= sum("requests"), "{json:#}");
+    let latency = &json["latency"];
+    let (min, max) = (field(latency, "min_us"), field(latency, "max_us"));
+    for window in windows.iter().filter(|w| field(w, "requests") > 0) {
+        let (p50, p99) = (field(window, "p50_us"), field(window, "p99_us"));
+        // Both histograms round; the window's (2 significant figures) by up to 1%.
+        let within = p50 <= p99 && p50 * 100 >= min * 99 && p99 * 99 <= max * 101;
+        assert!(within, "{json:#}");
+    }
 }
 
 #[test]

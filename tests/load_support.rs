@@ -42,16 +42,26 @@ impl TestServer {
     /// A request dropped in flight at the deadline may still be in the server's socket
     /// buffer when the run returns; the server counts it a moment later.
     pub fn requests_reaching(&self, expected: u64) -> u64 {
-        let until = std::time::Instant::now() + Duration::from_secs(1);
-        while self.requests() < expected && std::time::Instant::now() < until {
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        self.requests()
+        reaching(&self.requests, expected)
     }
 
     pub fn connections(&self) -> u64 {
         self.connections.load(Ordering::SeqCst)
     }
+
+    /// The accepted connections once they reach `expected` (waiting up to 1 s), or as they
+    /// are then: the server may accept the last ones after the run has returned.
+    pub fn connections_reaching(&self, expected: u64) -> u64 {
+        reaching(&self.connections, expected)
+    }
+}
+
+fn reaching(counter: &AtomicU64, expected: u64) -> u64 {
+    let until = std::time::Instant::now() + Duration::from_secs(1);
+    while counter.load(Ordering::SeqCst) < expected && std::time::Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    counter.load(Ordering::SeqCst)
 }
 
 fn runtime() -> Runtime {

@@ -85,8 +85,23 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
     } else {
         print!("{}", load::render_text(&summary));
     }
+    if summary.connections_not_opened > 0 {
+        // The figures stand, but for fewer connections than asked: a script must notice.
+        let open = u64::from(summary.connections) - summary.connections_not_opened;
+        return Err(CliError::other(
+            format!(
+                "only {open} of the {} connections could be opened (out of files); the \
+                 figures above are for {open}",
+                summary.connections
+            ),
+            Some(OUT_OF_FILES_HELP.to_string()),
+        ));
+    }
     Ok(ExitCode::SUCCESS)
 }
+
+const OUT_OF_FILES_HELP: &str =
+    "raise the open-files limit (ulimit -n; past the hard limit only as root) or lower -c";
 
 fn to_cli_error(err: LoadError) -> CliError {
     let message = err.to_string();
@@ -104,6 +119,9 @@ fn to_cli_error(err: LoadError) -> CliError {
             message,
             Some("list CPUs this machine has (see `nproc`), e.g. --cpus 0".to_string()),
         ),
+        LoadError::OutOfFiles { .. } => {
+            CliError::other(message, Some(OUT_OF_FILES_HELP.to_string()))
+        }
         LoadError::Thread(_) | LoadError::ThreadPanicked => CliError::other(message, None),
     }
 }

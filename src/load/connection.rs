@@ -177,20 +177,23 @@ async fn request_loop(
         *sent += 1;
         // Waiting stops at the request's own timeout or at the deadline, whichever is first.
         let expires = sent_at + ctx.timeout;
-        let outcome = guard.within(expires.min(ctx.deadline), session.exchange()).await;
+        let limit = expires.min(ctx.deadline);
+        let outcome = guard.within(limit, session.exchange()).await;
         let done = Instant::now();
-        let in_flight = match &outcome {
-            Err(Elapsed) => expires >= ctx.deadline,
-            Ok(_) => done > ctx.deadline,
+        // An exchange seen ending only after its limit (the thread ran late) is late like
+        // one that never ended: a completed request's latency never exceeds the timeout.
+        let outcome = match outcome {
+            Ok(_) if done > limit => Err(Elapsed),
+            outcome => outcome,
         };
-        if in_flight {
-            // Not complete by the deadline: dropped with its connection, like wrk does.
-            ctx.stats.borrow_mut().in_flight_at_deadline += 1;
-            return SessionEnd::Stop;
-        }
         let bytes = session.take_bytes_read();
         let mut stats = ctx.stats.borrow_mut();
         stats.bytes_read += bytes;
+        if outcome.is_err() && expires >= ctx.deadline {
+            // Not complete by the deadline: dropped with its connection, like wrk does.
+            stats.in_flight_at_deadline += 1;
+            return SessionEnd::Stop;
+        }
         match outcome {
             Ok(Ok(status)) => {
                 let corrected = intended.map(|due| done - due);
@@ -249,7 +252,11 @@ impl TimeoutGuard {
             tokio::select! {
                 biased;
                 output = &mut work => return Ok(output),
-                () = &mut self.sleep => {
+                // Outside tokio's cooperative budget: a response that never stops arriving
+                // spends the whole budget on its reads every time the task runs, and a
+                // budgeted `Sleep` would then never be seen to fire (as `tokio::time::timeout`
+                // does for the same reason).
+                () = tokio::task::unconstrained(&mut self.sleep) => {
                     if Instant::now() >= deadline {
                         return Err(Elapsed);
                     }

@@ -1,5 +1,7 @@
 use std::io;
 
+use super::os::{FilesLimit, describe_files_limit};
+
 /// Why a load run could not start. Failed requests are not errors: they are counted in the
 /// `LoadSummary`.
 #[derive(Debug, thiserror::Error)]
@@ -20,6 +22,14 @@ pub enum LoadError {
         "no connection to {addr} could be made ({source}); is the server running and listening there?"
     )]
     Connect { addr: String, source: io::Error },
+    #[error(
+        "none of the {connections} connections could be opened: no file was left for them ({})",
+        describe_files_limit(*limit)
+    )]
+    OutOfFiles {
+        connections: u32,
+        limit: Option<FilesLimit>,
+    },
     #[error("cannot pin a generator thread to CPU {cpu}: {source}")]
     Pin { cpu: usize, source: io::Error },
     #[error("cannot start a generator thread: {0}")]

@@ -8,7 +8,7 @@
 //!   spawns its own OS threads and returns when they are done (call it from
 //!   `tokio::task::spawn_blocking` inside an async caller). `LoadError` is only for setup
 //!   failures (bad URL or header, bad settings, no connection could ever be made, a CPU that
-//!   cannot be pinned); failed requests are counted in the summary by kind.
+//!   cannot be pinned, no file left for any connection); failed requests are counted in the summary by kind.
 //! - [`render_text`] lays a summary out like wrk's report, plus bench's extra lines.
 //!
 //! Model:
@@ -26,17 +26,23 @@
 //!   rate; `lean` reached 1.03-1.21x in three runs (`scripts/bench-load-vs-wrk.sh` prints
 //!   both). The tests run every case under both clients. The binary's allocator is mimalloc; the live progress
 //!   counter is updated every 100 ms, not per request.
+//! - Each connection is a file: `run` first raises the soft open-files limit to the hard one.
+//!   A connection that still finds no file left (EMFILE, ENFILE) is left out of the run, not
+//!   retried; the summary counts it (`connections_not_opened`, with a warning saying why), and
+//!   none opened at all is `LoadError::OutOfFiles`.
 //! - All connections are opened first (each within 1 s; one that is not up by then is retried
 //!   while measuring, so a server that serves one connection at a time cannot stall the start);
 //!   measurement starts at one instant once they are up or have given up, and
 //!   lasts `duration`. No request is sent at or after the deadline, and nothing is awaited past
 //!   it (like wrk): a request not complete by the deadline is dropped with its connection and
 //!   counted in `in_flight_at_deadline`, not in `requests` or the errors. So `run` returns
-//!   within `duration` plus a little (connection teardown), whatever `timeout` is, and every
-//!   request the server saw is either counted or in flight.
+//!   within `duration` plus a little (connection teardown), whatever `timeout` is and whatever
+//!   the server sends (a body that never ends included), and every request the server saw is
+//!   either counted or in flight. Bytes read count in `bytes_read` whatever became of them.
 //! - Every request has a real deadline (`timeout`): past it, the request counts as a timeout
 //!   and its connection is replaced; a request whose timeout falls after the run's deadline
-//!   is in flight at the deadline instead. Any error or server close reconnects (`reconnects`);
+//!   is in flight at the deadline instead. A response seen complete only after its limit (the
+//!   thread ran late) is late too: a completed request's latency never exceeds `timeout`. Any error or server close reconnects (`reconnects`);
 //!   a failed connect counts a `connect` error and is retried after 10 ms. A request that finds
 //!   its kept-alive connection closed by the server (nothing read, the connection had served a
 //!   response) is resent once on a new one (`resent`), not counted as an error.
@@ -46,8 +52,12 @@
 //!   time (`corrected_latency`, coordinated omission corrected) and from the actual send
 //!   (`latency`). An achieved rate below 95% of the target adds a warning.
 //! - Statistics (`stats.rs`, which never imports hyper or the clients): a per-thread HdrHistogram (1 µs to
-//!   1 h, 3 significant figures) and counters, merged at the end: memory does not grow with
-//!   run length. `generator_cpu_us` is the generator threads' own CPU time while measuring.
+//!   1 h, 3 significant figures) and counters, merged at the end: nothing is kept per
+//!   request. `generator_cpu_us` is the generator threads' own CPU time while measuring.
+//! - The time series (`windows.rs`): each thread's sampler closes a window every second of the
+//!   measured period (its completed requests, errors and latencies since the last close, from
+//!   the running totals: nothing per request), merged at the end into `LoadSummary::windows`;
+//!   the only memory that grows with run length (a few KiB per window and thread).
 
 mod config;
 mod connection;
@@ -65,6 +75,7 @@ mod stats;
 mod summary;
 mod target;
 mod text;
+mod windows;
 mod worker;
 
 use std::sync::Arc;
@@ -73,12 +84,13 @@ use std::time::Instant;
 
 pub use config::{HttpClient, LoadConfig};
 pub use error::LoadError;
-pub use summary::{ErrorCounts, LatencySummary, LoadSummary, ThreadRate};
+pub use summary::{ErrorCounts, LatencySummary, LoadSummary, LoadWindow, ThreadRate};
 pub use text::render_text;
 
 use gate::Decision;
 use stats::{RunFacts, ThreadStats};
 use target::Target;
+use windows::Windows;
 use worker::{Setup, WorkerPlan};
 
 /// Runs the load described by `config` and summarizes it. Blocking; see the module contract.
@@ -86,6 +98,8 @@ pub fn run(config: &LoadConfig) -> Result<LoadSummary, LoadError> {
     let called = Instant::now();
     validate(config)?;
     let target = Target::parse(&config.url, &config.headers)?;
+    // Each connection is a file: a soft limit of 1024 would cap the run near 1,000.
+    let files = os::raise_open_files_limit();
     let mut warnings = Vec::new();
     let threads = config.threads.min(config.connections);
     if threads < config.threads {
@@ -144,8 +158,16 @@ pub fn run(config: &LoadConfig) -> Result<LoadSummary, LoadError> {
         .unwrap_or_else(|p| p.into_inner())
         .drain(..)
         .next();
+    let out_of_files = setup.out_of_files.load(Ordering::Relaxed);
     let failure = failure.or_else(|| {
         (setup.established.load(Ordering::Relaxed) == 0).then(|| {
+            // A refusal or a timeout tells more about the server than a want of files.
+            if out_of_files == u64::from(config.connections) {
+                return LoadError::OutOfFiles {
+                    connections: config.connections,
+                    limit: files,
+                };
+            }
             let source = setup
                 .connect_error
                 .lock()
@@ -163,7 +185,8 @@ pub fn run(config: &LoadConfig) -> Result<LoadSummary, LoadError> {
         None => Decision::Start(start),
     });
 
-    let mut merged = ThreadStats::new(config.rate.is_some());
+    let windows = Windows::new(config.duration, config.timeout);
+    let mut merged = ThreadStats::new(config.rate.is_some(), windows);
     let mut panicked = false;
     for handle in handles {
         match handle.join() {
@@ -189,6 +212,17 @@ pub fn run(config: &LoadConfig) -> Result<LoadSummary, LoadError> {
         warnings,
     });
     summary.setup_us = start.duration_since(called).as_micros() as u64;
+    summary.connections_not_opened = out_of_files;
+    if out_of_files > 0 {
+        let open = u64::from(config.connections) - out_of_files;
+        summary.warnings.push(format!(
+            "only {open} of the {} connections could be opened: no file was left for the \
+             others ({}); the figures are for {open} connections. Raise the limit (ulimit -n; \
+             past the hard limit only as root) or use fewer connections",
+            config.connections,
+            os::describe_files_limit(files),
+        ));
+    }
     if summary.setup_us > 1_000_000 {
         summary.warnings.push(format!(
             "opening the {} connections took {:.1} s before measuring began (the server's listen backlog may be short)",

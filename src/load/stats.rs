@@ -1,12 +1,14 @@
 //! Statistics of one generator thread, merged into a `LoadSummary` at the end.
-//! Contract: memory is constant in run length (HdrHistograms of 1 µs to 1 h at 3 significant
-//! figures, and counters; nothing is kept per request). This file never imports hyper.
+//! Contract: nothing is kept per request; memory is constant in run length (HdrHistograms of
+//! 1 µs to 1 h at 3 significant figures, and counters) but for the per-second windows
+//! (`windows.rs`, a few KiB each). This file never imports hyper.
 
 use std::time::Duration;
 
 use hdrhistogram::Histogram;
 
 use super::summary::{ErrorCounts, LatencySummary, LoadSummary, ThreadRate};
+use super::windows::Windows;
 
 /// Lowest and highest latency recorded, microseconds (1 µs to 1 h).
 const LOWEST_US: u64 = 1;
@@ -39,6 +41,8 @@ pub struct ThreadStats {
     pub resent: u64,
     pub in_flight_at_deadline: u64,
     pub cpu_us: u64,
+    /// The same, second by second.
+    windows: Windows,
 }
 
 /// What `ThreadStats::summarize` needs besides the counts.
@@ -66,7 +70,7 @@ fn micros(duration: Duration) -> u64 {
 }
 
 impl ThreadStats {
-    pub fn new(open_loop: bool) -> Self {
+    pub fn new(open_loop: bool, windows: Windows) -> Self {
         ThreadStats {
             latency: histogram(),
             corrected: open_loop.then(histogram),
@@ -79,6 +83,7 @@ impl ThreadStats {
             resent: 0,
             in_flight_at_deadline: 0,
             cpu_us: 0,
+            windows,
         }
     }
 
@@ -105,6 +110,18 @@ impl ThreadStats {
             Failure::Timeout => &mut self.errors.timeout,
         };
         *counter += 1;
+    }
+
+    /// Ends the current window of the time series (see `windows.rs`): at every second of the
+    /// measured period but the last, and once more when the thread is done.
+    pub fn close_window(&mut self) {
+        let errors = self.errors.total();
+        self.windows.close(&self.latency, self.requests, errors);
+    }
+
+    /// Whether the window ending `elapsed` into the period is closed by the sampler.
+    pub fn window_closes_at(&self, elapsed: Duration) -> bool {
+        self.windows.closes_at(elapsed)
     }
 
     /// One throughput sample: `requests` completed in `window`.
@@ -137,6 +154,7 @@ impl ThreadStats {
         self.resent += other.resent;
         self.in_flight_at_deadline += other.in_flight_at_deadline;
         self.cpu_us += other.cpu_us;
+        self.windows.merge(&other.windows);
     }
 
     pub fn summarize(&self, facts: RunFacts<'_>) -> LoadSummary {
@@ -164,6 +182,8 @@ impl ThreadStats {
         LoadSummary {
             url: facts.url.to_string(),
             connections: facts.connections,
+            // Filled in by `run`, which knows how many could not be opened.
+            connections_not_opened: 0,
             threads: facts.threads,
             target_rps: facts.target_rps,
             duration_us: micros(facts.duration),
@@ -190,6 +210,7 @@ impl ThreadStats {
             },
             timeout_us: micros(facts.timeout),
             http_client: facts.http_client.to_string(),
+            windows: self.windows.summarize(),
             warnings,
         }
     }
@@ -232,10 +253,15 @@ fn within_stdev_percent(histogram: &Histogram<u64>) -> f64 {
 mod tests {
     use super::*;
 
+    /// Statistics of a 1 s period.
+    fn stats() -> ThreadStats {
+        let second = Duration::from_secs(1);
+        ThreadStats::new(true, Windows::new(second, second))
+    }
+
     #[test]
     fn merge_adds_counts_and_histograms() {
-        let mut a = ThreadStats::new(true);
-        let mut b = ThreadStats::new(true);
+        let (mut a, mut b) = (stats(), stats());
         a.record_response(
             true,
             Duration::from_millis(1),
@@ -247,6 +273,8 @@ mod tests {
             Some(Duration::from_millis(4)),
         );
         b.record_failure(Failure::Timeout);
+        a.close_window();
+        b.close_window();
         a.merge(&b);
         let summary = a.summarize(RunFacts {
             url: "http://127.0.0.1:1/",
@@ -269,11 +297,14 @@ mod tests {
             .corrected_latency
             .expect("open loop keeps corrected latency");
         assert!((corrected.mean_us - 3000.0).abs() < 5.0, "{corrected:?}");
+        let window = &summary.windows[..];
+        assert_eq!(window.len(), 1, "{window:?}");
+        assert_eq!((window[0].requests, window[0].errors), (2, 2));
     }
 
     #[test]
     fn short_rate_warns() {
-        let mut stats = ThreadStats::new(true);
+        let mut stats = stats();
         stats.record_response(
             true,
             Duration::from_millis(1),

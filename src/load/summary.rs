@@ -6,7 +6,12 @@ use serde::{Deserialize, Serialize};
 pub struct LoadSummary {
     /// Target URL.
     pub url: String,
+    /// Connections asked for.
     pub connections: u32,
+    /// Connections of `connections` that could not be opened because the generator had no
+    /// file left (its open-files limit): the load came from the others. 0 normally.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub connections_not_opened: u64,
     pub threads: u32,
     /// Open-loop target rate in requests/s; `None` for closed loop.
     pub target_rps: Option<u64>,
@@ -58,10 +63,31 @@ pub struct LoadSummary {
     /// stored before the field existed were measured with hyper.
     #[serde(default = "measured_before_lean")]
     pub http_client: String,
+    /// The measured period second by second (the last window shorter when the duration is
+    /// not whole seconds): completed requests, errors and latency. The windows' requests add
+    /// up to `requests`, their errors to `errors.total()`. Empty in results stored before it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub windows: Vec<LoadWindow>,
     /// Things a reader of the figures must know: the achieved rate fell short of the
     /// open-loop target, threads were reduced to the number of connections, ...
     #[serde(default)]
     pub warnings: Vec<String>,
+}
+
+/// One window of the measured period.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LoadWindow {
+    /// Start, from the start of the measured period, microseconds.
+    pub start_us: u64,
+    pub duration_us: u64,
+    /// Requests completed in the window, whatever their status.
+    pub requests: u64,
+    /// Requests failed in the window, of any kind (status errors included, like the totals).
+    pub errors: u64,
+    /// Latency of the window's completed requests (from the actual send), within 1%; 0 when
+    /// none completed.
+    pub p50_us: u64,
+    pub p99_us: u64,
 }
 
 /// Per-thread throughput samples, requests per second.
@@ -108,6 +134,10 @@ impl ErrorCounts {
     pub fn total(&self) -> u64 {
         self.connect + self.read + self.write + self.timeout + self.status
     }
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 fn measured_before_lean() -> String {

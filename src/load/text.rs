@@ -113,11 +113,16 @@ pub fn render_text(summary: &LoadSummary) -> String {
         format_time_us(summary.duration_us as f64)
     };
     let _ = writeln!(out, "Running {length} test @ {}", summary.url);
-    let _ = writeln!(
+    let _ = write!(
         out,
         "  {} threads and {} connections",
         summary.threads, summary.connections
     );
+    if summary.connections_not_opened > 0 {
+        let open = u64::from(summary.connections) - summary.connections_not_opened;
+        let _ = write!(out, " ({open} open: out of files for the others)");
+    }
+    out.push('\n');
     if let Some(rate) = summary.target_rps {
         let _ = writeln!(
             out,
@@ -236,5 +241,23 @@ mod tests {
         assert_eq!(units_cell("635.91us".into(), 8), "635.91us");
         assert_eq!(units_cell("12.92ms".into(), 9), "  12.92ms");
         assert_eq!(units_cell("93.50".into(), 9), "  93.50  ");
+    }
+
+    #[test]
+    fn connections_left_unopened_are_said_on_the_connections_line() {
+        let summary = LoadSummary {
+            url: "http://127.0.0.1:1/".into(),
+            threads: 1,
+            connections: 200,
+            connections_not_opened: 146,
+            duration_us: 1_000_000,
+            ..Default::default()
+        };
+        let text = render_text(&summary);
+        let line = text.lines().nth(1).expect("a second line");
+        assert_eq!(
+            line,
+            "  1 threads and 200 connections (54 open: out of files for the others)"
+        );
     }
 }

@@ -20,6 +20,7 @@ use super::os;
 use super::schedule::Schedule;
 use super::stats::ThreadStats;
 use super::target::Target;
+use super::windows::Windows;
 
 /// How often a thread samples its own throughput (wrk's "Req/Sec").
 const SAMPLE_EVERY: Duration = Duration::from_millis(100);
@@ -45,8 +46,11 @@ pub struct Setup {
     pub gate: Gate,
     /// Connections opened before measurement, over all threads.
     pub established: AtomicU64,
-    /// Why a connection could not be opened (the first such error).
+    /// Why a connection could not be opened (the first such error, out of files aside).
     pub connect_error: Mutex<Option<io::Error>>,
+    /// Connections not opened because the process (or the system) had no file left for them:
+    /// left out of the run, not retried (they would fail every 10 ms until the deadline).
+    pub out_of_files: AtomicU64,
     /// Setup failures that stop the run.
     pub failures: Mutex<Vec<LoadError>>,
 }
@@ -72,7 +76,10 @@ pub fn work(plan: WorkerPlan, setup: &Setup) -> Option<ThreadStats> {
     let deadline = start + plan.duration;
     let ctx = Rc::new(ThreadContext {
         target: plan.target,
-        stats: RefCell::new(ThreadStats::new(plan.rate.is_some())),
+        stats: RefCell::new(ThreadStats::new(
+            plan.rate.is_some(),
+            Windows::new(plan.duration, plan.timeout),
+        )),
         deadline,
         timeout: plan.timeout,
         schedule: plan.rate.map(|(rate, connections)| Schedule {
@@ -106,7 +113,11 @@ pub fn work(plan: WorkerPlan, setup: &Setup) -> Option<ThreadStats> {
     });
     let cpu = os::thread_cpu_time().saturating_sub(cpu_before);
     ctx.flush_progress();
-    let mut stats = ctx.stats.replace(ThreadStats::new(false));
+    let mut stats = ctx.stats.replace(ThreadStats::new(
+        false,
+        Windows::new(plan.duration, plan.timeout),
+    ));
+    stats.close_window();
     stats.cpu_us = cpu.as_micros() as u64;
     Some(stats)
 }
@@ -130,31 +141,37 @@ fn prepare(plan: &WorkerPlan) -> Result<tokio::runtime::Runtime, LoadError> {
 pub const SETUP_CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Opens this thread's connections concurrently, each within `SETUP_CONNECT_TIMEOUT` (or the
-/// request timeout if shorter); a failed one is retried once measuring.
+/// request timeout if shorter); a failed one is retried once measuring, unless it failed for
+/// want of a file (then it is left out).
 async fn open_connections(plan: &WorkerPlan, setup: &Setup) -> Vec<Option<TcpStream>> {
     let limit = plan.timeout.min(SETUP_CONNECT_TIMEOUT);
     let attempts = (0..plan.connections).map(|_| connection::connect(plan.target.addr, limit));
     let results = futures_util::future::join_all(attempts).await;
     results
         .into_iter()
-        .map(|result| match result {
+        .filter_map(|result| match result {
             Ok(stream) => {
                 setup.established.fetch_add(1, Ordering::Relaxed);
-                Some(stream)
+                Some(Some(stream))
             }
             Err(err) => {
+                if os::is_out_of_files(&err) {
+                    setup.out_of_files.fetch_add(1, Ordering::Relaxed);
+                    return None;
+                }
                 let mut first = setup
                     .connect_error
                     .lock()
                     .unwrap_or_else(|p| p.into_inner());
                 first.get_or_insert(err);
-                None
+                Some(None)
             }
         })
         .collect()
 }
 
-/// Records this thread's completed requests per second every `SAMPLE_EVERY` until the deadline.
+/// Records this thread's completed requests per second every `SAMPLE_EVERY` until the deadline,
+/// and closes the time series' window at every second.
 async fn sample_rate(ctx: Rc<ThreadContext>, start: Instant) {
     let mut last = (start, 0u64);
     let mut tick = start + SAMPLE_EVERY;
@@ -164,6 +181,9 @@ async fn sample_rate(ctx: Rc<ThreadContext>, start: Instant) {
         let mut stats = ctx.stats.borrow_mut();
         let requests = stats.requests;
         stats.record_rate_sample(requests - last.1, now - last.0);
+        if stats.window_closes_at(tick - start) {
+            stats.close_window();
+        }
         last = (now, requests);
         drop(stats);
         ctx.flush_progress();
