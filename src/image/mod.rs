@@ -2,14 +2,16 @@
 //! `dockerfiles/` and packs the build context (Dockerfile, app, shared files) as a tar.
 //!
 //! Contract
-//! - Input: a `matrix::Cell` (its `ImageSpec`, plus `resources.workers` and `name` for the
-//!   environment of the server), `BuildSettings` (how this host builds: CA bundle, pip index;
-//!   independent of the cell), the project root (for `apps/` and `dockerfiles/`).
+//! - Input: a `matrix::Cell` (its `ImageSpec`; its id names it in errors), `BuildSettings`
+//!   (how this host builds: CA bundle, pip index; independent of the cell), the project root
+//!   (for `apps/` and `dockerfiles/`).
 //! - Output: `render_dockerfile` → the Dockerfile text; `build_context` → the tar bytes the
 //!   engine sends to Docker (`Dockerfile`, `apps/common/**`, `apps/servers/**`,
 //!   `apps/<app_dir>/**`, and `bench/ca.pem` when `BuildSettings::ca_bundle` is set);
 //!   `image_inputs` → every file (relative path, bytes) the image of an app directory depends
-//!   on, so that the matrix stage can hash them.
+//!   on, and `ImageInputs` → their digest for the matrix stage (`matrix::Inputs`). The build
+//!   context and the hash use the same listing, so a file changes the hash exactly when it is
+//!   in the image (hidden files and Python caches are in neither).
 //! - Pure apart from reading files under the root (and the CA bundle): no Docker, no network.
 //!   The same inputs give byte-identical output (tar entries sorted, mtime 0, owner root).
 //!
@@ -18,15 +20,10 @@
 //! framework system packages, then pip (pinned packages, `--no-deps` ones, the recorded
 //! versions in `/bench/versions.txt` and `/bench/python-version.txt`), the app last.
 //!
-//! Placeholders: `{app}`, `{module}` (the app's module), `{workers}` in `Launch::Command`, and
-//! `{script}` (path of the launch script in the image), `{stem}` (its file stem), `{module}` in
-//! `Compile::command`/`Compile::run` are filled here when the matrix left them in.
-//!
-//! Environment of the server (Dockerfile `ENV`, in this order): `BENCH_APP` (the app target),
-//! `BENCH_WORKERS` (`resources.workers`), `BENCH_ROW` (the row name), then `ImageSpec::env`
-//! (which may override the first three). `PORT` is set by whoever starts the container.
-//! Note that `BENCH_WORKERS` and `BENCH_ROW` make the Dockerfile depend on `resources.workers`
-//! and `name`: the image hash has to cover them.
+//! The matrix stage has filled every placeholder of `Launch`/`Compile` and resolved the
+//! server's environment (`ImageSpec::env`: `BENCH_APP`, `BENCH_WORKERS` and the matrix's
+//! `env`); this stage renders them as given, one `ENV` line per variable in name order.
+//! `PORT` is set by whoever starts the container.
 
 mod build_context;
 mod build_settings;
@@ -39,5 +36,5 @@ pub use build_context::build_context;
 pub use build_settings::BuildSettings;
 pub use dockerfile::render_dockerfile;
 pub use image_error::ImageError;
-pub use image_inputs::image_inputs;
+pub use image_inputs::{ImageInputs, image_inputs};
 pub use templates::Templates;
