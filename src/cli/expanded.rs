@@ -9,10 +9,10 @@ use crate::matrix::{Cell, Selection};
 use crate::model::{BuildConfig, Extras, Matcher, Override, Settings};
 
 /// The help of `--only`, the same on every command that takes it.
-pub const ONLY_HELP: &str = "Keep only these cells (repeatable; globs with * and ?). A pattern \
-that matches a scenario name selects scenarios; any other pattern selects rows by row name or \
-cell id (`flask-*`, `falcon/hello`). Patterns of one kind OR together, and the two kinds AND: \
-`--only bjoern --only hello` is the one cell bjoern/hello";
+pub const ONLY_HELP: &str = "Keep only these cells, or their stored results (repeatable; \
+globs with * and ?). A pattern that matches a scenario name selects scenarios; any other \
+pattern selects rows by row name or cell id (`flask-*`, `falcon/hello`). Patterns of one kind \
+OR together, and the two kinds AND: `--only bjoern --only hello` is the one cell bjoern/hello";
 
 /// A matrix file loaded, validated and expanded.
 pub struct Expanded {
