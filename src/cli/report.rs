@@ -4,8 +4,8 @@ use std::process::ExitCode;
 
 use super::CliError;
 use super::expanded::{ONLY_HELP, selection};
-use crate::report::{self, Comparison, Format};
 use crate::matrix::Selection;
+use crate::report::{self, Comparison, Format};
 use crate::store::{CellResult, Store};
 
 #[derive(clap::Args, Debug)]
@@ -53,7 +53,9 @@ pub struct CompareArgs {
 }
 
 pub fn execute(args: Args) -> Result<ExitCode, CliError> {
-    let results = selected(load(&args.results)?, &args.only, &args.results)?;
+    let results = load(&args.results)?;
+    let only = selection(&args.only, results.iter().map(|r| r.scenario.as_str()))?;
+    let results = keep(results, &only, &args.results)?;
     let template = args.template.as_deref().map(read_template).transpose()?;
     let bytes = report::render(&results, args.format, template.as_deref())
         .map_err(|e| CliError::other(e.to_string(), template_help(args.template.as_deref())))?;
@@ -69,8 +71,7 @@ pub fn compare(args: CompareArgs) -> Result<ExitCode, CliError> {
         ));
     }
     let (old, new) = (load(&args.old)?, load(&args.new)?);
-    let scenarios: Vec<&str> = old.iter().chain(&new).map(|r| r.scenario.as_str()).collect();
-    let only = selection(&args.only, scenarios.iter().copied())?;
+    let only = selection(&args.only, old.iter().chain(&new).map(|r| r.scenario.as_str()))?;
     let old = keep(old, &only, &args.old)?;
     let new = keep(new, &only, &args.new)?;
     let mut comparison = Comparison::build(&old, &new, args.threshold);
@@ -97,18 +98,8 @@ fn load(dir: &Path) -> Result<Vec<CellResult>, CliError> {
     Ok(loaded.results)
 }
 
-/// The results of `dir` that `only` selects, told apart by their own scenarios.
-fn selected(
-    results: Vec<CellResult>,
-    only: &[String],
-    dir: &Path,
-) -> Result<Vec<CellResult>, CliError> {
-    let scenarios: Vec<&str> = results.iter().map(|r| r.scenario.as_str()).collect();
-    let only = selection(only, scenarios.iter().copied())?;
-    keep(results, &only, dir)
-}
-
-/// The results `only` selects; an error saying why when none is left.
+/// The results `only` selects (told apart by the scenarios of the results it was made
+/// from); an error saying why when none is left.
 fn keep(
     results: Vec<CellResult>,
     only: &Selection,
