@@ -41,7 +41,7 @@ impl Expanded {
         }
         let all = crate::matrix::expand(&model, &ImageInputs::new(project_root(file)));
         let selection = selection(only, all.iter().map(|c| c.scenario.as_str()))?;
-        let selected: Vec<Cell> = all.iter().filter(|c| selection.keeps(c)).cloned().collect();
+        let selected = selection.apply(all.clone());
         if selected.is_empty() && !selection.is_everything() {
             return Err(CliError::usage(
                 format!("no cell matches --only {}", only.join(" --only ")),
