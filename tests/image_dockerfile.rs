@@ -1,12 +1,18 @@
-//! Dockerfile rendering (`bench::image::render_dockerfile`) on hand-built article cells.
+//! Dockerfile rendering (`bench::image::render_dockerfile`) on the article's cells, `bench
+//! dockerfile`, and the files that shape an image: in the hash exactly when in the image.
 
 #[path = "fixtures/image/rows.rs"]
 mod rows;
 
-use std::path::PathBuf;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
-use bench::image::{BuildSettings, ImageError, Templates, render_dockerfile};
-use bench::matrix::{Compile, Launch};
+use bench::image::{
+    BuildSettings, ImageError, ImageInputs, Templates, build_context, render_dockerfile,
+};
+use bench::matrix::{Compile, Inputs, Launch};
+use sha2::{Digest, Sha256};
 
 fn with_ca() -> BuildSettings {
     BuildSettings { ca_bundle: Some(PathBuf::from("/etc/ssl/certs/ca-certificates.crt")), ..Default::default() }
@@ -199,4 +205,130 @@ fn bad_cells_are_refused_with_what_to_fix() {
     let mut cell = rows::row("falcon-bjoern");
     cell.image.app = "falcon-app:app".into();
     assert!(render_dockerfile(&cell, &BuildSettings::default(), &Templates::embedded()).is_err());
+}
+
+#[test]
+fn the_dockerfile_command_takes_the_matrix_file_like_the_others() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().unwrap();
+    // An explicit CA bundle, so that the host's (PIP_CERT, ...) does not count.
+    let ca = root.join("Cargo.toml");
+    let matrix = root.join("matrix.kdl");
+    let out = Command::new(env!("CARGO_BIN_EXE_bench"))
+        .args(["dockerfile", "falcon-bjoern-pypy", matrix.to_str().unwrap()])
+        .args(["--ca-bundle", ca.to_str().unwrap()])
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let settings = BuildSettings { ca_bundle: Some(ca), ..Default::default() };
+    let cell = rows::row("falcon-bjoern-pypy");
+    let expected = render_dockerfile(&cell, &settings, &Templates::embedded()).unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), expected);
+}
+
+/// Paths of the build context's files (not its directories) of `row` packed from `root`.
+fn context_files(root: &Path, row: &str) -> Vec<String> {
+    let tar = build_context(&rows::row(row), &BuildSettings::default(), root).unwrap();
+    let mut archive = tar::Archive::new(tar.as_slice());
+    let mut files = Vec::new();
+    for entry in archive.entries().unwrap() {
+        let mut entry = entry.unwrap();
+        if entry.header().entry_type().is_file() {
+            files.push(entry.path().unwrap().to_string_lossy().into_owned());
+            entry.read_to_end(&mut Vec::new()).unwrap();
+        }
+    }
+    files
+}
+
+/// Copies `apps/` and `dockerfiles/` of the project into a temporary root.
+fn project_copy() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for dir in ["apps", "dockerfiles"] {
+        let status = Command::new("cp").arg("-r").arg(root.join(dir)).arg(tmp.path()).status();
+        assert!(status.unwrap().success());
+    }
+    tmp
+}
+
+#[test]
+fn a_file_changes_the_image_hash_exactly_when_the_image_holds_it() {
+    let root = project_copy();
+    let digest = || ImageInputs::new(root.path()).digest("falcon");
+    let in_image = |path: &str| {
+        let template = path.strip_prefix("dockerfiles/").is_some_and(|name| {
+            Templates::load(root.path()).unwrap().sources().iter().any(|(n, _)| n == name)
+        });
+        template || context_files(root.path(), "falcon-bjoern").iter().any(|f| f == path)
+    };
+    let candidates = [
+        ("apps/falcon/.env", false),
+        ("apps/common/.cache/state", false),
+        ("apps/servers/__pycache__/bjoern_server.cpython-311.pyc", false),
+        ("apps/falcon/stale.pyc", false),
+        ("apps/flask/other.py", false),
+        ("apps/README2.md", false),
+        ("dockerfiles/NOTES.txt", false),
+        ("apps/falcon/routes.py", true),
+        ("apps/common/helpers.py", true),
+        ("apps/servers/granian_server.py", true),
+        ("dockerfiles/extra.j2", true),
+    ];
+    for (path, expected) in candidates {
+        let before = digest();
+        let file = root.path().join(path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, format!("# {path}\n")).unwrap();
+        let changed = digest() != before;
+        assert_eq!(in_image(path), expected, "{path}: is it in the image?");
+        assert_eq!(changed, expected, "{path}: the hash changes exactly when the image holds it");
+    }
+    // A change to a file already in the image changes the hash too; a hidden one's does not.
+    let before = digest();
+    std::fs::write(root.path().join("apps/falcon/.env"), "changed").unwrap();
+    assert_eq!(digest(), before);
+    std::fs::write(root.path().join("apps/falcon/falcon_app.py"), "changed").unwrap();
+    assert_ne!(digest(), before);
+}
+
+/// The digest as bench computed it before the image stage owned the list of files: every file
+/// of `dockerfiles`, `apps/common`, `apps/servers` and `apps/<app_dir>` but Python caches.
+fn digest_of_earlier_versions(root: &Path, app_dir: &str) -> String {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap().map(Result::unwrap) {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name == "__pycache__" || name.ends_with(".pyc") {
+                continue;
+            }
+            if entry.path().is_dir() { walk(&entry.path(), out) } else { out.push(entry.path()) }
+        }
+    }
+    let mut all = Sha256::new();
+    for dir in ["dockerfiles", "apps/common", "apps/servers", &format!("apps/{app_dir}")] {
+        let mut files = Vec::new();
+        walk(&root.join(dir), &mut files);
+        files.sort();
+        let mut h = Sha256::new();
+        for file in files {
+            h.update(file.strip_prefix(root).unwrap().to_string_lossy().as_bytes());
+            h.update([0]);
+            h.update(std::fs::read(&file).unwrap());
+            h.update([0]);
+        }
+        all.update(hex::encode(h.finalize()));
+    }
+    hex::encode(all.finalize())
+}
+
+#[test]
+fn the_shipped_apps_hash_as_they_did_before() {
+    // Results are stored under these hashes: the shipped apps have no hidden files, so moving
+    // the rule to the image stage must not change their digests.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let inputs = ImageInputs::new(root);
+    for app_dir in ["falcon", "flask", "plain", "aiohttp"] {
+        assert_eq!(inputs.digest(app_dir), digest_of_earlier_versions(root, app_dir), "{app_dir}");
+    }
 }

@@ -4,7 +4,8 @@
 mod common;
 
 use bench::config::Sources;
-use bench::matrix::{expand, Cell, FileInputs, FixedInputs, Launch};
+use bench::image::ImageInputs;
+use bench::matrix::{expand, Cell, FixedInputs, Launch};
 use bench::model::analyze;
 use common::{unindent, Test, BASE};
 
@@ -42,7 +43,7 @@ const ARTICLE_ROWS: &[&str] = &[
 fn shipped_matrix_is_the_articles() {
     let root = env!("CARGO_MANIFEST_DIR");
     let model = bench::model::load(&std::path::Path::new(root).join("matrix.kdl")).unwrap_or_else(|e| panic!("{}", e.render()));
-    let cells = expand(&model, &FileInputs::new(root));
+    let cells = expand(&model, &ImageInputs::new(root));
     assert_eq!(cells.len(), 149);
     for scenario in ["hello", "json", "cpu"] {
         let rows: Vec<&str> = cells.iter().filter(|c| c.scenario == scenario).map(|c| c.name.as_str()).collect();
@@ -92,6 +93,14 @@ fn only_selects_by_row_scenario_or_id() {
     assert_eq!(names(&["*-pypy"]).len(), 8);
     assert_eq!(names(&["io"]).len(), 38);
     assert_eq!(names(&["falcon/hello", "bjoern/io"]), vec!["falcon/hello", "bjoern/io"]);
+    // A row pattern and a scenario pattern: both must match (the one cell), while patterns of
+    // one kind widen the selection.
+    assert_eq!(names(&["bjoern", "hello"]), vec!["bjoern/hello"]);
+    assert_eq!(names(&["*-pypy", "io", "json"]).len(), 4, "two pypy rows in two scenarios");
+    let pypy = names(&["*-pypy", "io", "json"]);
+    assert!(pypy.iter().all(|id| id.ends_with("/io") || id.ends_with("/json")), "{pypy:?}");
+    let help = Test::new().args(&["expand", "--help"]).output().stdout;
+    assert!(help.contains("Patterns of one kind OR together, and the two kinds AND"), "{help}");
     let out = Test::new().args(&["expand", &file, "--only", "nope*"]).output();
     assert_eq!(out.status, 2);
     assert!(out.stderr.contains("no cell matches --only nope*"), "{}", out.stderr);

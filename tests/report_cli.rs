@@ -102,3 +102,41 @@ fn unreadable_result_files_are_warned_about_not_fatal() {
     assert!(err.contains("warning: skipped unreadable result file") && err.contains("garbage.json"), "{err}");
     assert!(results.join("hello/garbage.json").exists());
 }
+
+/// The cell ids of the stored results `bench report --format json` keeps with `only`.
+fn reported_ids(only: &[&str]) -> Vec<String> {
+    let tmp = tempfile::tempdir().unwrap();
+    let fixture = fixture();
+    let mut args = vec!["report", "--results", fixture.to_str().unwrap(), "--format", "json"];
+    for o in only {
+        args.extend(["--only", o]);
+    }
+    let json: serde_json::Value = serde_json::from_str(&stdout(&bench(&args, tmp.path()))).unwrap();
+    let results = json["results"].as_array().unwrap();
+    let mut ids: Vec<String> = results.iter().map(|r| r["id"].as_str().unwrap().into()).collect();
+    ids.dedup();
+    ids
+}
+
+#[test]
+fn only_selects_results_by_the_same_rules_as_expand() {
+    // A scenario alone, as `bench run --only io` takes it.
+    let io = reported_ids(&["io"]);
+    assert!(!io.is_empty() && io.iter().all(|id| id.contains("/io")), "{io:?}");
+    // A row and a scenario: both must match.
+    assert_eq!(reported_ids(&["falcon-gunicorn", "hello"]), ["falcon-gunicorn/hello"]);
+    assert_eq!(
+        reported_ids(&["aiohttp", "io"]),
+        ["aiohttp/io[connections=16]", "aiohttp/io[connections=64]", "aiohttp/io[connections=256]"]
+    );
+    // Rows OR together, and a cell id names its cell.
+    let rows = reported_ids(&["bjoern-pypy", "flask-bjoern"]);
+    assert_eq!(rows, ["flask-bjoern/hello", "bjoern-pypy/hello"]);
+    assert_eq!(reported_ids(&["aiohttp/hello"]), ["aiohttp/hello"]);
+
+    let tmp = tempfile::tempdir().unwrap();
+    let fixture = fixture();
+    let dir = fixture.to_str().unwrap();
+    let md = stdout(&bench(&["compare", dir, dir, "--only", "io"], tmp.path()));
+    assert!(md.contains("## io") && !md.contains("## hello"), "{md}");
+}

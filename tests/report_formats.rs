@@ -176,7 +176,9 @@ fn a_user_template_replaces_the_shipped_one() {
 #[test]
 fn template_errors_say_where() {
     let err = report::render(&mixed(), Format::Markdown, Some("line one\n{{ scenarios[0].nope }}")).unwrap_err();
-    let ReportError::Template { name, detail } = &err;
+    let ReportError::Template { name, detail } = &err else {
+        panic!("not a template error: {err}")
+    };
     assert_eq!(name, "report.md");
     assert!(detail.contains("report.md:2") && detail.contains("nope"), "{detail}");
     let err = report::render(&mixed(), Format::Markdown, Some("{% for %}")).unwrap_err();

@@ -74,6 +74,31 @@ fn find_matches_full_hash_and_repetition() {
 }
 
 #[test]
+fn the_index_answers_for_every_stored_result_from_one_read() {
+    let results = fixture_results();
+    let tmp = tempfile::tempdir().unwrap();
+    let store = Store::open(tmp.path().join("results")).unwrap();
+    assert!(store.index().unwrap().is_empty(), "no directory yet: nothing stored");
+    for r in &results {
+        store.write(r).unwrap();
+    }
+    let index = store.index().unwrap();
+    // Written after the read: the index does not see it (it reads the directory once).
+    fs::write(tmp.path().join("results/hello/garbage.json"), "not json").unwrap();
+    assert_eq!(index.len(), results.len());
+    for r in &results {
+        assert_eq!(index.get(&r.hash, r.repetition), Some(r), "{} r{}", r.id, r.repetition);
+        assert!(index.contains(&r.hash, r.repetition));
+        assert!(!index.contains(&r.hash, r.repetition + 10));
+    }
+    let mut other_hash = results[0].hash.clone();
+    other_hash.push('0');
+    assert!(!index.contains(&other_hash, results[0].repetition));
+    // An unreadable file is left out, not fatal.
+    assert_eq!(store.index().unwrap().len(), results.len());
+}
+
+#[test]
 fn writes_are_atomic_readers_never_see_a_partial_file() {
     let mut big = fixture_results().remove(0);
     // About 2 MB of log: written in many chunks, a non-atomic write would be seen half done.

@@ -1,15 +1,17 @@
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use serde::Serialize;
 
 use super::CliError;
-use crate::matrix::{Cell, FileInputs, Selection};
+use super::expanded::Expanded;
+use super::session::MatrixArgs;
+use crate::matrix::Cell;
+use crate::model::Settings;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
     #[command(flatten)]
-    pub matrix: super::session::MatrixArgs,
+    pub matrix: MatrixArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -22,60 +24,9 @@ pub enum Format {
     Names,
 }
 
-/// A matrix file loaded, validated and expanded.
-pub struct Expanded {
-    pub build: crate::model::BuildConfig,
-    /// Every cell of the matrix, in order.
-    pub all: Vec<Cell>,
-    /// The cells `--only` selects.
-    pub selected: Vec<Cell>,
-}
-
-/// Load, validate and expand a matrix file, then keep the selected cells.
-pub fn load_cells(file: &std::path::Path, only: &[String]) -> Result<Vec<Cell>, CliError> {
-    Ok(load_cells_with(file, only, &crate::model::Settings::default())?.selected)
-}
-
-/// As `load_cells`, with a settings layer applied on top of the whole matrix (the command
-/// line's `--duration`, `--warmup`, `--repeat`).
-pub fn load_cells_with(file: &std::path::Path, only: &[String], on_top: &crate::model::Settings) -> Result<Expanded, CliError> {
-    let mut model = crate::model::load(file)?;
-    if !on_top.values.is_empty() {
-        model.overrides.push(crate::model::Override {
-            matcher: crate::model::Matcher::default(),
-            extras: crate::model::Extras { settings: on_top.clone(), ..Default::default() },
-            na: None,
-        });
-    }
-    let root = project_root(file);
-    let all = crate::matrix::expand(&model, &FileInputs::new(root));
-    let selection = Selection::new(only).map_err(|e| CliError::usage(e, Some("use `*` for any text".to_string())))?;
-    let cells = selection.apply(all.clone());
-    if cells.is_empty() && !only.is_empty() {
-        return Err(CliError::usage(
-            format!("no cell matches --only {}", only.join(" --only ")),
-            Some("run `bench expand --format names` to see the row names".to_string()),
-        ));
-    }
-    Ok(Expanded { build: model.build, all, selected: cells })
-}
-
-/// The directory holding `apps/` and `dockerfiles/`: the matrix file's directory, or the
-/// nearest ancestor of it that has `apps/` (for matrices under `examples/`).
-pub fn project_root(file: &std::path::Path) -> PathBuf {
-    let dir = file.parent().map(|p| if p.as_os_str().is_empty() { std::path::Path::new(".") } else { p }).unwrap_or(std::path::Path::new("."));
-    let mut candidate = Some(dir);
-    while let Some(d) = candidate {
-        if d.join("apps").is_dir() {
-            return d.to_path_buf();
-        }
-        candidate = d.parent();
-    }
-    dir.to_path_buf()
-}
-
 pub fn execute(args: Args) -> Result<ExitCode, CliError> {
-    let cells = load_cells(&args.matrix.file, &args.matrix.only)?;
+    let matrix = &args.matrix;
+    let cells = Expanded::load(&matrix.file.path, &matrix.only, &Settings::default())?.selected;
     let out = match args.format {
         Format::Json => serde_json::to_string_pretty(&cells.iter().map(JsonCell::from).collect::<Vec<_>>()).expect("cells serialize") + "\n",
         Format::Names => names(&cells),

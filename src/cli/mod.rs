@@ -1,11 +1,16 @@
-//! Command line: parses arguments with clap and hands each subcommand to its stage.
-//! Contract: every failure comes back as a `CliError` rendered by miette (file, span, help);
-//! exit code 2 for a bad matrix or bad arguments, 1 for other failures, never a panic.
+//! Command line: parses arguments with clap and hands each subcommand to its stage; clap
+//! stays here (`report::Format`'s `ValueEnum` impl is in `report.rs`).
+//! Contract: every command that reads a matrix takes it as the optional `FILE` argument and
+//! loads it through `expanded::Expanded`; every `--only` is `matrix::Selection`. Every
+//! failure comes back as a `CliError`: matrix errors rendered by miette (file, span, help),
+//! others as `error:` and `help:` lines; exit code 2 for a bad matrix or bad arguments, 1 for
+//! other failures, never a panic.
 
 mod build_options;
 mod dockerfile;
 mod error;
 mod expand;
+mod expanded;
 mod load;
 mod report;
 mod run;

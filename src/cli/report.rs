@@ -2,9 +2,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
-
 use super::CliError;
+use super::expanded::{ONLY_HELP, selection};
+use crate::matrix::Selection;
 use crate::report::{self, Comparison, Format};
 use crate::store::{CellResult, Store};
 
@@ -19,8 +19,8 @@ pub struct Args {
     /// A minijinja template replacing the shipped one (same data model, see docs/report.md).
     #[arg(long, value_name = "FILE")]
     template: Option<PathBuf>,
-    /// Keep only rows whose name or cell id matches this glob (repeatable): `falcon*`, `*/hello`.
-    #[arg(long, value_name = "GLOB")]
+    /// Keep only matching results (repeatable; see --help for how patterns combine).
+    #[arg(long, value_name = "GLOB", long_help = ONLY_HELP)]
     only: Vec<String>,
     /// Write the report to FILE instead of standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
@@ -38,8 +38,8 @@ pub struct CompareArgs {
     /// Change in percent flagged when the spread across repetitions is unknown.
     #[arg(long, value_name = "PERCENT", default_value_t = 10.0)]
     threshold: f64,
-    /// Keep only rows whose name or cell id matches this glob (repeatable).
-    #[arg(long, value_name = "GLOB")]
+    /// Keep only matching results (repeatable; see --help for how patterns combine).
+    #[arg(long, value_name = "GLOB", long_help = ONLY_HELP)]
     only: Vec<String>,
     /// A minijinja template replacing the shipped compare template.
     #[arg(long, value_name = "FILE")]
@@ -53,8 +53,9 @@ pub struct CompareArgs {
 }
 
 pub fn execute(args: Args) -> Result<ExitCode, CliError> {
-    let only = globs(&args.only)?;
-    let results = load(&args.results, only.as_ref())?;
+    let results = load(&args.results)?;
+    let only = selection(&args.only, results.iter().map(|r| r.scenario.as_str()))?;
+    let results = keep(results, &only, &args.results)?;
     let template = args.template.as_deref().map(read_template).transpose()?;
     let bytes = report::render(&results, args.format, template.as_deref())
         .map_err(|e| CliError::other(e.to_string(), template_help(args.template.as_deref())))?;
@@ -69,9 +70,10 @@ pub fn compare(args: CompareArgs) -> Result<ExitCode, CliError> {
             Some("give a number of percent, e.g. --threshold 10".to_string()),
         ));
     }
-    let only = globs(&args.only)?;
-    let old = load(&args.old, only.as_ref())?;
-    let new = load(&args.new, only.as_ref())?;
+    let (old, new) = (load(&args.old)?, load(&args.new)?);
+    let only = selection(&args.only, old.iter().chain(&new).map(|r| r.scenario.as_str()))?;
+    let old = keep(old, &only, &args.old)?;
+    let new = keep(new, &only, &args.new)?;
     let mut comparison = Comparison::build(&old, &new, args.threshold);
     comparison.old_label = format!("{} ({} results)", args.old.display(), old.len());
     comparison.new_label = format!("{} ({} results)", args.new.display(), new.len());
@@ -86,36 +88,26 @@ pub fn compare(args: CompareArgs) -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn globs(patterns: &[String]) -> Result<Option<GlobSet>, CliError> {
-    if patterns.is_empty() {
-        return Ok(None);
-    }
-    let mut builder = GlobSetBuilder::new();
-    for pattern in patterns {
-        let glob = Glob::new(pattern).map_err(|e| {
-            CliError::usage(
-                format!("--only {pattern:?} is not a valid glob: {e}"),
-                Some("use * and ? wildcards, e.g. --only 'falcon*'".to_string()),
-            )
-        })?;
-        builder.add(glob);
-    }
-    builder.build().map(Some).map_err(|e| CliError::usage(format!("--only: {e}"), None))
-}
-
-/// Every readable result of `dir` (unreadable files are warned about), filtered.
-fn load(dir: &Path, only: Option<&GlobSet>) -> Result<Vec<CellResult>, CliError> {
+/// Every readable result of `dir` (unreadable files are warned about).
+fn load(dir: &Path) -> Result<Vec<CellResult>, CliError> {
     let store = Store::open(dir).map_err(|e| CliError::other(e.to_string(), None))?;
     let loaded = store.load().map_err(|e| CliError::other(e.to_string(), None))?;
     for skipped in &loaded.skipped {
         eprintln!("warning: {skipped}");
     }
-    let total = loaded.results.len();
-    let results: Vec<CellResult> = loaded
-        .results
-        .into_iter()
-        .filter(|r| only.is_none_or(|set| set.is_match(&r.name) || set.is_match(&r.id)))
-        .collect();
+    Ok(loaded.results)
+}
+
+/// The results `only` selects (told apart by the scenarios of the results it was made
+/// from); an error saying why when none is left.
+fn keep(
+    results: Vec<CellResult>,
+    only: &Selection,
+    dir: &Path,
+) -> Result<Vec<CellResult>, CliError> {
+    let total = results.len();
+    let results: Vec<CellResult> =
+        results.into_iter().filter(|r| only.matches(&r.name, &r.scenario, &r.id)).collect();
     if results.is_empty() {
         let message = if total == 0 {
             format!("no results in {}", dir.display())
@@ -128,6 +120,17 @@ fn load(dir: &Path, only: Option<&GlobSet>) -> Result<Vec<CellResult>, CliError>
         ));
     }
     Ok(results)
+}
+
+/// `--format`'s values are the report's formats (clap stays in the CLI).
+impl clap::ValueEnum for Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Format::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()))
+    }
 }
 
 fn read_template(path: &Path) -> Result<String, CliError> {

@@ -63,7 +63,8 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
         Some(s) => s.select(expanded.selected),
         None => expanded.selected,
     };
-    let (jobs, skipped) = jobs(&expanded.all, &selected, |hash, rep| !args.force && store.find(hash, rep).is_some());
+    let stored = store.index().map_err(|e| CliError::other(e.to_string(), None))?;
+    let (jobs, skipped) = jobs(&expanded.all, &selected, |hash, rep| !args.force && stored.contains(hash, rep));
     let runtime = Session::runtime()?;
     runtime.block_on(async {
         let engine = DockerEngine::connect().await.map_err(engine_error)?;

@@ -1,20 +1,28 @@
 use std::path::{Path, PathBuf};
 
-use super::build_options::BuildOptions;
-use super::expand::{load_cells_with, project_root, Expanded};
 use super::CliError;
+use super::build_options::BuildOptions;
+use super::expanded::{Expanded, ONLY_HELP, project_root};
 use crate::model::Settings;
 use crate::run::{HostFacts, RunOptions};
 use crate::store::Store;
 
-/// The matrix file and the `--only` selection, shared by the commands that read a matrix.
+/// The matrix file, taken the same way (an optional positional argument) by every command
+/// that reads one.
+#[derive(clap::Args, Debug)]
+pub struct MatrixFile {
+    /// Matrix file.
+    #[arg(value_name = "FILE", default_value = "matrix.kdl")]
+    pub path: PathBuf,
+}
+
+/// The matrix file and the `--only` selection, shared by the commands that expand a matrix.
 #[derive(clap::Args, Debug)]
 pub struct MatrixArgs {
-    /// Matrix file.
-    #[arg(default_value = "matrix.kdl")]
-    pub file: PathBuf,
-    /// Keep only cells whose row name, scenario or id matches (repeatable).
-    #[arg(long, value_name = "GLOB")]
+    #[command(flatten)]
+    pub file: MatrixFile,
+    /// Keep only matching cells (repeatable; see --help for how patterns combine).
+    #[arg(long, value_name = "GLOB", long_help = ONLY_HELP)]
     pub only: Vec<String>,
 }
 
@@ -28,10 +36,11 @@ pub struct Session {
 
 impl Session {
     pub fn prepare(matrix: &MatrixArgs, results: &Path, build: &BuildOptions, on_top: &Settings) -> Result<Session, CliError> {
-        let expanded = load_cells_with(&matrix.file, &matrix.only, on_top)?;
-        let root = project_root(&matrix.file);
-        let mut options = RunOptions::new(root.clone(), matrix.file.display().to_string(), results);
-        let matrix_dir = matrix.file.parent().map(Path::to_path_buf).unwrap_or_default();
+        let file = &matrix.file.path;
+        let expanded = Expanded::load(file, &matrix.only, on_top)?;
+        let root = project_root(file);
+        let mut options = RunOptions::new(root.clone(), file.display().to_string(), results);
+        let matrix_dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
         options.build = build.settings(&expanded.build, &matrix_dir)?;
         let store = Store::open(results).map_err(|e| CliError::other(format!("results directory {}: {e}", results.display()), None))?;
         let host = HostFacts::read(&root);

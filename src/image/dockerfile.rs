@@ -1,11 +1,10 @@
+use minijinja::value::Serde;
 use minijinja::{Value, context};
 
 use super::templates::DOCKERFILE_TEMPLATE;
 use super::{BuildSettings, ImageError, Templates};
-use crate::matrix::{Cell, Launch};
+use crate::matrix::{Cell, Launch, SCRIPTS_DIR_IN_IMAGE};
 
-/// Where the app files and the launch scripts live in the image.
-const APP_DIR_IN_IMAGE: &str = "/app";
 /// The virtualenv's interpreter (cpython and pypy venvs both have `bin/python`).
 const VENV_PYTHON: &str = "/venv/bin/python";
 
@@ -17,24 +16,14 @@ const VENV_PYTHON: &str = "/venv/bin/python";
 pub fn render_dockerfile(cell: &Cell, settings: &BuildSettings, templates: &Templates) -> Result<String, ImageError> {
     let image = &cell.image;
     check_name(cell, "app directory", &image.app_dir)?;
-    let module = app_module(cell)?;
-    let workers = cell.resources.workers.to_string();
-
-    let mut env: Vec<(String, String)> =
-        vec![("BENCH_APP".into(), image.app.clone()), ("BENCH_WORKERS".into(), workers.clone())];
-    for (name, value) in &image.env {
-        if !is_env_name(name) {
-            return Err(invalid(cell, "environment variable name", name, "use letters, digits and `_`, not starting with a digit"));
-        }
-        match env.iter_mut().find(|(n, _)| n == name) {
-            Some(slot) => slot.1 = value.clone(),
-            None => env.push((name.clone(), value.clone())),
-        }
+    check_app_target(cell)?;
+    if let Some(name) = image.env.keys().find(|name| !is_identifier(name)) {
+        let why = "use letters, digits and `_`, not starting with a digit";
+        return Err(invalid(cell, "environment variable name", name, why));
     }
 
     let (cmd, compile_command) = match (&image.launch, &image.compile) {
         (Launch::Command { command }, None) => {
-            let command = fill(command, &[("{app}", &image.app), ("{module}", &module), ("{workers}", &workers)]);
             (vec!["sh".to_string(), "-c".to_string(), format!("exec {command}")], None)
         }
         (Launch::Command { .. }, Some(_)) => {
@@ -42,21 +31,12 @@ pub fn render_dockerfile(cell: &Cell, settings: &BuildSettings, templates: &Temp
         }
         (Launch::Script { script, args }, compile) => {
             check_name(cell, "launch script", script)?;
-            let path = format!("{APP_DIR_IN_IMAGE}/servers/{script}");
-            let stem = script.strip_suffix(".py").unwrap_or(script);
-            let vars = [("{script}", path.as_str()), ("{stem}", stem), ("{module}", module.as_str())];
-            match compile {
-                None => {
-                    let mut cmd = vec![VENV_PYTHON.to_string(), path.clone()];
-                    cmd.extend(args.iter().cloned());
-                    (cmd, None)
-                }
-                Some(compile) => {
-                    let mut cmd: Vec<String> = fill(&compile.run, &vars).split_whitespace().map(String::from).collect();
-                    cmd.extend(args.iter().cloned());
-                    (cmd, Some(fill(&compile.command, &vars)))
-                }
-            }
+            let mut cmd: Vec<String> = match compile {
+                None => vec![VENV_PYTHON.to_string(), format!("{SCRIPTS_DIR_IN_IMAGE}/{script}")],
+                Some(compile) => compile.run.split_whitespace().map(String::from).collect(),
+            };
+            cmd.extend(args.iter().cloned());
+            (cmd, compile.as_ref().map(|c| c.command.clone()))
         }
     };
 
@@ -64,11 +44,12 @@ pub fn render_dockerfile(cell: &Cell, settings: &BuildSettings, templates: &Temp
     let template = env_template
         .get_template(DOCKERFILE_TEMPLATE)
         .map_err(|e| ImageError::template(DOCKERFILE_TEMPLATE, &e))?;
-    let env_pairs: Vec<Vec<String>> = env.into_iter().map(|(n, v)| vec![n, v]).collect();
+    let env_pairs: Vec<[String; 2]> =
+        image.env.iter().map(|(n, v)| [n.clone(), v.clone()]).collect();
     template
         .render(context! {
-            image => to_value(image)?,
-            cell => to_value(cell)?,
+            image => Value::from(Serde(image)),
+            cell => Value::from(Serde(cell)),
             ca_bundle => settings.ca_bundle.is_some(),
             pip_index_url => settings.pip_index_url.clone(),
             pip_extra_index_url => settings.pip_extra_index_url.clone(),
@@ -79,13 +60,13 @@ pub fn render_dockerfile(cell: &Cell, settings: &BuildSettings, templates: &Temp
         .map_err(|e| ImageError::template(DOCKERFILE_TEMPLATE, &e))
 }
 
-/// The module part of the app target (`falcon_app` of `falcon_app:app`).
-fn app_module(cell: &Cell) -> Result<String, ImageError> {
+/// The app target is `module:attribute` or a module name (the launch scripts import it).
+fn check_app_target(cell: &Cell) -> Result<(), ImageError> {
     let module = cell.image.app.split(':').next().unwrap_or_default();
     if module.is_empty() || !module.split('.').all(is_identifier) {
         return Err(invalid(cell, "app target", &cell.image.app, "give `module:attribute` or a module name"));
     }
-    Ok(module.to_string())
+    Ok(())
 }
 
 /// A plain file or directory name: no separators, not `.`/`..`, not empty.
@@ -104,36 +85,4 @@ fn invalid(cell: &Cell, what: &'static str, value: &str, why: &'static str) -> I
 fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_') && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
-fn is_env_name(s: &str) -> bool {
-    is_identifier(s)
-}
-
-fn fill(text: &str, vars: &[(&str, &str)]) -> String {
-    vars.iter().fold(text.to_string(), |acc, (key, value)| acc.replace(key, value))
-}
-
-/// A serializable value as a template value (through JSON: minijinja is built without serde).
-fn to_value<T: serde::Serialize>(value: &T) -> Result<Value, ImageError> {
-    let json = serde_json::to_value(value)
-        .map_err(|e| ImageError::Template { name: DOCKERFILE_TEMPLATE.to_string(), message: e.to_string() })?;
-    Ok(json_to_value(json))
-}
-
-fn json_to_value(json: serde_json::Value) -> Value {
-    match json {
-        serde_json::Value::Null => Value::from(()),
-        serde_json::Value::Bool(b) => Value::from(b),
-        serde_json::Value::Number(n) => match (n.as_i64(), n.as_u64()) {
-            (Some(i), _) => Value::from(i),
-            (None, Some(u)) => Value::from(u),
-            _ => Value::from(n.as_f64().unwrap_or_default()),
-        },
-        serde_json::Value::String(s) => Value::from(s),
-        serde_json::Value::Array(items) => Value::from(items.into_iter().map(json_to_value).collect::<Vec<_>>()),
-        serde_json::Value::Object(map) => Value::from(
-            map.into_iter().map(|(k, v)| (k, json_to_value(v))).collect::<std::collections::BTreeMap<_, _>>(),
-        ),
-    }
 }

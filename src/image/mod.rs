@@ -2,15 +2,17 @@
 //! `dockerfiles/` and gathers the build context (Dockerfile, app, shared files).
 //!
 //! Contract
-//! - Input: a `matrix::Cell` (its `ImageSpec`, plus `resources.workers` and `name` for the
-//!   environment of the server), `BuildSettings` (how this host builds: CA bundle, pip index;
-//!   independent of the cell), the project root (for `apps/` and `dockerfiles/`).
+//! - Input: a `matrix::Cell` (its `ImageSpec`; its id names it in errors), `BuildSettings`
+//!   (how this host builds: CA bundle, pip index; independent of the cell), the project root
+//!   (for `apps/` and `dockerfiles/`).
 //! - Output: `render_dockerfile` → the Dockerfile text; `build_context` → a `BuildContext`,
 //!   engine-neutral: the Dockerfile text and the files (`apps/common/**`, `apps/servers/**`,
 //!   `apps/<app_dir>/**`, and `bench/ca.pem` when `BuildSettings::ca_bundle` is set), which
 //!   the engine packs as its builder needs (Docker: a tar);
 //!   `image_inputs` → every file (relative path, bytes) the image of an app directory depends
-//!   on, so that the matrix stage can hash them.
+//!   on, and `ImageInputs` → their digest for the matrix stage (`matrix::Inputs`). The build
+//!   context and the hash use the same listing, so a file changes the hash exactly when it is
+//!   in the image (hidden files and Python caches are in neither).
 //! - Pure apart from reading files under the root (and the CA bundle): no Docker, no network.
 //!   The same inputs give identical output (files sorted by path).
 //!
@@ -19,14 +21,10 @@
 //! framework system packages, then pip (pinned packages, `--no-deps` ones, the recorded
 //! versions in `/bench/versions.txt` and `/bench/python-version.txt`), the app last.
 //!
-//! Placeholders: `{app}`, `{module}` (the app's module), `{workers}` in `Launch::Command`, and
-//! `{script}` (path of the launch script in the image), `{stem}` (its file stem), `{module}` in
-//! `Compile::command`/`Compile::run` are filled here when the matrix left them in.
-//!
-//! Environment of the server (Dockerfile `ENV`, in this order): `BENCH_APP` (the app target),
-//! `BENCH_WORKERS` (`resources.workers`), then `ImageSpec::env` (which may override both).
-//! `PORT` is set by whoever starts the container. Note that `BENCH_WORKERS` makes the
-//! Dockerfile depend on `resources.workers`: the image hash has to cover it.
+//! The matrix stage has filled every placeholder of `Launch`/`Compile` and resolved the
+//! server's environment (`ImageSpec::env`: `BENCH_APP`, `BENCH_WORKERS` and the matrix's
+//! `env`); this stage renders them as given, one `ENV` line per variable in name order.
+//! `PORT` is set by whoever starts the container.
 
 mod build_context;
 mod build_settings;
@@ -39,5 +37,5 @@ pub use build_context::{BuildContext, build_context};
 pub use build_settings::BuildSettings;
 pub use dockerfile::render_dockerfile;
 pub use image_error::ImageError;
-pub use image_inputs::image_inputs;
+pub use image_inputs::{ImageInputs, image_inputs};
 pub use templates::Templates;

@@ -3,6 +3,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use super::placeholders::Placeholders;
 use super::{Cell, Compile, ImageSpec, Inputs, Launch, LoadSettings, RequestSpec, Resources};
 use crate::model::{Extras, LaunchDef, Model, Row, SettingValue, Settings};
 
@@ -108,32 +109,24 @@ fn cell(model: &Model, row: &Row, scenario_name: &str, extras: &Extras, p: &Poin
         .find(|i| i.name == row.interface)
         .map(|i| i.args.clone())
         .unwrap_or_default();
-    let fill = |template: &str| {
-        template
-            .replace("{app}", &target)
-            .replace("{workers}", &workers.to_string())
-            .replace("{args}", &args)
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
+    let launch_def = server.launch_of(row.variant.as_deref());
+    let script = match launch_def {
+        Some(LaunchDef::Script(script)) => Some(script.as_str()),
+        _ => None,
     };
+    let placeholders = Placeholders::new(&args, &target, workers, script);
+    // The server's environment: the matrix's `env`, then what bench derives (which wins).
     let mut env: BTreeMap<String, String> = extras.env.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
     env.insert("BENCH_APP".into(), target.clone());
     env.insert("BENCH_WORKERS".into(), workers.to_string());
-    let (launch, compile) = match server.launch_of(row.variant.as_deref()) {
-        Some(LaunchDef::Command(c)) => (Launch::Command { command: fill(c) }, None),
+    let (launch, compile) = match launch_def {
+        Some(LaunchDef::Command(c)) => (Launch::Command { command: placeholders.fill(c) }, None),
         Some(LaunchDef::Script(script)) => {
-            let stem = script.trim_end_matches(".py").to_string();
-            let module = target.split(':').next().unwrap_or_default().to_string();
-            let compile = runtime.compile.as_ref().map(|(command, run)| {
-                let sub = |t: &str| {
-                    t.replace("{script}", &format!("/app/servers/{script}"))
-                        .replace("{stem}", &stem)
-                        .replace("{module}", &module)
-                };
-                Compile { command: sub(command), run: sub(run) }
+            let compile = runtime.compile.as_ref().map(|(command, run)| Compile {
+                command: placeholders.fill(command),
+                run: placeholders.fill(run),
             });
-            let args = if args.is_empty() { Vec::new() } else { args.split_whitespace().map(String::from).collect() };
+            let args = args.split_whitespace().map(String::from).collect();
             (Launch::Script { script: script.clone(), args }, compile)
         }
         None => (Launch::Command { command: String::new() }, None),

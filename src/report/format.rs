@@ -1,7 +1,8 @@
 use serde::Serialize;
 
-/// An output format of `bench report`, each rendered by one template.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, clap::ValueEnum)]
+/// An output format of `bench report`: markdown, HTML and CSV are rendered by a shipped
+/// template, JSON is the report's data model serialized with serde.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     Markdown,
@@ -11,6 +12,19 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format, in the order `--help` lists them.
+    pub const ALL: [Format; 4] = [Format::Markdown, Format::Html, Format::Csv, Format::Json];
+
+    /// The name users give (`--format markdown`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+            Format::Csv => "csv",
+            Format::Json => "json",
+        }
+    }
+
     /// The template's name; its extension picks the escaping (`.html`: HTML, `.md`:
     /// markdown, `.csv`: CSV quoting, `.json`: none, use the `tojson` filter).
     pub fn template_name(self) -> &'static str {
@@ -22,13 +36,14 @@ impl Format {
         }
     }
 
-    /// The template shipped inside the binary (`report-templates/<name>.j2`).
-    pub fn shipped_template(self) -> &'static str {
+    /// The template shipped inside the binary (`report-templates/<name>.j2`); `None` for
+    /// JSON, which is serialized (a user's template may still render it).
+    pub fn shipped_template(self) -> Option<&'static str> {
         match self {
-            Format::Markdown => include_str!("../../report-templates/report.md.j2"),
-            Format::Html => include_str!("../../report-templates/report.html.j2"),
-            Format::Csv => include_str!("../../report-templates/report.csv.j2"),
-            Format::Json => include_str!("../../report-templates/report.json.j2"),
+            Format::Markdown => Some(include_str!("../../report-templates/report.md.j2")),
+            Format::Html => Some(include_str!("../../report-templates/report.html.j2")),
+            Format::Csv => Some(include_str!("../../report-templates/report.csv.j2")),
+            Format::Json => None,
         }
     }
 

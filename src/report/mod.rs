@@ -1,15 +1,17 @@
-//! Stage 9, report: pure functions from stored results to bytes, one template per format
-//! (`report-templates/`, shipped inside the binary; a user's template may replace one).
+//! Stage 9, report: pure functions from stored results to bytes: markdown, HTML and CSV from
+//! one template each (`report-templates/`, shipped inside the binary), JSON serialized from
+//! the data model (`JsonReport`); a user's template may replace any of them.
 //!
 //! Contract: `render(&[CellResult], Format, Option<&str>) -> Result<Vec<u8>, ReportError>`
 //! builds a `ReportModel` (serde-serializable, documented in `docs/report.md`) and renders
-//! the format's template with it; `compare(old, new, threshold)` does the same for
-//! `bench compare`. No I/O here: the CLI reads the results and writes the bytes.
+//! the format with it; `render_comparison` does the same for `bench compare`'s
+//! `Comparison`. No I/O here: the CLI reads the results and writes the bytes.
 
 pub mod charts;
 mod comparison;
 mod export;
 mod format;
+mod json_report;
 mod methodology;
 pub mod numbers;
 mod report_error;
@@ -21,6 +23,7 @@ mod templates;
 pub use comparison::{Change, Comparison, RowComparison, ScenarioComparison, Side};
 pub use export::{Export, ExportedResult};
 pub use format::Format;
+pub use json_report::JsonReport;
 pub use methodology::{LoadDescription, Methodology, Setting};
 pub use report_error::ReportError;
 pub use report_model::ReportModel;
@@ -41,8 +44,11 @@ pub fn render(results: &[CellResult], format: Format, template: Option<&str>) ->
 
 /// Render an already built model (lets tests and tools inspect the model first).
 pub fn render_model(model: &ReportModel, format: Format, template: Option<&str>) -> Result<Vec<u8>, ReportError> {
+    let Some(source) = template.or(format.shipped_template()) else {
+        return JsonReport::of(model).to_bytes();
+    };
     let name = format.template_name();
-    let env = templates::environment(name, template.unwrap_or(format.shipped_template()))?;
+    let env = templates::environment(name, source)?;
     templates::render(&env, name, minijinja::Value::from(minijinja::value::Serde(model)))
 }
 

@@ -4,6 +4,9 @@ pub enum ReportError {
     /// A template does not compile or fails while rendering.
     #[error("template {name} failed: {detail}")]
     Template { name: String, detail: String },
+    /// The JSON report could not be serialized.
+    #[error("cannot write the report as JSON: {0}")]
+    Json(#[source] serde_json::Error),
 }
 
 impl ReportError {

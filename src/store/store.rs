@@ -1,9 +1,10 @@
+use std::collections::HashMap;
 use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::{CellResult, Loaded, SkippedFile, StoreError};
+use super::{CellResult, Loaded, ResultIndex, SkippedFile, StoreError};
 
 /// A results directory: one JSON document per cell, scenario and repetition at
 /// `DIR/<scenario>/<name>/<hash12>-r<repetition>.json`.
@@ -102,10 +103,16 @@ impl Store {
         collect_json_files(&self.dir, &mut files)?;
         files.sort();
         let mut loaded = Loaded::default();
+        // Copies of one result (merged directories) are kept once; only results of the same
+        // cell and repetition can be equal, so only those are compared.
+        let mut same_key: HashMap<(String, u32), Vec<usize>> = HashMap::new();
         for path in files {
             match read_result(&path) {
                 Ok(result) => {
-                    if !loaded.results.contains(&result) {
+                    let key = (result.hash.clone(), result.repetition);
+                    let seen = same_key.entry(key).or_default();
+                    if !seen.iter().any(|&i| loaded.results[i] == result) {
+                        seen.push(loaded.results.len());
                         loaded.results.push(result);
                     }
                 }
@@ -136,18 +143,21 @@ impl Store {
         Ok(loaded.results)
     }
 
+    /// Every readable result by (hash, repetition), read in one walk of the directory
+    /// (empty when it does not exist yet): `bench run` asks it which cells to skip when
+    /// resuming. Unreadable files are left out, so their cells are measured again.
+    pub fn index(&self) -> Result<ResultIndex, StoreError> {
+        match self.load() {
+            Ok(loaded) => Ok(ResultIndex::new(loaded.results)),
+            Err(StoreError::Missing { .. }) => Ok(ResultIndex::default()),
+            Err(e) => Err(e),
+        }
+    }
+
     /// The stored result of the cell with this hash and repetition, if a readable one
-    /// exists (`bench run` skips such cells when resuming).
+    /// exists. Reads the whole directory: to ask about many cells, use `index` once.
     pub fn find(&self, hash: &str, repetition: u32) -> Option<CellResult> {
-        let wanted = file_name(hash, repetition);
-        let mut files = Vec::new();
-        collect_json_files(&self.dir, &mut files).ok()?;
-        files.sort();
-        files
-            .into_iter()
-            .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy() == wanted))
-            .filter_map(|p| read_result(&p).ok())
-            .find(|r| r.hash == hash && r.repetition == repetition)
+        self.index().ok()?.get(hash, repetition).cloned()
     }
 }
 
