@@ -4,7 +4,6 @@
 #[path = "fixtures/image/rows.rs"]
 mod rows;
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -227,19 +226,11 @@ fn the_dockerfile_command_takes_the_matrix_file_like_the_others() {
     assert_eq!(String::from_utf8(out.stdout).unwrap(), expected);
 }
 
-/// Paths of the build context's files (not its directories) of `row` packed from `root`.
+/// Paths of the build context's files of `row` gathered from `root` (the engine packs
+/// exactly these, plus the Dockerfile).
 fn context_files(root: &Path, row: &str) -> Vec<String> {
-    let tar = build_context(&rows::row(row), &BuildSettings::default(), root).unwrap();
-    let mut archive = tar::Archive::new(tar.as_slice());
-    let mut files = Vec::new();
-    for entry in archive.entries().unwrap() {
-        let mut entry = entry.unwrap();
-        if entry.header().entry_type().is_file() {
-            files.push(entry.path().unwrap().to_string_lossy().into_owned());
-            entry.read_to_end(&mut Vec::new()).unwrap();
-        }
-    }
-    files
+    let context = build_context(&rows::row(row), &BuildSettings::default(), root).unwrap();
+    context.files.into_iter().map(|(path, _)| path).collect()
 }
 
 /// Copies `apps/` and `dockerfiles/` of the project into a temporary root.
