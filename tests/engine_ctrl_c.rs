@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use bench::engine::{
-    BuildRequest, ContainerSpec, Containers, DockerEngine, Engine, EngineError, SCOPE_LABEL, ctrl_c, until_interrupted,
+    BuildRequest, ContainerSpec, Containers, DockerEngine, Engine, EngineError, SCOPE_LABEL,
+    ctrl_c, until_interrupted,
 };
 use bench::image::BuildContext;
 
@@ -18,7 +19,8 @@ async fn ctrl_c_removes_every_started_container() {
         return;
     }
     // Installed before anything can raise SIGINT, so the signal never kills the test process.
-    let _sigint = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).unwrap();
+    let _sigint =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).unwrap();
     let scope = format!("enginetest-{}-ctrlc", std::process::id());
     let engine = DockerEngine::connect().await.unwrap().with_scope(&scope);
     // A container that runs until removed, as a server under load does.
@@ -56,16 +58,26 @@ async fn ctrl_c_removes_every_started_container() {
         unsafe { libc::kill(libc::getpid(), libc::SIGINT) };
         std::future::pending::<()>().await;
     };
-    let result = tokio::time::timeout(Duration::from_secs(60), until_interrupted(&engine, &containers, work, ctrl_c()))
-        .await
-        .expect("the interrupt ends the run");
+    let result = tokio::time::timeout(
+        Duration::from_secs(60),
+        until_interrupted(&engine, &containers, work, ctrl_c()),
+    )
+    .await
+    .expect("the interrupt ends the run");
     assert!(
         matches!(result, Err(EngineError::Interrupted { removed: 2, ref failed }) if failed.is_empty()),
         "{result:?}"
     );
     assert!(containers.live().is_empty());
     let left = std::process::Command::new("docker")
-        .args(["ps", "-aq", "--filter", "label=bench=1", "--filter", &format!("label={SCOPE_LABEL}={scope}")])
+        .args([
+            "ps",
+            "-aq",
+            "--filter",
+            "label=bench=1",
+            "--filter",
+            &format!("label={SCOPE_LABEL}={scope}"),
+        ])
         .output()
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&left.stdout).trim(), "", "containers left");

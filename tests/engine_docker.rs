@@ -14,7 +14,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use bench::engine::{
-    BuildRequest, ContainerId, ContainerSpec, Containers, DockerEngine, Engine, EngineError, SCOPE_LABEL, cpu_percent,
+    BuildRequest, ContainerId, ContainerSpec, Containers, DockerEngine, Engine, EngineError,
+    SCOPE_LABEL, cpu_percent,
 };
 use bench::image::BuildContext;
 use sha2::Digest;
@@ -40,7 +41,10 @@ impl Scope {
     }
 
     async fn engine(&self) -> DockerEngine {
-        DockerEngine::connect().await.expect("the Docker engine must be running for these tests").with_scope(&self.name)
+        DockerEngine::connect()
+            .await
+            .expect("the Docker engine must be running for these tests")
+            .with_scope(&self.name)
     }
 
     fn spec(&self, image: &str, env: &[(&str, String)], memory_bytes: i64) -> ContainerSpec {
@@ -58,10 +62,17 @@ impl Scope {
 
     /// The containers of this scope, as `docker ps -a` lists them (an oracle independent of bollard).
     fn leftovers(&self) -> Vec<String> {
-        docker(&["ps", "-aq", "--filter", "label=bench=1", "--filter", &format!("label={SCOPE_LABEL}={}", self.name)])
-            .lines()
-            .map(str::to_string)
-            .collect()
+        docker(&[
+            "ps",
+            "-aq",
+            "--filter",
+            "label=bench=1",
+            "--filter",
+            &format!("label={SCOPE_LABEL}={}", self.name),
+        ])
+        .lines()
+        .map(str::to_string)
+        .collect()
     }
 
     /// A tag for an image of this test, removed when the test ends.
@@ -72,7 +83,12 @@ impl Scope {
     }
 
     fn assert_clean(&self) {
-        assert_eq!(self.leftovers(), Vec::<String>::new(), "containers left in scope {}", self.name);
+        assert_eq!(
+            self.leftovers(),
+            Vec::<String>::new(),
+            "containers left in scope {}",
+            self.name
+        );
     }
 }
 
@@ -178,7 +194,10 @@ async fn build_streams_its_log_and_the_tag_finds_the_image_afterwards() {
     // Same context, same layers: the image is the server image under another tag.
     assert_eq!(engine.image_id(&tag).await.unwrap().as_deref(), Some(built.id.as_str()));
     assert_eq!(engine.image_id(&server).await.unwrap().as_deref(), Some(built.id.as_str()));
-    assert_eq!(docker(&["image", "inspect", "-f", "{{index .Config.Labels \"bench.test\"}}", &tag]), "engine");
+    assert_eq!(
+        docker(&["image", "inspect", "-f", "{{index .Config.Labels \"bench.test\"}}", &tag]),
+        "engine"
+    );
     docker(&["rmi", &tag]);
     assert_eq!(engine.image_id(&tag).await.unwrap(), None);
     scope.assert_clean();
@@ -191,17 +210,19 @@ async fn a_failing_build_reports_the_daemon_message_and_the_log_tail() {
     }
     let scope = Scope::new("badbuild");
     let engine = scope.engine().await;
-    let dockerfile = format!("FROM {BASE_IMAGE}\nRUN echo about-to-fail-{0} && exit 3\n", scope.name);
+    let dockerfile =
+        format!("FROM {BASE_IMAGE}\nRUN echo about-to-fail-{0} && exit 3\n", scope.name);
     let logs = tempfile::tempdir().unwrap();
     let tag = scope.image_tag("bench-enginetest-bad");
-    let err = engine
-        .build(request(&tag, dockerfile_only(dockerfile), logs.path()))
-        .await
-        .unwrap_err();
+    let err =
+        engine.build(request(&tag, dockerfile_only(dockerfile), logs.path())).await.unwrap_err();
     match &err {
         EngineError::BuildFailed { message, log_tail, log_path, .. } => {
             assert!(message.contains("returned a non-zero code: 3"), "{message}");
-            assert!(log_tail.iter().any(|l| l == &format!("about-to-fail-{}", scope.name)), "{log_tail:?}");
+            assert!(
+                log_tail.iter().any(|l| l == &format!("about-to-fail-{}", scope.name)),
+                "{log_tail:?}"
+            );
             let log = std::fs::read_to_string(log_path).unwrap();
             assert!(log.contains("about-to-fail") && log.contains("ERROR: "), "{log}");
         }
@@ -309,13 +330,17 @@ async fn wait_ready_fails_fast_with_the_log_tail_when_the_command_exits() {
     }
     let scope = Scope::new("exits");
     let env = [("PORT", "not-a-port".to_string())];
-    let (result, waited) = timed_wait_ready(&scope, &env, free_port(), Duration::from_secs(60)).await;
+    let (result, waited) =
+        timed_wait_ready(&scope, &env, free_port(), Duration::from_secs(60)).await;
     assert!(waited < Duration::from_secs(15), "took {waited:?}");
     match result {
         Err(EngineError::ContainerExited { exit_code, oom_killed, log_tail, .. }) => {
             assert_eq!(exit_code, 1);
             assert!(!oom_killed);
-            assert!(log_tail.iter().any(|l| l.contains("ValueError") && l.contains("not-a-port")), "{log_tail:?}");
+            assert!(
+                log_tail.iter().any(|l| l.contains("ValueError") && l.contains("not-a-port")),
+                "{log_tail:?}"
+            );
         }
         other => panic!("expected ContainerExited, got {other:?}"),
     }
@@ -330,8 +355,14 @@ async fn wait_ready_times_out_when_nothing_listens() {
     let port = free_port();
     let env = [("PORT", port.to_string()), ("DELAY", "60".to_string())];
     let (result, waited) = timed_wait_ready(&scope, &env, port, Duration::from_millis(1500)).await;
-    assert!(matches!(result, Err(EngineError::NotReady { port: p, .. }) if p == port), "{result:?}");
-    assert!(waited >= Duration::from_millis(1500) && waited < Duration::from_secs(10), "took {waited:?}");
+    assert!(
+        matches!(result, Err(EngineError::NotReady { port: p, .. }) if p == port),
+        "{result:?}"
+    );
+    assert!(
+        waited >= Duration::from_millis(1500) && waited < Duration::from_secs(10),
+        "took {waited:?}"
+    );
 }
 
 #[tokio::test]
@@ -344,10 +375,17 @@ async fn a_container_over_its_memory_limit_is_reported_oom_killed() {
     let image = server_image(&engine).await;
     let containers = Containers::new();
     let port = free_port();
-    let spec = scope.spec(&image, &[("PORT", port.to_string()), ("ALLOC_MB", "200".to_string())], 32 << 20);
+    let spec = scope.spec(
+        &image,
+        &[("PORT", port.to_string()), ("ALLOC_MB", "200".to_string())],
+        32 << 20,
+    );
     let id = containers.start(&engine, &spec).await.unwrap();
     let err = engine.wait_ready(&id, port, Duration::from_secs(30)).await.unwrap_err();
-    assert!(matches!(err, EngineError::ContainerExited { oom_killed: true, exit_code: 137, .. }), "{err:?}");
+    assert!(
+        matches!(err, EngineError::ContainerExited { oom_killed: true, exit_code: 137, .. }),
+        "{err:?}"
+    );
     assert!(err.help().unwrap().contains("memory"));
     let state = engine.state(&id).await.unwrap();
     assert!(state.oom_killed && !state.running && state.exit_code == Some(137), "{state:?}");
@@ -365,9 +403,16 @@ async fn remove_all_labelled_removes_running_and_stopped_containers_of_its_scope
     let image = server_image(&engine).await;
     let other = Scope::new("sweep-other");
     let other_engine = other.engine().await;
-    let running = engine.start(&scope.spec(&image, &[("PORT", free_port().to_string())], 128 << 20)).await.unwrap();
-    let stopped = engine.start(&scope.spec(&image, &[("PORT", "x".to_string())], 128 << 20)).await.unwrap();
-    let bystander = other_engine.start(&other.spec(&image, &[("PORT", "x".to_string())], 128 << 20)).await.unwrap();
+    let running = engine
+        .start(&scope.spec(&image, &[("PORT", free_port().to_string())], 128 << 20))
+        .await
+        .unwrap();
+    let stopped =
+        engine.start(&scope.spec(&image, &[("PORT", "x".to_string())], 128 << 20)).await.unwrap();
+    let bystander = other_engine
+        .start(&other.spec(&image, &[("PORT", "x".to_string())], 128 << 20))
+        .await
+        .unwrap();
     assert_eq!(scope.leftovers().len(), 2);
 
     assert_eq!(engine.remove_all_labelled().await.unwrap(), 2);
@@ -396,7 +441,9 @@ async fn start_failures_leave_no_container() {
     spec.cpuset = Some("999".to_string());
     let err = containers.start(&engine, &spec).await.unwrap_err();
     assert!(matches!(&err, EngineError::Api { detail, .. } if detail.contains("999")), "{err:?}");
-    let missing = containers.start(&engine, &scope.spec("bench-enginetest-no-such-image:x", &[], 128 << 20)).await;
+    let missing = containers
+        .start(&engine, &scope.spec("bench-enginetest-no-such-image:x", &[], 128 << 20))
+        .await;
     assert!(missing.unwrap_err().to_string().contains("no-such-image"));
 
     // Created, then refused at start: the created container is removed too.
@@ -426,7 +473,9 @@ async fn version_and_base_image() {
     let base = engine.ensure_base_image(BASE_IMAGE).await.unwrap();
     assert_eq!(
         base,
-        bench::engine::BaseImage::Present { id: docker(&["image", "inspect", "-f", "{{.Id}}", BASE_IMAGE]) }
+        bench::engine::BaseImage::Present {
+            id: docker(&["image", "inspect", "-f", "{{.Id}}", BASE_IMAGE])
+        }
     );
     let missing = engine.ensure_base_image("bench-enginetest-no-such-base:1").await.unwrap_err();
     assert!(matches!(missing, EngineError::BaseImageMissing { .. }), "{missing:?}");

@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use bench::engine::fake::{FakeCall, FakeEngine, FakeOutcome};
-use bench::engine::{BuildRequest, ContainerSpec, Containers, Engine, EngineError, until_interrupted};
+use bench::engine::{
+    BuildRequest, ContainerSpec, Containers, Engine, EngineError, until_interrupted,
+};
 use bench::image::BuildContext;
 
 fn spec(image: &str, name: &str) -> ContainerSpec {
@@ -45,8 +47,9 @@ async fn scoped_removes_the_container_whatever_the_body_returns() {
         })
         .await;
     assert_eq!(ok.unwrap(), Ok(7));
-    let failed: Result<Result<u32, String>, EngineError> =
-        containers.scoped(&engine, &spec("img", "b"), |_| async { Err("load failed".to_string()) }).await;
+    let failed: Result<Result<u32, String>, EngineError> = containers
+        .scoped(&engine, &spec("img", "b"), |_| async { Err("load failed".to_string()) })
+        .await;
     assert_eq!(failed.unwrap(), Err("load failed".to_string()));
     assert!(engine.live().is_empty(), "left: {:?}", engine.live());
     assert!(containers.live().is_empty());
@@ -82,9 +85,12 @@ async fn an_interrupt_drops_the_work_and_removes_every_tracked_container() {
     let interrupt = async {
         started_rx.await.unwrap();
     };
-    let result = tokio::time::timeout(Duration::from_secs(5), until_interrupted(&engine, &containers, work, interrupt))
-        .await
-        .expect("until_interrupted must return once interrupted");
+    let result = tokio::time::timeout(
+        Duration::from_secs(5),
+        until_interrupted(&engine, &containers, work, interrupt),
+    )
+    .await
+    .expect("until_interrupted must return once interrupted");
     match result {
         Err(EngineError::Interrupted { removed, failed }) => {
             assert_eq!(removed, 2);
@@ -100,7 +106,8 @@ async fn an_interrupt_drops_the_work_and_removes_every_tracked_container() {
 async fn without_an_interrupt_the_work_result_comes_back() {
     let engine = FakeEngine::new();
     let containers = Containers::new();
-    let result = until_interrupted(&engine, &containers, async { 42 }, std::future::pending()).await;
+    let result =
+        until_interrupted(&engine, &containers, async { 42 }, std::future::pending()).await;
     assert_eq!(result.unwrap(), 42);
     assert!(engine.calls().is_empty());
 }
@@ -108,10 +115,16 @@ async fn without_an_interrupt_the_work_result_comes_back() {
 #[tokio::test]
 async fn build_outcomes_follow_the_script_and_write_the_log() {
     let dir = tempfile::tempdir().unwrap();
-    let tail = vec!["Step 2/3 : RUN pip install nope".to_string(), "ERROR: No matching distribution".to_string()];
+    let tail = vec![
+        "Step 2/3 : RUN pip install nope".to_string(),
+        "ERROR: No matching distribution".to_string(),
+    ];
     let engine = FakeEngine::new().with_outcome(
         "broken",
-        FakeOutcome::BuildFails { message: "returned a non-zero code: 1".to_string(), log_tail: tail.clone() },
+        FakeOutcome::BuildFails {
+            message: "returned a non-zero code: 1".to_string(),
+            log_tail: tail.clone(),
+        },
     );
     let no_base = engine.build(build_request("good", &dir)).await.unwrap_err();
     assert!(
@@ -140,7 +153,13 @@ async fn readiness_outcomes_follow_the_script() {
         .with_image("exits")
         .with_image("silent")
         .with_image("hog")
-        .with_outcome("exits", FakeOutcome::ExitsBeforeReady { exit_code: 2, log_tail: vec!["usage: app".to_string()] })
+        .with_outcome(
+            "exits",
+            FakeOutcome::ExitsBeforeReady {
+                exit_code: 2,
+                log_tail: vec!["usage: app".to_string()],
+            },
+        )
         .with_outcome("silent", FakeOutcome::NeverReady)
         .with_outcome("hog", FakeOutcome::OomKilled);
     let timeout = Duration::from_secs(30);
@@ -148,7 +167,10 @@ async fn readiness_outcomes_follow_the_script() {
     let id = engine.start(&spec("exits", "e")).await.unwrap();
     let err = engine.wait_ready(&id, 8000, timeout).await.unwrap_err();
     assert_eq!(err.log_tail(), ["usage: app".to_string()]);
-    assert!(matches!(err, EngineError::ContainerExited { exit_code: 2, oom_killed: false, .. }), "{err:?}");
+    assert!(
+        matches!(err, EngineError::ContainerExited { exit_code: 2, oom_killed: false, .. }),
+        "{err:?}"
+    );
     assert_eq!(engine.state(&id).await.unwrap().exit_code, Some(2));
 
     let id = engine.start(&spec("silent", "s")).await.unwrap();
@@ -166,9 +188,20 @@ async fn readiness_outcomes_follow_the_script() {
 
 #[tokio::test]
 async fn names_are_unique_among_live_containers_and_remove_accepts_names() {
-    let engine = FakeEngine::new().with_image("img").with_file("img", "/bench/versions.txt", b"flask==3.1.0\n");
+    let engine = FakeEngine::new().with_image("img").with_file(
+        "img",
+        "/bench/versions.txt",
+        b"flask==3.1.0\n",
+    );
     let id = engine.start(&spec("img", "same")).await.unwrap();
-    assert!(engine.start(&spec("img", "same")).await.unwrap_err().to_string().contains("already in use"));
+    assert!(
+        engine
+            .start(&spec("img", "same"))
+            .await
+            .unwrap_err()
+            .to_string()
+            .contains("already in use")
+    );
     assert_eq!(engine.read_file(&id, "/bench/versions.txt").await.unwrap(), b"flask==3.1.0\n");
     assert!(matches!(engine.read_file(&id, "/nope").await, Err(EngineError::FileNotFound { .. })));
     engine.remove(&bench::engine::ContainerId("same".to_string())).await.unwrap();
@@ -179,19 +212,28 @@ async fn names_are_unique_among_live_containers_and_remove_accepts_names() {
 
 #[tokio::test]
 async fn a_failing_base_image_script_is_reported_with_its_output() {
-    let script = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/engine/failing-base-image.sh"));
-    let err = bench::engine::run_base_image_script(&script, "debian:bookworm-slim").await.unwrap_err();
+    let script = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/engine/failing-base-image.sh"
+    ));
+    let err =
+        bench::engine::run_base_image_script(&script, "debian:bookworm-slim").await.unwrap_err();
     match &err {
         EngineError::BaseImageScript { name, detail, output_tail, .. } => {
             assert_eq!(name, "debian:bookworm-slim");
             assert!(detail.contains("exit status: 2"), "{detail}");
-            assert_eq!(output_tail[0], "debootstrapping bookworm (minbase) for debian:bookworm-slim ...");
+            assert_eq!(
+                output_tail[0],
+                "debootstrapping bookworm (minbase) for debian:bookworm-slim ..."
+            );
             assert!(output_tail[1].contains("Failed getting release file"), "{output_tail:?}");
         }
         other => panic!("expected BaseImageScript, got {other:?}"),
     }
     assert!(err.help().unwrap().contains("debootstrap"));
 
-    let missing = bench::engine::run_base_image_script(&PathBuf::from("/nonexistent/make.sh"), "x").await.unwrap_err();
+    let missing = bench::engine::run_base_image_script(&PathBuf::from("/nonexistent/make.sh"), "x")
+        .await
+        .unwrap_err();
     assert!(missing.to_string().contains("the script is not there"), "{missing}");
 }

@@ -56,7 +56,8 @@ fn context_holds_dockerfile_app_shared_dirs_and_ca() {
             "bench/ca.pem",
         ]
     );
-    let dockerfile = render_dockerfile(&cell, &settings, &Templates::load(root.path()).unwrap()).unwrap();
+    let dockerfile =
+        render_dockerfile(&cell, &settings, &Templates::load(root.path()).unwrap()).unwrap();
     assert_eq!(context.dockerfile, dockerfile);
     assert_eq!(context.files[0].1, b"PAYLOAD = {}\n");
     assert_eq!(context.files.last().unwrap().1, std::fs::read(&ca).unwrap());
@@ -72,7 +73,10 @@ fn context_without_ca_has_no_bench_dir_and_is_deterministic() {
     assert!(!names.iter().any(|n| n.starts_with("bench")));
     assert!(names.contains(&"apps/flask/flask_app.py"));
     assert!(names.contains(&"apps/common/payload.json"));
-    assert!(!names.iter().any(|n| n.starts_with("apps/falcon")), "only the cell's framework: {names:?}");
+    assert!(
+        !names.iter().any(|n| n.starts_with("apps/falcon")),
+        "only the cell's framework: {names:?}"
+    );
     assert!(names.is_sorted(), "{names:?}");
 }
 
@@ -101,14 +105,21 @@ fn missing_inputs_are_reported_with_their_path() {
     let cell = rows::row("falcon-gunicorn"); // command launch: no script needed
     assert!(build_context(&cell, &BuildSettings::default(), root.path()).is_ok());
     let cell = rows::row("netius"); // plain app dir missing in the fake root
-    assert!(matches!(build_context(&cell, &BuildSettings::default(), root.path()), Err(ImageError::AppDirMissing { .. })));
+    assert!(matches!(
+        build_context(&cell, &BuildSettings::default(), root.path()),
+        Err(ImageError::AppDirMissing { .. })
+    ));
 
     let mut cell = rows::row("falcon-bjoern");
-    cell.image.launch = bench::matrix::Launch::Script { script: "granian_server.py".into(), args: vec![] };
+    cell.image.launch =
+        bench::matrix::Launch::Script { script: "granian_server.py".into(), args: vec![] };
     let err = build_context(&cell, &BuildSettings::default(), root.path()).unwrap_err();
     assert!(matches!(err, ImageError::ScriptMissing { .. }), "{err}");
 
-    let settings = BuildSettings { ca_bundle: Some(PathBuf::from("/nonexistent/ca.pem")), ..Default::default() };
+    let settings = BuildSettings {
+        ca_bundle: Some(PathBuf::from("/nonexistent/ca.pem")),
+        ..Default::default()
+    };
     let err = build_context(&rows::row("falcon-bjoern"), &settings, root.path()).unwrap_err();
     assert!(matches!(err, ImageError::CaBundle { .. }), "{err}");
     assert!(err.to_string().contains("/nonexistent/ca.pem"), "{err}");
@@ -119,14 +130,28 @@ fn templates_of_the_root_override_the_embedded_copies() {
     let root = fake_root();
     assert_eq!(Templates::load(root.path()).unwrap(), Templates::embedded());
     std::fs::create_dir_all(root.path().join("dockerfiles")).unwrap();
-    std::fs::write(root.path().join("dockerfiles/Dockerfile.j2"), "FROM {{ image.base_image }}\nCMD {{ cmd_json }}\n").unwrap();
+    std::fs::write(
+        root.path().join("dockerfiles/Dockerfile.j2"),
+        "FROM {{ image.base_image }}\nCMD {{ cmd_json }}\n",
+    )
+    .unwrap();
     let templates = Templates::load(root.path()).unwrap();
-    let text = render_dockerfile(&rows::row("falcon-bjoern"), &BuildSettings::default(), &templates).unwrap();
-    assert_eq!(text, "FROM debian:bookworm-slim\nCMD [\"/venv/bin/python\",\"/app/servers/bjoern_server.py\"]\n");
+    let text =
+        render_dockerfile(&rows::row("falcon-bjoern"), &BuildSettings::default(), &templates)
+            .unwrap();
+    assert_eq!(
+        text,
+        "FROM debian:bookworm-slim\nCMD [\"/venv/bin/python\",\"/app/servers/bjoern_server.py\"]\n"
+    );
 
-    std::fs::write(root.path().join("dockerfiles/Dockerfile.j2"), "FROM {{ image.no_such_field }}\n").unwrap();
+    std::fs::write(
+        root.path().join("dockerfiles/Dockerfile.j2"),
+        "FROM {{ image.no_such_field }}\n",
+    )
+    .unwrap();
     let templates = Templates::load(root.path()).unwrap();
-    let err = render_dockerfile(&rows::row("falcon-bjoern"), &BuildSettings::default(), &templates).unwrap_err();
+    let err = render_dockerfile(&rows::row("falcon-bjoern"), &BuildSettings::default(), &templates)
+        .unwrap_err();
     assert!(matches!(err, ImageError::Template { .. }), "undefined variables are errors: {err}");
 }
 

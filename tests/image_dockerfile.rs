@@ -14,7 +14,10 @@ use bench::matrix::{Compile, Inputs, Launch};
 use sha2::{Digest, Sha256};
 
 fn with_ca() -> BuildSettings {
-    BuildSettings { ca_bundle: Some(PathBuf::from("/etc/ssl/certs/ca-certificates.crt")), ..Default::default() }
+    BuildSettings {
+        ca_bundle: Some(PathBuf::from("/etc/ssl/certs/ca-certificates.crt")),
+        ..Default::default()
+    }
 }
 
 fn render(row: &str, settings: &BuildSettings) -> String {
@@ -44,12 +47,17 @@ fn nuitka_cell_snapshot() {
 
 #[test]
 fn meinheld_cell_snapshot() {
-    snapshot("flask_gunicorn_meinheld", &render("flask-gunicorn-meinheld", &BuildSettings::default()));
+    snapshot(
+        "flask_gunicorn_meinheld",
+        &render("flask-gunicorn-meinheld", &BuildSettings::default()),
+    );
 }
 
 /// Index of the first line starting with `prefix`, failing with the Dockerfile when absent.
 fn line_index(text: &str, prefix: &str) -> usize {
-    text.lines().position(|l| l.starts_with(prefix)).unwrap_or_else(|| panic!("no line `{prefix}` in:\n{text}"))
+    text.lines()
+        .position(|l| l.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no line `{prefix}` in:\n{text}"))
 }
 
 #[test]
@@ -63,7 +71,16 @@ fn layers_go_from_runtime_to_app() {
     let freeze = line_index(&text, " && pip freeze --all > /bench/versions.txt");
     let app = line_index(&text, "COPY apps/falcon /app/");
     let cmd = line_index(&text, "CMD ");
-    assert!(runtime < venv && venv < ca && ca < system && system < pip && pip < freeze && freeze < app && app < cmd, "{text}");
+    assert!(
+        runtime < venv
+            && venv < ca
+            && ca < system
+            && system < pip
+            && pip < freeze
+            && freeze < app
+            && app < cmd,
+        "{text}"
+    );
     assert!(text.lines().last().unwrap().starts_with("CMD "), "CMD is the last line:\n{text}");
 }
 
@@ -72,7 +89,8 @@ fn cells_of_a_runtime_share_the_runtime_layers() {
     // Different servers, frameworks and variants: the text up to the server's own layers is equal.
     let prefix = |row: &str| {
         let text = render(row, &with_ca());
-        let end = text.find("COPY bench/ca.pem /bench/ca.pem\n").unwrap() + "COPY bench/ca.pem /bench/ca.pem\n".len();
+        let end = text.find("COPY bench/ca.pem /bench/ca.pem\n").unwrap()
+            + "COPY bench/ca.pem /bench/ca.pem\n".len();
         text[..end].to_string()
     };
     let gunicorn = prefix("falcon-gunicorn");
@@ -86,7 +104,8 @@ fn cells_of_a_runtime_share_the_runtime_layers() {
 #[test]
 fn packages_are_pinned_in_one_install_and_no_deps_after() {
     let text = render("flask-gunicorn-meinheld", &BuildSettings::default());
-    let install: Vec<&str> = text.lines().filter(|l| l.starts_with("RUN ") && l.contains("pip install")).collect();
+    let install: Vec<&str> =
+        text.lines().filter(|l| l.starts_with("RUN ") && l.contains("pip install")).collect();
     assert_eq!(
         install,
         vec![
@@ -119,7 +138,12 @@ fn versions_and_python_version_are_recorded() {
 #[test]
 fn ca_bundle_and_index_only_when_the_settings_say_so() {
     let without = render("falcon-gunicorn", &BuildSettings::default());
-    assert!(!without.contains("ca.pem") && !without.contains("PIP_CERT") && !without.contains("PIP_INDEX_URL"), "{without}");
+    assert!(
+        !without.contains("ca.pem")
+            && !without.contains("PIP_CERT")
+            && !without.contains("PIP_INDEX_URL"),
+        "{without}"
+    );
 
     let settings = BuildSettings {
         pip_index_url: Some("http://127.0.0.1:3141/root/pypi/+simple/".into()),
@@ -137,7 +161,10 @@ fn ca_bundle_and_index_only_when_the_settings_say_so() {
 #[test]
 fn requirements_with_shell_characters_are_quoted() {
     let text = render("flask-gunicorn-gevent", &BuildSettings::default());
-    assert!(text.contains("RUN pip install 'gunicorn[gevent]==23.0.0' gevent==26.9.0 Flask==3.1.3"), "{text}");
+    assert!(
+        text.contains("RUN pip install 'gunicorn[gevent]==23.0.0' gevent==26.9.0 Flask==3.1.3"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -152,7 +179,10 @@ fn command_launch_runs_through_sh_so_port_expands_at_start() {
 #[test]
 fn script_launch_runs_the_venv_python_on_the_script() {
     let text = render("falcon-bjoern-fork", &BuildSettings::default());
-    assert!(text.ends_with("CMD [\"/venv/bin/python\",\"/app/servers/bjoern_server.py\"]\n"), "{text}");
+    assert!(
+        text.ends_with("CMD [\"/venv/bin/python\",\"/app/servers/bjoern_server.py\"]\n"),
+        "{text}"
+    );
     assert!(text.contains("ENV BENCH_WORKERS=\"128\"\n"));
     assert!(text.contains("ENV BENCH_FORK=\"1\"\n"));
 }
@@ -165,8 +195,14 @@ fn nuitka_compiles_the_script_at_build_time_and_runs_the_binary() {
     ), "{text}");
     assert!(text.ends_with("CMD [\"/build/bjoern_server.dist/bjoern_server.bin\"]\n"), "{text}");
     let compile = line_index(&text, "RUN python -m nuitka");
-    assert!(compile > line_index(&text, "COPY apps/flask /app/"), "compiles after the app is copied");
-    assert!(compile < line_index(&text, "ENV BENCH_APP="), "the server's env comes after the compile step:\n{text}");
+    assert!(
+        compile > line_index(&text, "COPY apps/flask /app/"),
+        "compiles after the app is copied"
+    );
+    assert!(
+        compile < line_index(&text, "ENV BENCH_APP="),
+        "the server's env comes after the compile step:\n{text}"
+    );
 }
 
 #[test]
@@ -177,20 +213,26 @@ fn env_values_are_escaped_for_the_dockerfile() {
     let text = render_dockerfile(&cell, &BuildSettings::default(), &Templates::embedded()).unwrap();
     assert!(text.contains("ENV BENCH_NOTE=\"a \\\"b\\\" \\$HOME \\\\\"\n"), "{text}");
     // ImageSpec.env overrides the derived value in place.
-    assert!(text.contains("ENV BENCH_WORKERS=\"3\"\n") && !text.contains("ENV BENCH_WORKERS=\"1\""), "{text}");
+    assert!(
+        text.contains("ENV BENCH_WORKERS=\"3\"\n") && !text.contains("ENV BENCH_WORKERS=\"1\""),
+        "{text}"
+    );
 }
 
 #[test]
 fn bad_cells_are_refused_with_what_to_fix() {
     let mut cell = rows::row("falcon-bjoern");
     cell.image.app_dir = "../etc".into();
-    let err = render_dockerfile(&cell, &BuildSettings::default(), &Templates::embedded()).unwrap_err();
+    let err =
+        render_dockerfile(&cell, &BuildSettings::default(), &Templates::embedded()).unwrap_err();
     assert!(matches!(err, ImageError::Invalid { what: "app directory", .. }), "{err}");
     assert!(err.to_string().contains("falcon-bjoern/hello"), "{err}");
 
     let mut cell = rows::row("falcon-gunicorn");
-    cell.image.compile = Some(Compile { command: "nuitka {script}".into(), run: "/build/x".into() });
-    let err = render_dockerfile(&cell, &BuildSettings::default(), &Templates::embedded()).unwrap_err();
+    cell.image.compile =
+        Some(Compile { command: "nuitka {script}".into(), run: "/build/x".into() });
+    let err =
+        render_dockerfile(&cell, &BuildSettings::default(), &Templates::embedded()).unwrap_err();
     assert!(matches!(err, ImageError::Invalid { what: "launch", .. }), "{err}");
 
     let mut cell = rows::row("falcon-bjoern");

@@ -4,18 +4,21 @@
 
 mod common;
 
-use common::{Test, BASE};
+use common::{BASE, Test};
 
 #[test]
 fn kdl_syntax_error() {
     Test::new()
-        .matrix(&format!("{BASE}{}", r#"defaults {
+        .matrix(&format!(
+            "{BASE}{}",
+            r#"defaults {
     duration 20s
 }
 matrix {
     include flask own
 }
-"#))
+"#
+        ))
         .expect_error(
             r#"
   × KDL syntax error: Expected integer
@@ -36,11 +39,14 @@ error: the matrix has 1 error
 #[test]
 fn unknown_top_level_node() {
     Test::new()
-        .matrix(&format!("{BASE}{}", r#"matrix {
+        .matrix(&format!(
+            "{BASE}{}",
+            r#"matrix {
     include flask own
 }
 servers gunicorn
-"#))
+"#
+        ))
         .expect_error(
             r#"
   × unknown node `servers` in the top level
@@ -59,10 +65,13 @@ error: the matrix has 1 error
 #[test]
 fn unknown_property() {
     Test::new()
-        .matrix(&format!("{BASE}{}", r#"matrix {
+        .matrix(&format!(
+            "{BASE}{}",
+            r#"matrix {
     include flask own runtme=pypy
 }
-"#))
+"#
+        ))
         .expect_error(
             r#"
   × unknown property `runtme` on `include`
@@ -81,10 +90,8 @@ error: the matrix has 1 error
 
 #[test]
 fn no_matrix() {
-    Test::new()
-        .matrix(&format!("{BASE}{}", r#""#))
-        .expect_error(
-            r#"
+    Test::new().matrix(&format!("{BASE}{}", r#""#)).expect_error(
+        r#"
   × the file has no `matrix`
    ╭─[matrix.kdl:1:1]
  1 │ runtime cpython label="" {
@@ -95,17 +102,19 @@ fn no_matrix() {
   help: add `matrix { include FRAMEWORK SERVER }` or `matrix { axes { ... } }`; see docs/matrix.md
 error: the matrix has 1 error
 "#,
-        );
+    );
 }
 
 #[test]
 fn import_cycle() {
     Test::new()
-        .matrix(r#"
+        .matrix(
+            r#"
 import "other.kdl"
 matrix {
 }
-"#)
+"#,
+        )
         .file("other.kdl", "import \"matrix.kdl\"\n")
         .expect_error(
             r#"
@@ -124,14 +133,17 @@ error: the matrix has 1 error
 #[test]
 fn collects_every_error() {
     Test::new()
-        .matrix(&format!("{BASE}{}", r#"defaults {
+        .matrix(&format!(
+            "{BASE}{}",
+            r#"defaults {
     warmup 5
 }
 matrix {
     include flask gunicorm
     include falcom gunicorn
 }
-"#))
+"#
+        ))
         .expect_error(
             r#"
   × expected a duration string, found a whole number
@@ -180,14 +192,17 @@ error: the matrix has 1 error
 #[test]
 fn integer_out_of_range() {
     Test::new()
-        .matrix(&format!("{BASE}{}", r#"scenario bulk {
+        .matrix(&format!(
+            "{BASE}{}",
+            r#"scenario bulk {
     path "/bulk"
     connections 99999999999999999999
 }
 matrix {
     include flask own
 }
-"#))
+"#
+        ))
         .expect_error(
             r#"
   × `connections` 99999999999999999999 is out of range (1 to 1000000)
@@ -207,13 +222,16 @@ error: the matrix has 1 error
 #[test]
 fn requirement_not_pinned_with_double_equals() {
     Test::new()
-        .matrix(&format!("{BASE}{}", r#"matrix {
+        .matrix(&format!(
+            "{BASE}{}",
+            r#"matrix {
     include flask own
     override row=flask {
         packages "waitress=3.0.2"
     }
 }
-"#))
+"#
+        ))
         .expect_error(
             r#"
   × requirement `waitress=3.0.2` is not pinned
@@ -237,14 +255,17 @@ fn launch_script_missing_under_the_project_root() {
         .file("apps/servers/own_server.py", "")
         .file("apps/flask/flask_app.py", "")
         .file("apps/falcon/falcon_app.py", "")
-        .matrix(&format!("{BASE}{}", r#"server tornado {
+        .matrix(&format!(
+            "{BASE}{}",
+            r#"server tornado {
     script "tornado_server.py"
     interface wsgi
 }
 matrix {
     include flask own
 }
-"#))
+"#
+        ))
         .expect_error(
             r#"
   × launch script `apps/servers/tornado_server.py` does not exist

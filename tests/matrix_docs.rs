@@ -7,9 +7,7 @@ const DOCS: &str = include_str!("../docs/matrix.md");
 
 /// The default column of the settings table's row for `name`.
 fn documented_default(name: &str) -> Option<&'static str> {
-    let row = DOCS
-        .lines()
-        .find(|l| l.starts_with(&format!("| `{name}` |")))?;
+    let row = DOCS.lines().find(|l| l.starts_with(&format!("| `{name}` |")))?;
     row.split('|').nth(3).map(str::trim)
 }
 
@@ -21,11 +19,7 @@ fn parsed(setting: &Setting, text: &str) -> Option<bench::model::SettingValue> {
     }
     let document = kdl::KdlDocument::parse_v2(&format!("x {text}")).expect("a KDL value");
     let value = document.nodes()[0].entries()[0].value().clone();
-    Some(
-        setting
-            .parse(&value)
-            .expect("the documented default is valid"),
-    )
+    Some(setting.parse(&value).expect("the documented default is valid"))
 }
 
 #[test]
@@ -33,21 +27,13 @@ fn docs_list_every_setting_with_its_default() {
     for setting in SETTINGS {
         let documented = documented_default(setting.name)
             .unwrap_or_else(|| panic!("docs/matrix.md has no row for `{}`", setting.name));
-        assert_eq!(
-            parsed(setting, documented),
-            setting.default,
-            "default of `{}`",
-            setting.name
-        );
+        assert_eq!(parsed(setting, documented), setting.default, "default of `{}`", setting.name);
     }
 }
 
 #[test]
 fn docs_list_no_setting_the_code_lacks() {
-    let table = DOCS
-        .split("| setting | value |")
-        .nth(1)
-        .expect("the settings table");
+    let table = DOCS.split("| setting | value |").nth(1).expect("the settings table");
     let names: Vec<&str> = table
         .lines()
         .skip(2)
@@ -55,8 +41,5 @@ fn docs_list_no_setting_the_code_lacks() {
         .filter_map(|l| l.split('`').nth(1))
         .collect();
     assert_eq!(names.len(), SETTINGS.len(), "{names:?}");
-    assert!(
-        names.iter().all(|n| Setting::named(n).is_some()),
-        "{names:?}"
-    );
+    assert!(names.iter().all(|n| Setting::named(n).is_some()), "{names:?}");
 }

@@ -22,13 +22,8 @@ fn unknown_child_node() {
          pakages \"bjoern==3.2.2\"\n}}\n{ONE_ROW}"
     ));
     let kind = one!(errors, ErrorKind::UnknownNode { .. }, "pakages");
-    let ErrorKind::UnknownNode { parent, help, .. } = kind else {
-        unreachable!()
-    };
-    assert_eq!(
-        (parent.as_str(), help.as_str()),
-        ("`server`", "did you mean `packages`?")
-    );
+    let ErrorKind::UnknownNode { parent, help, .. } = kind else { unreachable!() };
+    assert_eq!((parent.as_str(), help.as_str()), ("`server`", "did you mean `packages`?"));
 }
 
 #[test]
@@ -43,60 +38,35 @@ fn scenario_without_path() {
 #[test]
 fn include_missing_server() {
     let errors = errors_of("matrix {\n    include flask\n}\n");
-    one!(
-        errors,
-        ErrorKind::IncludeArity { too_many: false },
-        "include flask"
-    );
+    one!(errors, ErrorKind::IncludeArity { too_many: false }, "include flask");
 }
 
 #[test]
 fn wrong_type_of_setting() {
-    let errors = errors_of(&format!(
-        "defaults {{\n    connections \"20\"\n}}\n{ONE_ROW}"
-    ));
+    let errors = errors_of(&format!("defaults {{\n    connections \"20\"\n}}\n{ONE_ROW}"));
     let kind = one!(errors, ErrorKind::SettingWrongType { .. }, "\"20\"");
     assert_eq!(kind.to_string(), "expected a whole number, found a string");
 }
 
 #[test]
 fn invalid_duration_and_size() {
-    let errors = errors_of(&format!(
-        "defaults {{\n    duration \"20 parsecs\"\n}}\n{ONE_ROW}"
-    ));
-    one!(
-        errors,
-        ErrorKind::InvalidSettingValue { .. },
-        "\"20 parsecs\""
-    );
+    let errors = errors_of(&format!("defaults {{\n    duration \"20 parsecs\"\n}}\n{ONE_ROW}"));
+    one!(errors, ErrorKind::InvalidSettingValue { .. }, "\"20 parsecs\"");
     let errors = errors_of(&format!("defaults {{\n    memory \"512XB\"\n}}\n{ONE_ROW}"));
     let kind = one!(errors, ErrorKind::InvalidSettingValue { .. }, "\"512XB\"");
-    assert_eq!(
-        kind.to_string(),
-        "invalid size `512XB`: unknown size unit `xb`"
-    );
+    assert_eq!(kind.to_string(), "invalid size `512XB`: unknown size unit `xb`");
 }
 
 #[test]
 fn unknown_reference_and_variant() {
     let errors = errors_of("matrix {\n    include flask gunicorm\n}\n");
-    let kind = one!(
-        errors,
-        ErrorKind::UnknownReference {
-            kind: DefinitionKind::Server,
-            ..
-        },
-        "gunicorm"
-    );
-    let ErrorKind::UnknownReference { help, .. } = kind else {
-        unreachable!()
-    };
+    let kind =
+        one!(errors, ErrorKind::UnknownReference { kind: DefinitionKind::Server, .. }, "gunicorm");
+    let ErrorKind::UnknownReference { help, .. } = kind else { unreachable!() };
     assert_eq!(help, "did you mean `gunicorn`?");
     let errors = errors_of("matrix {\n    include flask gunicorn:gevnet\n}\n");
     let kind = one!(errors, ErrorKind::UnknownVariant { .. }, "gunicorn:gevnet");
-    let ErrorKind::UnknownVariant { help, .. } = kind else {
-        unreachable!()
-    };
+    let ErrorKind::UnknownVariant { help, .. } = kind else { unreachable!() };
     assert_eq!(help, "did you mean `gunicorn:gevent`?");
 }
 
@@ -105,45 +75,22 @@ fn duplicate_definition_and_row_name() {
     let errors = errors_of(&format!(
         "server gunicorn {{\n    command \"gunicorn {{app}}\"\n    interface wsgi\n}}\n{ONE_ROW}"
     ));
-    one!(
-        errors,
-        ErrorKind::DuplicateDefinition {
-            kind: DefinitionKind::Server,
-            ..
-        },
-        "gunicorn"
-    );
+    one!(errors, ErrorKind::DuplicateDefinition { kind: DefinitionKind::Server, .. }, "gunicorn");
     let errors = errors_of(
         "matrix {\n    include flask own\n    include falcon gunicorn name=\"flask\"\n}\n",
     );
-    one!(
-        errors,
-        ErrorKind::DuplicateRowName { .. },
-        "include falcon gunicorn name=\"flask\""
-    );
+    one!(errors, ErrorKind::DuplicateRowName { .. }, "include falcon gunicorn name=\"flask\"");
 }
 
 #[test]
 fn incompatible_includes() {
     let errors = errors_of("matrix {\n    include flask uvicorn\n}\n");
-    let kind = one!(
-        errors,
-        ErrorKind::Incompatible { .. },
-        "include flask uvicorn"
-    );
-    let ErrorKind::Incompatible { reason, .. } = kind else {
-        unreachable!()
-    };
+    let kind = one!(errors, ErrorKind::Incompatible { .. }, "include flask uvicorn");
+    let ErrorKind::Incompatible { reason, .. } = kind else { unreachable!() };
     assert_eq!(reason, "flask serves own, wsgi; uvicorn takes asgi");
     let errors = errors_of("matrix {\n    include falcon uvicorn runtime=pypy\n}\n");
-    let kind = one!(
-        errors,
-        ErrorKind::Incompatible { .. },
-        "include falcon uvicorn runtime=pypy"
-    );
-    let ErrorKind::Incompatible { reason, .. } = kind else {
-        unreachable!()
-    };
+    let kind = one!(errors, ErrorKind::Incompatible { .. }, "include falcon uvicorn runtime=pypy");
+    let ErrorKind::Incompatible { reason, .. } = kind else { unreachable!() };
     assert_eq!(reason, "not on pypy: no uvloop on PyPy");
 }
 
@@ -155,14 +102,8 @@ fn empty_matrix_and_unknown_row() {
         "matrix {\n    include flask own\n    override row=\"flask-gunicron\" {\n        \
          na \"broken upstream\"\n    }\n}\n",
     );
-    let kind = one!(
-        errors,
-        ErrorKind::UnknownRow { .. },
-        "row=\"flask-gunicron\""
-    );
-    let ErrorKind::UnknownRow { help, .. } = kind else {
-        unreachable!()
-    };
+    let kind = one!(errors, ErrorKind::UnknownRow { .. }, "row=\"flask-gunicron\"");
+    let ErrorKind::UnknownRow { help, .. } = kind else { unreachable!() };
     assert_eq!(help, "did you mean `flask`?");
 }
 
@@ -175,17 +116,11 @@ fn config_errors_have_their_own_kinds() {
         .iter()
         .map(|d| {
             let (offset, len) = d.range().unwrap();
-            (
-                d.kind::<ConfigErrorKind>().unwrap().clone(),
-                &text[offset..offset + len],
-            )
+            (d.kind::<ConfigErrorKind>().unwrap().clone(), &text[offset..offset + len])
         })
         .collect();
     assert_eq!(found.len(), 2, "{found:#?}");
     assert_eq!(found[0], (ConfigErrorKind::ImportNotString, "5"));
     assert_eq!(found[1].0, ConfigErrorKind::ImportWithoutFile);
-    assert!(
-        errors[0].kind::<ErrorKind>().is_none(),
-        "a config error is no model error"
-    );
+    assert!(errors[0].kind::<ErrorKind>().is_none(), "a config error is no model error");
 }

@@ -5,9 +5,9 @@ mod common;
 
 use bench::config::Sources;
 use bench::image::ImageInputs;
-use bench::matrix::{expand, Cell, FixedInputs, Launch};
+use bench::matrix::{Cell, FixedInputs, Launch, expand};
 use bench::model::analyze;
-use common::{unindent, Test, BASE};
+use common::{BASE, Test, unindent};
 
 fn cells(extra: &str) -> Vec<Cell> {
     cells_with(extra, "inputs-v1")
@@ -29,27 +29,59 @@ fn ids(cells: &[Cell]) -> Vec<String> {
 }
 
 const ARTICLE_ROWS: &[&str] = &[
-    "falcon", "falcon-gunicorn", "falcon-uwsgi", "falcon-bjoern", "falcon-bjoern-nuitka",
-    "falcon-bjoern-pypy", "falcon-uvicorn", "falcon-uvicorn-uvloop", "cherrypy", "cherrypy-uwsgi",
-    "cherrypy-tornado", "cherrypy-twisted", "flask", "flask-fastwsgi", "flask-gunicorn-eventlet",
-    "flask-gunicorn-gevent", "flask-gunicorn-gthread", "flask-gunicorn-meinheld",
-    "flask-gunicorn-tornado", "flask-gunicorn", "flask-meinheld", "flask-bjoern",
-    "flask-bjoern-nuitka", "fastwsgi", "bottle", "bjoern", "bjoern-pypy", "aiohttp",
-    "aiohttp-uvloop", "aiohttp-gunicorn", "aiohttp-gunicorn-uvloop", "hug", "meinheld",
-    "muffin-uvicorn", "netius", "pycnic-gunicorn", "tornado",
+    "falcon",
+    "falcon-gunicorn",
+    "falcon-uwsgi",
+    "falcon-bjoern",
+    "falcon-bjoern-nuitka",
+    "falcon-bjoern-pypy",
+    "falcon-uvicorn",
+    "falcon-uvicorn-uvloop",
+    "cherrypy",
+    "cherrypy-uwsgi",
+    "cherrypy-tornado",
+    "cherrypy-twisted",
+    "flask",
+    "flask-fastwsgi",
+    "flask-gunicorn-eventlet",
+    "flask-gunicorn-gevent",
+    "flask-gunicorn-gthread",
+    "flask-gunicorn-meinheld",
+    "flask-gunicorn-tornado",
+    "flask-gunicorn",
+    "flask-meinheld",
+    "flask-bjoern",
+    "flask-bjoern-nuitka",
+    "fastwsgi",
+    "bottle",
+    "bjoern",
+    "bjoern-pypy",
+    "aiohttp",
+    "aiohttp-uvloop",
+    "aiohttp-gunicorn",
+    "aiohttp-gunicorn-uvloop",
+    "hug",
+    "meinheld",
+    "muffin-uvicorn",
+    "netius",
+    "pycnic-gunicorn",
+    "tornado",
 ];
 
 #[test]
 fn shipped_matrix_is_the_articles() {
     let root = env!("CARGO_MANIFEST_DIR");
-    let model = bench::model::load(&std::path::Path::new(root).join("matrix.kdl")).unwrap_or_else(|e| panic!("{}", e.render()));
+    let model = bench::model::load(&std::path::Path::new(root).join("matrix.kdl"))
+        .unwrap_or_else(|e| panic!("{}", e.render()));
     let cells = expand(&model, &ImageInputs::new(root));
     assert_eq!(cells.len(), 149);
     for scenario in ["hello", "json", "cpu"] {
-        let rows: Vec<&str> = cells.iter().filter(|c| c.scenario == scenario).map(|c| c.name.as_str()).collect();
+        let rows: Vec<&str> =
+            cells.iter().filter(|c| c.scenario == scenario).map(|c| c.name.as_str()).collect();
         assert_eq!(rows, ARTICLE_ROWS, "{scenario} rows in the article's order");
     }
-    let io: Vec<&str> = cells.iter().filter(|c| c.scenario == "io").map(|c| c.name.as_str()).collect();
+    let io: Vec<&str> =
+        cells.iter().filter(|c| c.scenario == "io").map(|c| c.name.as_str()).collect();
     let mut expected_io = ARTICLE_ROWS.to_vec();
     expected_io.insert(6, "falcon-bjoern-fork");
     assert_eq!(io, expected_io);
@@ -62,12 +94,16 @@ fn shipped_matrix_is_the_articles() {
 #[test]
 fn expand_json_lists_the_cells() {
     let root = env!("CARGO_MANIFEST_DIR");
-    let out = Test::new().args(&["expand", &format!("{root}/matrix.kdl"), "--format", "json"]).output();
+    let out =
+        Test::new().args(&["expand", &format!("{root}/matrix.kdl"), "--format", "json"]).output();
     assert_eq!(out.status, 0, "{}", out.stderr);
     let cells: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     let cells = cells.as_array().unwrap();
     assert_eq!(cells.len(), 149);
-    let c = cells.iter().find(|c| c["name"] == "flask-gunicorn-gevent" && c["scenario"] == "io").unwrap();
+    let c = cells
+        .iter()
+        .find(|c| c["name"] == "flask-gunicorn-gevent" && c["scenario"] == "io")
+        .unwrap();
     assert_eq!(c["framework"], "flask");
     assert_eq!(c["server"], "gunicorn");
     assert_eq!(c["variant"], "gevent");
@@ -88,7 +124,11 @@ fn only_selects_by_row_scenario_or_id() {
         let out = Test::new().args(&args).output();
         assert_eq!(out.status, 0, "{}", out.stderr);
         let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-        v.as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
     };
     assert_eq!(names(&["*-pypy"]).len(), 8);
     assert_eq!(names(&["io"]).len(), 38);
@@ -117,7 +157,8 @@ fn naming_rule_joins_non_empty_labels() {
         }
         "#,
     );
-    let names: Vec<&str> = c.iter().filter(|c| c.scenario == "hello").map(|c| c.name.as_str()).collect();
+    let names: Vec<&str> =
+        c.iter().filter(|c| c.scenario == "hello").map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["flask", "flask-gunicorn-gevent-pypy", "falcon-asgi"]);
 }
 
@@ -139,20 +180,34 @@ fn axes_cross_product_drops_incompatible_combinations() {
     assert_eq!(
         ids(&c),
         [
-            "flask/hello", "flask-pypy/hello", "flask-gunicorn/hello", "flask-gunicorn-pypy/hello",
-            "flask-gunicorn-gevent/hello", "flask-gunicorn-gevent-pypy/hello",
-            "falcon-gunicorn/hello", "falcon-gunicorn-pypy/hello", "falcon-gunicorn-gevent/hello",
-            "falcon-gunicorn-gevent-pypy/hello", "falcon-uvicorn/hello",
+            "flask/hello",
+            "flask-pypy/hello",
+            "flask-gunicorn/hello",
+            "flask-gunicorn-pypy/hello",
+            "flask-gunicorn-gevent/hello",
+            "flask-gunicorn-gevent-pypy/hello",
+            "falcon-gunicorn/hello",
+            "falcon-gunicorn-pypy/hello",
+            "falcon-gunicorn-gevent/hello",
+            "falcon-gunicorn-gevent-pypy/hello",
+            "falcon-uvicorn/hello",
         ]
     );
     let f = c.iter().find(|c| c.name == "falcon-uvicorn").unwrap();
     assert_eq!(f.interface, "asgi");
     assert_eq!(f.image.app, "falcon_asgi:app");
-    assert_eq!(f.image.launch, Launch::Command { command: "uvicorn falcon_asgi:app --port $PORT".into() });
+    assert_eq!(
+        f.image.launch,
+        Launch::Command { command: "uvicorn falcon_asgi:app --port $PORT".into() }
+    );
     let g = c.iter().find(|c| c.name == "flask-gunicorn-gevent").unwrap();
     assert_eq!(
         g.image.launch,
-        Launch::Command { command: "gunicorn --bind 127.0.0.1:$PORT --workers 1 --worker-class gevent flask_app:app".into() }
+        Launch::Command {
+            command:
+                "gunicorn --bind 127.0.0.1:$PORT --workers 1 --worker-class gevent flask_app:app"
+                    .into()
+        }
     );
 }
 
@@ -215,7 +270,11 @@ fn override_sets_settings_packages_and_na() {
     assert_eq!(io.na, None);
     assert_eq!(hello.image.packages, ["gunicorn==23.0.0"]);
     let gevent = c.iter().find(|c| c.id == "flask-gunicorn-gevent/io").unwrap();
-    assert_eq!(gevent.image.packages, ["gunicorn==25.3.0", "gevent==25.5.1"], "same project replaces the pin");
+    assert_eq!(
+        gevent.image.packages,
+        ["gunicorn==25.3.0", "gevent==25.5.1"],
+        "same project replaces the pin"
+    );
     assert_eq!(gevent.na.as_deref(), Some("broken upstream"));
 }
 
@@ -243,7 +302,9 @@ fn sweeps_make_one_cell_per_value() {
     );
     assert_eq!(c[3].load.connections, 64);
     assert_eq!(c[3].resources.workers, 2);
-    assert!(matches!(&c[3].image.launch, Launch::Command { command } if command.contains("--workers 2")));
+    assert!(
+        matches!(&c[3].image.launch, Launch::Command { command } if command.contains("--workers 2"))
+    );
     assert_ne!(c[0].image_hash, c[1].image_hash, "workers change the command, so the image");
     assert_eq!(c[0].image_hash, c[2].image_hash, "connections do not change the image");
 }
@@ -258,7 +319,10 @@ fn hashes_are_stable_and_change_with_each_kind_of_input() {
     let a = cells(m);
     let b = cells(m);
     assert_eq!(ids(&a), ids(&b));
-    assert_eq!(a.iter().map(|c| &c.hash).collect::<Vec<_>>(), b.iter().map(|c| &c.hash).collect::<Vec<_>>());
+    assert_eq!(
+        a.iter().map(|c| &c.hash).collect::<Vec<_>>(),
+        b.iter().map(|c| &c.hash).collect::<Vec<_>>()
+    );
     assert_eq!(a[0].image_hash, a[1].image_hash, "scenarios of a row share the image");
     assert_ne!(a[0].hash, a[1].hash, "but not the cell hash");
     let hello = |cells: Vec<Cell>| cells.into_iter().find(|c| c.scenario == "hello").unwrap();
@@ -335,13 +399,18 @@ fn an_import_is_patched_by_the_importing_file() {
     assert_eq!(ids, ["flask/hello", "flask/io", "flask-gunicorn-gthread/hello"]);
     let gthread = &v[2];
     assert_eq!(gthread["image"]["packages"][0], "gunicorn==23.0.0");
-    assert_eq!(gthread["image"]["launch"]["command"], "gunicorn --bind 127.0.0.1:$PORT --workers 1 --worker-class gthread flask_app:app");
+    assert_eq!(
+        gthread["image"]["launch"]["command"],
+        "gunicorn --bind 127.0.0.1:$PORT --workers 1 --worker-class gthread flask_app:app"
+    );
 }
 
 #[test]
 fn the_examples_matrix_expands() {
     let root = env!("CARGO_MANIFEST_DIR");
-    let out = Test::new().args(&["expand", &format!("{root}/examples/modern.kdl"), "--format", "names"]).output();
+    let out = Test::new()
+        .args(&["expand", &format!("{root}/examples/modern.kdl"), "--format", "names"])
+        .output();
     assert_eq!(out.status, 0, "{}", out.stderr);
     assert!(out.stdout.lines().any(|l| l == "falcon"), "imports the article's rows");
     assert!(out.stdout.lines().any(|l| l == "starlette-granian"), "adds its own: {}", out.stdout);

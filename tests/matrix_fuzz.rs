@@ -56,10 +56,8 @@ fn mutation() -> impl Strategy<Value = Mutation> {
 
 /// The shipped text with `mutations` applied to its whitespace-separated tokens.
 fn mutate(mutations: &[Mutation]) -> String {
-    let mut tokens: Vec<String> = SHIPPED
-        .split_inclusive(char::is_whitespace)
-        .map(String::from)
-        .collect();
+    let mut tokens: Vec<String> =
+        SHIPPED.split_inclusive(char::is_whitespace).map(String::from).collect();
     for m in mutations {
         let n = tokens.len().max(1);
         match m {
@@ -80,34 +78,20 @@ fn mutate(mutations: &[Mutation]) -> String {
 
 #[test]
 fn mutated_matrices_never_panic_and_errors_point_inside() {
-    let cases = std::env::var("BENCH_FUZZ_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(24);
-    let config = Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    };
+    let cases = std::env::var("BENCH_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(24);
+    let config = Config { cases, failure_persistence: None, ..Config::default() };
     let strategy = proptest::collection::vec(mutation(), 1..6);
     TestRunner::new(config)
         .run(&strategy, |mutations| {
             let text = mutate(&mutations);
             let errors = match Sources::from_text("matrix.kdl", &text) {
-                Ok(sources) => analyze(&sources)
-                    .err()
-                    .map(|e| e.diagnostics)
-                    .unwrap_or_default(),
+                Ok(sources) => analyze(&sources).err().map(|e| e.diagnostics).unwrap_or_default(),
                 Err(e) => e.diagnostics,
             };
             for d in &errors {
                 // Only an unreadable file has no span, and this text is read from memory.
                 let (offset, len) = d.range().expect("every error here has a span");
-                prop_assert!(
-                    offset + len <= text.len(),
-                    "{d} at {offset}+{len} of {}",
-                    text.len()
-                );
+                prop_assert!(offset + len <= text.len(), "{d} at {offset}+{len} of {}", text.len());
                 prop_assert!(!d.to_string().is_empty());
             }
             Ok(())

@@ -39,47 +39,19 @@ fn integers_out_of_range_are_not_truncated() {
         kind.to_string(),
         "`connections` 99999999999999999999 is out of range (1 to 1000000)"
     );
-    one!(
-        with_hello("connections 0"),
-        ErrorKind::OutOfRange { .. },
-        "0"
-    );
+    one!(with_hello("connections 0"), ErrorKind::OutOfRange { .. }, "0");
     one!(with_hello("repeat -1"), ErrorKind::OutOfRange { .. }, "-1");
     one!(with_hello("cpus 0"), ErrorKind::OutOfRange { .. }, "0");
-    one!(
-        with_hello("cpus 2000.5"),
-        ErrorKind::OutOfRange { .. },
-        "2000.5"
-    );
+    one!(with_hello("cpus 2000.5"), ErrorKind::OutOfRange { .. }, "2000.5");
 }
 
 #[test]
 fn durations_and_sizes_where_meaningless() {
-    one!(
-        with_hello("duration \"0s\""),
-        ErrorKind::OutOfRange { .. },
-        "\"0s\""
-    );
-    one!(
-        with_hello("timeout \"2days\""),
-        ErrorKind::OutOfRange { .. },
-        "\"2days\""
-    );
-    one!(
-        with_hello("duration \"1500us\""),
-        ErrorKind::InvalidSettingValue { .. },
-        "\"1500us\""
-    );
-    one!(
-        with_hello("memory \"1MB\""),
-        ErrorKind::OutOfRange { .. },
-        "\"1MB\""
-    );
-    one!(
-        with_hello("memory \"0.5B\""),
-        ErrorKind::InvalidSettingValue { .. },
-        "\"0.5B\""
-    );
+    one!(with_hello("duration \"0s\""), ErrorKind::OutOfRange { .. }, "\"0s\"");
+    one!(with_hello("timeout \"2days\""), ErrorKind::OutOfRange { .. }, "\"2days\"");
+    one!(with_hello("duration \"1500us\""), ErrorKind::InvalidSettingValue { .. }, "\"1500us\"");
+    one!(with_hello("memory \"1MB\""), ErrorKind::OutOfRange { .. }, "\"1MB\"");
+    one!(with_hello("memory \"0.5B\""), ErrorKind::InvalidSettingValue { .. }, "\"0.5B\"");
     one!(
         with_hello("memory \"99999999999999GB\""),
         ErrorKind::InvalidSettingValue { .. },
@@ -91,17 +63,10 @@ fn durations_and_sizes_where_meaningless() {
 fn threads_at_most_connections_across_layers() {
     // `connections 300` comes from BASE's scenario io, threads from defaults: no error there.
     let defaults = "defaults {\n    threads 8 64\n}\n";
-    let errors = errors_of(&format!(
-        "{defaults}matrix {{\n    include flask own scenario=hello\n}}\n"
-    ));
+    let errors =
+        errors_of(&format!("{defaults}matrix {{\n    include flask own scenario=hello\n}}\n"));
     let kind = one!(errors, ErrorKind::ThreadsOverConnections { .. }, "64");
-    assert_eq!(
-        kind,
-        ErrorKind::ThreadsOverConnections {
-            threads: 64,
-            connections: 20
-        }
-    );
+    assert_eq!(kind, ErrorKind::ThreadsOverConnections { threads: 64, connections: 20 });
     let fine = format!("{defaults}matrix {{\n    include flask own scenario=io\n}}\n");
     assert!(errors_of(&fine).is_empty());
     // The same value in two layers: reported where the cell got it from, the scenario.
@@ -125,16 +90,8 @@ fn cpuset_syntax_and_range() {
         ErrorKind::InvalidCpuset { .. },
         "\"0-4000000000\""
     );
-    one!(
-        with_hello("cpuset \"3-1\""),
-        ErrorKind::InvalidCpuset { .. },
-        "\"3-1\""
-    );
-    one!(
-        with_hello("cpuset \"1,,2\""),
-        ErrorKind::InvalidCpuset { .. },
-        "\"1,,2\""
-    );
+    one!(with_hello("cpuset \"3-1\""), ErrorKind::InvalidCpuset { .. }, "\"3-1\"");
+    one!(with_hello("cpuset \"1,,2\""), ErrorKind::InvalidCpuset { .. }, "\"1,,2\"");
     assert!(with_hello("cpuset \"0-3,6\"").is_empty());
 }
 
@@ -152,21 +109,9 @@ fn run_knobs_take_one_checked_value() {
         ErrorKind::SettingArity { many: true, .. },
         "\"2s\""
     );
-    one!(
-        with_hello("readiness-timeout \"0s\""),
-        ErrorKind::OutOfRange { .. },
-        "\"0s\""
-    );
-    one!(
-        with_hello("sample-interval \"1ms\""),
-        ErrorKind::OutOfRange { .. },
-        "\"1ms\""
-    );
-    one!(
-        with_hello("primer-connections 0"),
-        ErrorKind::OutOfRange { .. },
-        "0"
-    );
+    one!(with_hello("readiness-timeout \"0s\""), ErrorKind::OutOfRange { .. }, "\"0s\"");
+    one!(with_hello("sample-interval \"1ms\""), ErrorKind::OutOfRange { .. }, "\"1ms\"");
+    one!(with_hello("primer-connections 0"), ErrorKind::OutOfRange { .. }, "0");
     assert!(with_hello("primer-duration \"0s\"\nprimer-connections 4").is_empty());
 }
 
@@ -177,10 +122,7 @@ fn run_knob_defaults_are_todays_behaviour() {
     use bench::model::SettingValue::{Count, Millis};
     assert_eq!(millis(&setting::PRIMER_DURATION), Some(vec![Millis(2_000)]));
     assert_eq!(millis(&setting::PRIMER_CONNECTIONS), Some(vec![Count(2)]));
-    assert_eq!(
-        millis(&setting::READINESS_TIMEOUT),
-        Some(vec![Millis(120_000)])
-    );
+    assert_eq!(millis(&setting::READINESS_TIMEOUT), Some(vec![Millis(120_000)]));
     assert_eq!(millis(&setting::SAMPLE_INTERVAL), Some(vec![Millis(1_000)]));
 }
 
@@ -213,11 +155,7 @@ fn strings_reaching_a_shell_have_no_control_characters() {
     let errors = errors_of(
         "server s2 {\n    command \"serve\\nRUN rm -rf /\"\n    interface own\n}\nmatrix {\n    include flask own\n}\n",
     );
-    one!(
-        errors,
-        ErrorKind::ControlCharacter { .. },
-        "\"serve\\nRUN rm -rf /\""
-    );
+    one!(errors, ErrorKind::ControlCharacter { .. }, "\"serve\\nRUN rm -rf /\"");
     let errors = errors_of(&in_override("env A=\"x\\ty\""));
     one!(errors, ErrorKind::ControlCharacter { .. }, "A=\"x\\ty\"");
     let errors = errors_of(&in_override("env \"1A\"=\"x\""));
@@ -228,36 +166,16 @@ fn strings_reaching_a_shell_have_no_control_characters() {
 
 #[test]
 fn request_paths_are_origin_form() {
-    one!(
-        with_hello("path \"hello\""),
-        ErrorKind::InvalidPath { .. },
-        "\"hello\""
-    );
-    one!(
-        with_hello("path \"/he llo\""),
-        ErrorKind::InvalidPath { .. },
-        "\"/he llo\""
-    );
-    one!(
-        with_hello("path \"/a#b\""),
-        ErrorKind::InvalidPath { .. },
-        "\"/a#b\""
-    );
+    one!(with_hello("path \"hello\""), ErrorKind::InvalidPath { .. }, "\"hello\"");
+    one!(with_hello("path \"/he llo\""), ErrorKind::InvalidPath { .. }, "\"/he llo\"");
+    one!(with_hello("path \"/a#b\""), ErrorKind::InvalidPath { .. }, "\"/a#b\"");
     assert!(with_hello("path \"/search?q=1&x=%20\"").is_empty());
 }
 
 #[test]
 fn expectations_are_valid_http() {
-    one!(
-        with_hello("expect status=700"),
-        ErrorKind::OutOfRange { .. },
-        "status=700"
-    );
-    one!(
-        with_hello("expect status=99"),
-        ErrorKind::OutOfRange { .. },
-        "status=99"
-    );
+    one!(with_hello("expect status=700"), ErrorKind::OutOfRange { .. }, "status=700");
+    one!(with_hello("expect status=99"), ErrorKind::OutOfRange { .. }, "status=99");
     one!(
         with_hello("expect content-type=\"text\""),
         ErrorKind::InvalidContentType { .. },
@@ -274,33 +192,14 @@ fn expectations_are_valid_http() {
 #[test]
 fn requirements_are_pinned_with_double_equals() {
     let errors = errors_of(&in_override("packages \"waitress\""));
-    one!(
-        errors,
-        ErrorKind::UnpinnedRequirement { hint: None, .. },
-        "\"waitress\""
-    );
+    one!(errors, ErrorKind::UnpinnedRequirement { hint: None, .. }, "\"waitress\"");
     let errors = errors_of(&in_override("packages \"waitress=3.0.2\""));
-    let kind = one!(
-        errors,
-        ErrorKind::UnpinnedRequirement { hint: Some(_), .. },
-        "\"waitress=3.0.2\""
-    );
-    let ErrorKind::UnpinnedRequirement {
-        hint: Some(hint), ..
-    } = kind
-    else {
-        unreachable!()
-    };
-    assert!(
-        hint.starts_with("use == to pin one version: `\"waitress==3.0.2\"`"),
-        "{hint}"
-    );
+    let kind =
+        one!(errors, ErrorKind::UnpinnedRequirement { hint: Some(_), .. }, "\"waitress=3.0.2\"");
+    let ErrorKind::UnpinnedRequirement { hint: Some(hint), .. } = kind else { unreachable!() };
+    assert!(hint.starts_with("use == to pin one version: `\"waitress==3.0.2\"`"), "{hint}");
     let errors = errors_of(&in_override("packages-no-deps \"greenlet>=3\""));
-    one!(
-        errors,
-        ErrorKind::UnpinnedRequirement { hint: Some(_), .. },
-        "\"greenlet>=3\""
-    );
+    one!(errors, ErrorKind::UnpinnedRequirement { hint: Some(_), .. }, "\"greenlet>=3\"");
     let ok = in_override(
         "packages \"gunicorn[gevent]==23.0.0\" \"uvloop==0.21.0; sys_platform != 'win32'\"",
     );
@@ -312,14 +211,7 @@ fn a_server_without_interface() {
     let errors =
         errors_of("server bare {\n    command \"x\"\n}\nmatrix {\n    include flask own\n}\n");
     // Reported on the node's name: nothing else to point at.
-    one!(
-        errors,
-        ErrorKind::NoInterface {
-            framework: false,
-            ..
-        },
-        "server"
-    );
+    one!(errors, ErrorKind::NoInterface { framework: false, .. }, "server");
 }
 
 /// Files a matrix names must exist under its project root (the directory with `apps/`).
@@ -334,9 +226,7 @@ fn referenced_files_exist_under_the_project_root() {
     );
     let path = dir.path().join("matrix.kdl");
     std::fs::write(&path, &text).unwrap();
-    let errors = analyze(&Sources::load(&path).unwrap())
-        .unwrap_err()
-        .diagnostics;
+    let errors = analyze(&Sources::load(&path).unwrap()).unwrap_err().diagnostics;
     let found: Vec<(String, &str)> = errors
         .iter()
         .map(|d| {
@@ -348,10 +238,7 @@ fn referenced_files_exist_under_the_project_root() {
         found,
         vec![
             // BASE's falcon has no `app`: the span is its name.
-            (
-                "app directory `apps/falcon` does not exist".to_string(),
-                "falcon"
-            ),
+            ("app directory `apps/falcon` does not exist".to_string(), "falcon"),
             (
                 "launch script `apps/servers/missing.py` does not exist".to_string(),
                 "\"missing.py\""

@@ -58,7 +58,11 @@ fn hello_fixture_markdown() -> String {
 
 /// The table of the report: from its header line to the first blank line.
 fn table_lines(markdown: &str) -> Vec<&str> {
-    markdown.lines().skip_while(|l| !l.starts_with("Server | Avg ms")).take_while(|l| !l.trim().is_empty()).collect()
+    markdown
+        .lines()
+        .skip_while(|l| !l.starts_with("Server | Avg ms"))
+        .take_while(|l| !l.trim().is_empty())
+        .collect()
 }
 
 #[test]

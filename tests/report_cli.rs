@@ -12,7 +12,12 @@ fn bench(args: &[&str], dir: &Path) -> Output {
 }
 
 fn stdout(out: &Output) -> String {
-    assert!(out.status.success(), "exit {:?}: {}", out.status, String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout.clone()).unwrap()
 }
 
@@ -34,15 +39,23 @@ fn defaults_to_markdown_from_results_in_the_current_directory() {
 fn only_keeps_matching_rows_and_output_goes_to_a_file() {
     let tmp = tempfile::tempdir().unwrap();
     let fixture = fixture();
-    let md = stdout(&bench(&["report", "--results", fixture.to_str().unwrap(), "--only", "aiohttp"], tmp.path()));
+    let md = stdout(&bench(
+        &["report", "--results", fixture.to_str().unwrap(), "--only", "aiohttp"],
+        tmp.path(),
+    ));
     assert!(md.contains("aiohttp (connections=16)"));
     assert!(!md.contains("falcon-gunicorn"), "{md}");
     // Globs match the cell id too: every row of one scenario.
-    let md = stdout(&bench(&["report", "--results", fixture.to_str().unwrap(), "--only", "*/io*"], tmp.path()));
+    let md = stdout(&bench(
+        &["report", "--results", fixture.to_str().unwrap(), "--only", "*/io*"],
+        tmp.path(),
+    ));
     assert!(!md.contains("## hello") && md.contains("## io"), "{md}");
 
-    let out =
-        bench(&["report", "--results", fixture.to_str().unwrap(), "--format", "html", "-o", "r.html"], tmp.path());
+    let out = bench(
+        &["report", "--results", fixture.to_str().unwrap(), "--format", "html", "-o", "r.html"],
+        tmp.path(),
+    );
     assert_eq!(stdout(&out), "");
     let html = std::fs::read_to_string(tmp.path().join("r.html")).unwrap();
     assert!(html.starts_with("<!doctype html>"));
@@ -51,11 +64,22 @@ fn only_keeps_matching_rows_and_output_goes_to_a_file() {
 #[test]
 fn template_file_replaces_the_shipped_one() {
     let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(tmp.path().join("t.csv"), "{% for s in scenarios %}{{ s.name }},{{ s.rows|length }}\n{% endfor %}")
-        .unwrap();
+    std::fs::write(
+        tmp.path().join("t.csv"),
+        "{% for s in scenarios %}{{ s.name }},{{ s.rows|length }}\n{% endfor %}",
+    )
+    .unwrap();
     let fixture = fixture();
     let csv = stdout(&bench(
-        &["report", "--results", fixture.to_str().unwrap(), "--format", "csv", "--template", "t.csv"],
+        &[
+            "report",
+            "--results",
+            fixture.to_str().unwrap(),
+            "--format",
+            "csv",
+            "--template",
+            "t.csv",
+        ],
         tmp.path(),
     ));
     assert_eq!(csv, "hello,5\nio,6\n");
@@ -67,19 +91,29 @@ fn errors_are_clear() {
     let out = bench(&["report"], tmp.path());
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("results directory results does not exist") && err.contains("bench run"), "{err}");
+    assert!(
+        err.contains("results directory results does not exist") && err.contains("bench run"),
+        "{err}"
+    );
 
     let fixture = fixture();
-    let out = bench(&["report", "--results", fixture.to_str().unwrap(), "--only", "nothing*"], tmp.path());
+    let out = bench(
+        &["report", "--results", fixture.to_str().unwrap(), "--only", "nothing*"],
+        tmp.path(),
+    );
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("none of the 14 results"), "{:?}", out);
 
-    let out = bench(&["report", "--results", fixture.to_str().unwrap(), "--only", "a[b"], tmp.path());
+    let out =
+        bench(&["report", "--results", fixture.to_str().unwrap(), "--only", "a[b"], tmp.path());
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is not a valid glob"));
 
     std::fs::write(tmp.path().join("bad.md"), "{{ scenarios[0].nope }}").unwrap();
-    let out = bench(&["report", "--results", fixture.to_str().unwrap(), "--template", "bad.md"], tmp.path());
+    let out = bench(
+        &["report", "--results", fixture.to_str().unwrap(), "--template", "bad.md"],
+        tmp.path(),
+    );
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("template report.md failed") && err.contains("docs/report.md"), "{err}");
@@ -99,7 +133,10 @@ fn unreadable_result_files_are_warned_about_not_fatal() {
     let md = stdout(&out);
     assert!(md.contains("## hello"));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("warning: skipped unreadable result file") && err.contains("garbage.json"), "{err}");
+    assert!(
+        err.contains("warning: skipped unreadable result file") && err.contains("garbage.json"),
+        "{err}"
+    );
     assert!(results.join("hello/garbage.json").exists());
 }
 

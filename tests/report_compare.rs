@@ -91,7 +91,10 @@ fn unmeasured_and_one_sided_rows_are_explained() {
     assert_eq!(row(&c, "hello", "aiohttp").note.as_deref(), Some("only in old"));
     let tornado = row(&c, "hello", "flask-gunicorn-tornado");
     assert!(tornado.rps.is_none());
-    assert!(tornado.note.as_deref().unwrap().starts_with("not measured in old: failed: server crashed"), "{tornado:?}");
+    assert!(
+        tornado.note.as_deref().unwrap().starts_with("not measured in old: failed: server crashed"),
+        "{tornado:?}"
+    );
     let md = String::from_utf8(report::render_comparison(&c, None).unwrap()).unwrap();
     assert!(
         md.contains("Server | Old Req/Sec | New Req/Sec | Change | Old p99 ms | New p99 ms | Change | Flag | Basis |"),
@@ -121,11 +124,20 @@ fn compare_command_prints_the_table_and_can_fail_on_regressions() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("flask-bjoern | 12,312 | 6,156 | -50.0% |"), "{text}");
     assert!(text.contains("Req/Sec worse"), "{text}");
-    let out =
-        Command::new(bench).args(["compare", "--fail-on-regression"]).arg(&old_dir).arg(&new_dir).output().unwrap();
+    let out = Command::new(bench)
+        .args(["compare", "--fail-on-regression"])
+        .arg(&old_dir)
+        .arg(&new_dir)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("1 change(s) for the worse flagged"));
-    let out = Command::new(bench).args(["compare", "--threshold=-3"]).arg(&old_dir).arg(&new_dir).output().unwrap();
+    let out = Command::new(bench)
+        .args(["compare", "--threshold=-3"])
+        .arg(&old_dir)
+        .arg(&new_dir)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--threshold -3 is not a percentage"));
 }

@@ -47,7 +47,12 @@ fn markdown_shows_na_rows_with_escaped_reasons_and_medians() {
     assert!(md.contains("bjoern does not build on PyPy \\| marked n/a"), "{md}");
     // Median of three repetitions (6,500 / 6,551 / 6,702) by Req/Sec, and said so.
     assert!(md.contains("falcon-gunicorn[^1] | 3.04 | 0.43 | 12.77 | 6,551 | 131,020 |"), "{md}");
-    assert!(md.contains("median of 3 measured repetitions by Req/Sec (repetition 2; Req/Sec 6,500–6,702)"), "{md}");
+    assert!(
+        md.contains(
+            "median of 3 measured repetitions by Req/Sec (repetition 2; Req/Sec 6,500–6,702)"
+        ),
+        "{md}"
+    );
     assert!(md.contains("1 older result of another configuration (other hash) left out"), "{md}");
     // Failed honesty check.
     assert!(md.contains("check generator-saturated failed"), "{md}");
@@ -78,7 +83,9 @@ fn markdown_shows_na_rows_with_escaped_reasons_and_medians() {
 fn html_is_self_contained_escaped_and_has_charts() {
     let html = render(Format::Html);
     assert!(!html.contains("<script>alert"), "a reason's script tag reached the page");
-    assert!(html.contains("server crashed: &lt;script&gt;alert(&quot;x&quot;)&lt;&#x2f;script&gt; &amp; exit code 1"));
+    assert!(html.contains(
+        "server crashed: &lt;script&gt;alert(&quot;x&quot;)&lt;&#x2f;script&gt; &amp; exit code 1"
+    ));
     assert!(html.contains("&lt;b&gt;rps&lt;&#x2f;b&gt; is a floor &amp; not"));
     // Self-contained: nothing fetched from anywhere.
     for external in ["http://", "https://", "<link", " src=", "@import", "url("] {
@@ -126,7 +133,10 @@ fn csv_has_every_field_one_record_per_result_and_the_median_flag() {
         assert!(header.contains(&column), "no column {column} in {header:?}");
     }
     // The failed row's reason holds a comma-free quote: quoted, quotes doubled.
-    assert!(csv.contains("\"server crashed: <script>alert(\"\"x\"\")</script> & exit code 1\""), "{csv}");
+    assert!(
+        csv.contains("\"server crashed: <script>alert(\"\"x\"\")</script> & exit code 1\""),
+        "{csv}"
+    );
     // One record per stored result (log lines have no line breaks here).
     assert_eq!(lines.len(), 1 + results.len());
     let medians = lines[1..].iter().filter(|l| l.starts_with("true,")).count();
@@ -164,9 +174,15 @@ fn a_user_template_replaces_the_shipped_one() {
     let template = "{% for s in scenarios %}{{ s.name }}:{% for r in s.rows %} {{ r.label }}={{ r.ok_rps|int }}{% endfor %}\n{% endfor %}";
     let out = report::render(&mixed(), Format::Markdown, Some(template)).unwrap();
     let text = String::from_utf8(out).unwrap();
-    assert!(text.starts_with("hello: falcon-gunicorn=6,551 flask-bjoern=12,312 flask-gunicorn-tornado=N/A"), "{text}");
+    assert!(
+        text.starts_with(
+            "hello: falcon-gunicorn=6,551 flask-bjoern=12,312 flask-gunicorn-tornado=N/A"
+        ),
+        "{text}"
+    );
     // HTML templates escape whatever the user's template prints.
-    let html = report::render(&mixed(), Format::Html, Some("{{ scenarios[0].rows[2].reason }}")).unwrap();
+    let html =
+        report::render(&mixed(), Format::Html, Some("{{ scenarios[0].rows[2].reason }}")).unwrap();
     assert_eq!(
         String::from_utf8(html).unwrap(),
         "server crashed: &lt;script&gt;alert(&quot;x&quot;)&lt;&#x2f;script&gt; &amp; exit code 1"
@@ -175,7 +191,8 @@ fn a_user_template_replaces_the_shipped_one() {
 
 #[test]
 fn template_errors_say_where() {
-    let err = report::render(&mixed(), Format::Markdown, Some("line one\n{{ scenarios[0].nope }}")).unwrap_err();
+    let err = report::render(&mixed(), Format::Markdown, Some("line one\n{{ scenarios[0].nope }}"))
+        .unwrap_err();
     let ReportError::Template { name, detail } = &err else {
         panic!("not a template error: {err}")
     };

@@ -42,7 +42,10 @@ fn results(dir: &Path) -> Vec<serde_json::Value> {
 }
 
 fn bench_containers() -> String {
-    let out = Command::new("docker").args(["ps", "-a", "--filter", "label=bench=1", "--format", "{{.Names}}"]).output().unwrap();
+    let out = Command::new("docker")
+        .args(["ps", "-a", "--filter", "label=bench=1", "--format", "{{.Names}}"])
+        .output()
+        .unwrap();
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
@@ -55,7 +58,8 @@ fn run_stores_checks_resumes_and_isolates_failures() {
     let dir = tempfile::tempdir().unwrap();
     let res = dir.path().join("results");
     let res_s = res.to_str().unwrap();
-    let out = bench(&["run", "tests/fixtures/e2e/matrix.kdl", "--results", res_s]).output().unwrap();
+    let out =
+        bench(&["run", "tests/fixtures/e2e/matrix.kdl", "--results", res_s]).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "failures make the exit status 1\n{stderr}");
     assert!(stderr.contains("4 ok, 0 invalid, 4 failed, 0 N/A"), "{stderr}");
@@ -65,19 +69,30 @@ fn run_stores_checks_resumes_and_isolates_failures() {
     assert_eq!(
         ids,
         [
-            "bjoern-pypy/hello", "bjoern-pypy/io", "bjoern/hello", "bjoern/io",
-            "flask-broken/hello", "flask-broken/io", "flask-gunicorn-oom/hello", "flask-gunicorn-oom/io",
+            "bjoern-pypy/hello",
+            "bjoern-pypy/io",
+            "bjoern/hello",
+            "bjoern/io",
+            "flask-broken/hello",
+            "flask-broken/io",
+            "flask-gunicorn-oom/hello",
+            "flask-gunicorn-oom/io",
         ]
     );
     for ok in r.iter().filter(|r| r["name"].as_str().unwrap().starts_with("bjoern")) {
         let id = ok["id"].as_str().unwrap();
         assert_eq!(ok["outcome"], "ok", "{id}: {}", ok["reason"]);
         let load = &ok["load"];
-        assert!(load["ok_requests"].as_u64().unwrap() >= 5, "{id} measured requests: {}", load["ok_requests"]);
+        assert!(
+            load["ok_requests"].as_u64().unwrap() >= 5,
+            "{id} measured requests: {}",
+            load["ok_requests"]
+        );
         assert_eq!(load["duration_us"].as_u64().unwrap() / 100_000, 20, "{id} measured 2 s");
         let connections = if ok["scenario"] == "io" { 5 } else { 20 };
         assert_eq!(ok["load_settings"]["connections"], connections);
-        let names: Vec<&str> = ok["checks"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+        let names: Vec<&str> =
+            ok["checks"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
         for expected in ["generator-saturated", "littles-law", "error-rate", "server-stable"] {
             assert!(names.contains(&expected), "{id} has check {expected}: {names:?}");
         }
@@ -85,7 +100,11 @@ fn run_stores_checks_resumes_and_isolates_failures() {
         assert!(usage["samples"].as_u64().unwrap() >= 1, "{id} usage sampled");
         assert!(usage["memory_bytes_max"].as_u64().unwrap() > 1_000_000, "{id} memory sampled");
         let p = &ok["provenance"];
-        assert!(p["packages"]["bjoern"] == "3.2.2", "{id} records installed versions: {}", p["packages"]);
+        assert!(
+            p["packages"]["bjoern"] == "3.2.2",
+            "{id} records installed versions: {}",
+            p["packages"]
+        );
         let python = p["python_version"].as_str().unwrap();
         let expected_impl = if ok["runtime"] == "pypy" { "PyPy" } else { "CPython" };
         assert!(python.starts_with(expected_impl), "{id}: {python}");
@@ -97,14 +116,23 @@ fn run_stores_checks_resumes_and_isolates_failures() {
         let phases = &p["phases_ms"];
         let measure = phases["measure"].as_u64().unwrap();
         assert!((2000..4000).contains(&measure), "{id} measured about 2 s: {phases}");
-        let overhead: u64 = ["start", "ready", "verify", "teardown"].iter().map(|k| phases[k].as_u64().unwrap()).sum();
+        let overhead: u64 = ["start", "ready", "verify", "teardown"]
+            .iter()
+            .map(|k| phases[k].as_u64().unwrap())
+            .sum();
         assert!(overhead > 0, "{id}: {phases}");
     }
     for bad in r.iter().filter(|r| r["name"] == "flask-broken") {
         assert_eq!(bad["outcome"], "failed");
         let reason = bad["reason"].as_str().unwrap();
         assert!(reason.contains("never became ready"), "{reason}");
-        let tail = bad["log_tail"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect::<Vec<_>>().join("\n");
+        let tail = bad["log_tail"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap())
+            .collect::<Vec<_>>()
+            .join("\n");
         assert!(tail.contains("no-such-server"), "the log tail says why: {tail}");
         assert!(bad["load"].is_null(), "nothing measured");
     }
@@ -116,7 +144,8 @@ fn run_stores_checks_resumes_and_isolates_failures() {
 
     // Resume: a second run measures nothing and leaves the results as they are.
     let before: Vec<String> = r.iter().map(|r| r.to_string()).collect();
-    let again = bench(&["run", "tests/fixtures/e2e/matrix.kdl", "--results", res_s]).output().unwrap();
+    let again =
+        bench(&["run", "tests/fixtures/e2e/matrix.kdl", "--results", res_s]).output().unwrap();
     let stderr = String::from_utf8_lossy(&again.stderr);
     assert!(stderr.contains("0 measurement(s) to do, 8 already stored"), "{stderr}");
     assert_eq!(again.status.code(), Some(0), "{stderr}");
@@ -128,10 +157,19 @@ fn run_stores_checks_resumes_and_isolates_failures() {
     let md = String::from_utf8_lossy(&report.stdout);
     assert!(report.status.success(), "{}", String::from_utf8_lossy(&report.stderr));
     // Footnote markers (`[^N]`) follow a row name when a check failed or a cell is N/A.
-    let row = |name: &str| md.lines().filter(move |l| l.starts_with(&format!("{name} |")) || l.starts_with(&format!("{name}[^"))).collect::<Vec<_>>();
+    let row = |name: &str| {
+        md.lines()
+            .filter(move |l| {
+                l.starts_with(&format!("{name} |")) || l.starts_with(&format!("{name}[^"))
+            })
+            .collect::<Vec<_>>()
+    };
     assert_eq!(row("bjoern-pypy").len(), 2, "{md}");
     assert!(row("bjoern-pypy").iter().all(|l| !l.contains("N/A")), "{md}");
-    assert!(row("flask-broken").iter().all(|l| l.contains("| N/A | N/A | N/A | N/A | N/A |")), "{md}");
+    assert!(
+        row("flask-broken").iter().all(|l| l.contains("| N/A | N/A | N/A | N/A | N/A |")),
+        "{md}"
+    );
 }
 
 #[test]
@@ -143,7 +181,14 @@ fn ctrl_c_removes_containers_and_keeps_finished_results() {
     let dir = tempfile::tempdir().unwrap();
     let res = dir.path().join("results");
     let child = bench(&[
-        "run", "tests/fixtures/e2e/matrix.kdl", "--only", "bjoern*", "--duration", "4s", "--results", res.to_str().unwrap(),
+        "run",
+        "tests/fixtures/e2e/matrix.kdl",
+        "--only",
+        "bjoern*",
+        "--duration",
+        "4s",
+        "--results",
+        res.to_str().unwrap(),
     ])
     .stdout(Stdio::null())
     .stderr(Stdio::piped())
@@ -166,7 +211,11 @@ fn ctrl_c_removes_containers_and_keeps_finished_results() {
     assert!(stderr.contains("interrupted"), "{stderr}");
     assert_eq!(bench_containers(), "", "no container is left after Ctrl-C");
     let after = results(&res);
-    assert!(after.len() >= finished_before.len() && after.len() < 4, "finished results kept, the interrupted one not written: {}", after.len());
+    assert!(
+        after.len() >= finished_before.len() && after.len() < 4,
+        "finished results kept, the interrupted one not written: {}",
+        after.len()
+    );
     for r in &after {
         assert_eq!(r["outcome"], "ok");
     }

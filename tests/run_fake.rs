@@ -6,14 +6,14 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use bench::config::Sources;
-use bench::engine::fake::{FakeCall, FakeEngine, FakeOutcome};
 use bench::engine::Containers;
+use bench::engine::fake::{FakeCall, FakeEngine, FakeOutcome};
 use bench::load::{HttpClient, LatencySummary, LoadConfig, LoadSummary};
-use bench::matrix::{expand, Cell, FixedInputs};
+use bench::matrix::{Cell, FixedInputs, expand};
 use bench::model::analyze;
 use bench::run::{
-    image_tag, jobs, HostFacts, Http, Probed, Quiet, RunContext, RunOptions, Runner, Smoke,
-    SmokeCheck, SystemClock,
+    HostFacts, Http, Probed, Quiet, RunContext, RunOptions, Runner, Smoke, SmokeCheck, SystemClock,
+    image_tag, jobs,
 };
 use bench::store::{Outcome, Store};
 
@@ -72,7 +72,11 @@ struct FakeHttp {
 
 impl Http for FakeHttp {
     async fn get(&self, url: &str, _timeout: Duration) -> Result<Probed, String> {
-        let body = if self.wrong_body_on.as_deref().is_some_and(|p| url.contains(p)) { "Hello there" } else { "Hello World" };
+        let body = if self.wrong_body_on.as_deref().is_some_and(|p| url.contains(p)) {
+            "Hello there"
+        } else {
+            "Hello World"
+        };
         Ok(Probed {
             status: 200,
             content_type: Some("text/plain".into()),
@@ -98,7 +102,10 @@ impl Http for FakeHttp {
             rps,
             ok_rps: rps,
             http_client: config.client.name().to_string(),
-            latency: LatencySummary { mean_us: config.connections as f64 / rps * 1e6, ..Default::default() },
+            latency: LatencySummary {
+                mean_us: config.connections as f64 / rps * 1e6,
+                ..Default::default()
+            },
             ..Default::default()
         })
     }
@@ -112,7 +119,8 @@ struct Setup {
 
 fn setup() -> Setup {
     let dir = tempfile::tempdir().unwrap();
-    let mut options = RunOptions::new(env!("CARGO_MANIFEST_DIR").into(), "matrix.kdl".into(), dir.path());
+    let mut options =
+        RunOptions::new(env!("CARGO_MANIFEST_DIR").into(), "matrix.kdl".into(), dir.path());
     options.knobs.primer = Duration::ZERO;
     options.knobs.sample_every = Duration::from_millis(10);
     let host = HostFacts { online_cpus: 2, ..Default::default() };
@@ -161,9 +169,19 @@ async fn measures_builds_once_per_image_and_isolates_failures() {
     s.options.client = HttpClient::Hyper;
     let engine = FakeEngine::new()
         .with_image("debian:bookworm-slim")
-        .with_outcome(&tag_of(&cells, "flask-bjoern"), FakeOutcome::BuildFails { message: "pip failed".into(), log_tail: vec!["ERROR: No matching distribution".into()] })
+        .with_outcome(
+            &tag_of(&cells, "flask-bjoern"),
+            FakeOutcome::BuildFails {
+                message: "pip failed".into(),
+                log_tail: vec!["ERROR: No matching distribution".into()],
+            },
+        )
         .with_outcome(&tag_of(&cells, "gunicorn"), FakeOutcome::NeverReady)
-        .with_file(&tag_of(&cells, "bjoern"), "/bench/versions.txt", b"bjoern==3.2.2\nfalcon==4.4.0\n");
+        .with_file(
+            &tag_of(&cells, "bjoern"),
+            "/bench/versions.txt",
+            b"bjoern==3.2.2\nfalcon==4.4.0\n",
+        );
     let http = FakeHttp::default();
     let store = Store::open(s.dir.path().join("results")).unwrap();
     let containers = Containers::new();
@@ -174,7 +192,8 @@ async fn measures_builds_once_per_image_and_isolates_failures() {
     assert_eq!((summary.ok, summary.failed, summary.invalid, summary.na), (3, 4, 0, 1));
 
     let results = store.load_all().unwrap();
-    let by_id = |id: &str| results.iter().find(|r| r.id == id).unwrap_or_else(|| panic!("no result {id}"));
+    let by_id =
+        |id: &str| results.iter().find(|r| r.id == id).unwrap_or_else(|| panic!("no result {id}"));
     let ok = by_id("bjoern/hello");
     assert_eq!(ok.outcome, Outcome::Ok);
     assert_eq!(ok.provenance.packages.get("bjoern").map(String::as_str), Some("3.2.2"));
@@ -182,7 +201,11 @@ async fn measures_builds_once_per_image_and_isolates_failures() {
     assert!(ok.checks.iter().any(|c| c.name == "littles-law" && c.passed), "{:?}", ok.checks);
     assert!(ok.usage.as_ref().is_some_and(|u| u.samples >= 1));
     let phases: Vec<&str> = ok.provenance.phases_ms.keys().map(String::as_str).collect();
-    assert_eq!(phases, ["measure", "ready", "settle", "start", "teardown", "verify"], "primer and warmup are off here");
+    assert_eq!(
+        phases,
+        ["measure", "ready", "settle", "start", "teardown", "verify"],
+        "primer and warmup are off here"
+    );
     for id in ["flask-bjoern/hello", "flask-bjoern/io"] {
         let r = by_id(id);
         assert_eq!(r.outcome, Outcome::Failed);
@@ -235,7 +258,12 @@ async fn a_wrong_answer_is_invalid_and_not_measured() {
 }
 
 /// Runs every cell once and gives the stored results.
-async fn run_all(cells: &[Cell], engine: &FakeEngine, http: &FakeHttp, s: &Setup) -> Vec<bench::store::CellResult> {
+async fn run_all(
+    cells: &[Cell],
+    engine: &FakeEngine,
+    http: &FakeHttp,
+    s: &Setup,
+) -> Vec<bench::store::CellResult> {
     let store = Store::open(s.dir.path().join("results")).unwrap();
     let containers = Containers::new();
     let (jobs, skipped) = jobs(cells, cells, |_, _| false);
@@ -248,7 +276,9 @@ async fn run_all(cells: &[Cell], engine: &FakeEngine, http: &FakeHttp, s: &Setup
 async fn an_oom_kill_during_the_run_is_a_failure_that_keeps_the_measurement() {
     let cells: Vec<Cell> = cells().into_iter().filter(|c| c.id == "bjoern/hello").collect();
     let s = setup();
-    let engine = FakeEngine::new().with_image("debian:bookworm-slim").with_outcome(&image_tag(&cells[0]), FakeOutcome::OomKilled);
+    let engine = FakeEngine::new()
+        .with_image("debian:bookworm-slim")
+        .with_outcome(&image_tag(&cells[0]), FakeOutcome::OomKilled);
     let http = FakeHttp::default();
     let r = &run_all(&cells, &engine, &http, &s).await[0];
     assert_eq!(r.outcome, Outcome::Failed);
@@ -263,13 +293,17 @@ async fn a_server_killed_during_the_warmup_is_reported_as_such_and_not_measured(
     let mut cells: Vec<Cell> = cells().into_iter().filter(|c| c.id == "bjoern/hello").collect();
     cells[0].load.warmup_ms = 1000;
     let s = setup();
-    let engine = FakeEngine::new().with_image("debian:bookworm-slim").with_outcome(&image_tag(&cells[0]), FakeOutcome::OomKilled);
+    let engine = FakeEngine::new()
+        .with_image("debian:bookworm-slim")
+        .with_outcome(&image_tag(&cells[0]), FakeOutcome::OomKilled);
     let http = FakeHttp::default();
     let r = &run_all(&cells, &engine, &http, &s).await[0];
     assert_eq!(r.outcome, Outcome::Failed);
     assert_eq!(
         r.reason.as_deref(),
-        Some("the server was killed for lack of memory during the warmup (exit code 137): it needs more than its memory limit under this load")
+        Some(
+            "the server was killed for lack of memory during the warmup (exit code 137): it needs more than its memory limit under this load"
+        )
     );
     assert!(r.load.is_none());
     assert_eq!(http.loads.lock().unwrap().len(), 1, "the warmup ran, the measurement did not");

@@ -11,22 +11,44 @@ fn representative_rows_build_start_and_answer_every_scenario() {
     if !common::docker::available() {
         return;
     }
-    let rows = ["falcon-gunicorn", "falcon-uvicorn", "aiohttp-gunicorn", "flask", "bjoern-pypy", "falcon-bjoern-nuitka"];
+    let rows = [
+        "falcon-gunicorn",
+        "falcon-uvicorn",
+        "aiohttp-gunicorn",
+        "flask",
+        "bjoern-pypy",
+        "falcon-bjoern-nuitka",
+    ];
     let results = tempfile::tempdir().unwrap();
-    let mut args = vec!["smoke".to_string(), "matrix.kdl".into(), "--results".into(), results.path().display().to_string()];
+    let mut args = vec![
+        "smoke".to_string(),
+        "matrix.kdl".into(),
+        "--results".into(),
+        results.path().display().to_string(),
+    ];
     for r in rows {
         args.push("--only".into());
         args.push(r.into());
     }
-    let out = Command::new(env!("CARGO_BIN_EXE_bench")).args(&args).current_dir(env!("CARGO_MANIFEST_DIR")).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_bench"))
+        .args(&args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "smoke failed\n{stdout}\n{stderr}");
     for r in rows {
-        let line = stdout.lines().find(|l| l.starts_with(&format!("| {r} |"))).unwrap_or_else(|| panic!("no line for {r}\n{stdout}"));
+        let line = stdout
+            .lines()
+            .find(|l| l.starts_with(&format!("| {r} |")))
+            .unwrap_or_else(|| panic!("no line for {r}\n{stdout}"));
         assert!(line.ends_with("| pass | pass | pass | pass | pass |"), "{line}");
     }
     assert!(stderr.contains("6 row(s), 6 passed, 0 failed"), "{stderr}");
-    let left = Command::new("docker").args(["ps", "-a", "--filter", "label=bench=1", "--format", "{{.Names}}"]).output().unwrap();
+    let left = Command::new("docker")
+        .args(["ps", "-a", "--filter", "label=bench=1", "--format", "{{.Names}}"])
+        .output()
+        .unwrap();
     assert_eq!(String::from_utf8_lossy(&left.stdout).trim(), "", "no container is left");
 }

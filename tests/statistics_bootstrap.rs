@@ -15,9 +15,8 @@ const MEDIAN: f64 = 5_000.0;
 fn percentile_bootstrap(values: &[f64], rng: &mut ChaCha8Rng) -> (f64, f64) {
     let mut medians: Vec<f64> = (0..RESAMPLES)
         .map(|_| {
-            let resample: Vec<f64> = (0..values.len())
-                .map(|_| values[rng.random_range(0..values.len())])
-                .collect();
+            let resample: Vec<f64> =
+                (0..values.len()).map(|_| values[rng.random_range(0..values.len())]).collect();
             Data::new(resample).median()
         })
         .collect();
@@ -47,10 +46,7 @@ fn percentile_bootstrap_under_covers_where_the_log_t_interval_does_not() {
         let (bootstrap, log_t) = (bootstrap as f64 / CELLS as f64, log_t as f64 / CELLS as f64);
         println!("N = {n}: percentile bootstrap {bootstrap:.3}, log-t {log_t:.3}");
         if let Some(ceiling) = ceiling {
-            assert!(
-                bootstrap < ceiling,
-                "N = {n}: bootstrap coverage {bootstrap}"
-            );
+            assert!(bootstrap < ceiling, "N = {n}: bootstrap coverage {bootstrap}");
         }
         assert!(log_t >= 0.93, "N = {n}: log-t coverage {log_t}");
     }

@@ -19,10 +19,7 @@ fn verdicts(n: usize, ratio: f64, sigma: f64, seed: u64) -> [usize; 3] {
     for _ in 0..PAIRS {
         let b: Vec<f64> = (0..n).map(|_| baseline.sample(&mut rng)).collect();
         let c: Vec<f64> = (0..n).map(|_| candidate.sample(&mut rng)).collect();
-        let slot = match Comparison::of(&b, &c, Figure::RequestsPerSecond)
-            .unwrap()
-            .verdict
-        {
+        let slot = match Comparison::of(&b, &c, Figure::RequestsPerSecond).unwrap().verdict {
             Verdict::Faster => 0,
             Verdict::Slower => 1,
             Verdict::NoDifference => 2,
@@ -39,10 +36,7 @@ fn equal_cells_are_called_different_about_5_percent_of_the_time() {
         let [faster, slower, _] = verdicts(n, 1.0, 0.1, 31 + n as u64);
         let false_positives = faster + slower;
         println!("equal, N = {n}: {false_positives} of {PAIRS} pairs called different");
-        assert!(
-            (61..=139).contains(&false_positives),
-            "N = {n}: {false_positives}"
-        );
+        assert!((61..=139).contains(&false_positives), "N = {n}: {false_positives}");
     }
 }
 
@@ -76,22 +70,10 @@ fn the_verdict_follows_the_figure_direction() {
 #[test]
 fn comparing_needs_two_executions_a_side_and_positive_figures() {
     let error = Comparison::of(&[1.0], &[1.0, 2.0], Figure::RequestsPerSecond).unwrap_err();
-    assert_eq!(
-        error,
-        StatisticsError::TooFewToCompare {
-            baseline: 1,
-            candidate: 2
-        }
-    );
+    assert_eq!(error, StatisticsError::TooFewToCompare { baseline: 1, candidate: 2 });
     assert!(error.to_string().contains("run more executions"), "{error}");
     let error = Comparison::of(&[1.0, 0.0], &[1.0, 2.0], Figure::RequestsPerSecond).unwrap_err();
-    assert_eq!(
-        error,
-        StatisticsError::NotPositive {
-            index: 1,
-            value: 0.0
-        }
-    );
+    assert_eq!(error, StatisticsError::NotPositive { index: 1, value: 0.0 });
 }
 
 fn estimate(low: f64, high: f64) -> Estimate {
@@ -127,9 +109,6 @@ fn separate_intervals_give_single_ranks_and_an_unknown_spread_gives_every_rank()
     assert_eq!(ranks, [range(3, 3), range(2, 2), range(1, 1)]);
     let single = Estimate::from_executions(&[3.5]).unwrap();
     assert_eq!((single.low, single.high), (None, None));
-    let ranks = rank_ranges(
-        &[cells[0].clone(), single, cells[2].clone()],
-        Figure::LatencyMean,
-    );
+    let ranks = rank_ranges(&[cells[0].clone(), single, cells[2].clone()], Figure::LatencyMean);
     assert_eq!(ranks, [range(1, 2), range(1, 3), range(2, 3)]);
 }

@@ -68,11 +68,7 @@ fn skewed_executions_under_cover_the_median_as_documented() {
     let (mut low, mut high) = (0.5 * MEDIAN, MEDIAN);
     for _ in 0..60 {
         let mid = (low + high) / 2.0;
-        if below(mid) < 0.5 {
-            low = mid
-        } else {
-            high = mid
-        }
+        if below(mid) < 0.5 { low = mid } else { high = mid }
     }
     let population_median = low;
     for n in [3, 5, 10] {

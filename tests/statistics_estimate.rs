@@ -28,9 +28,7 @@ fn a_constant_cell_has_a_zero_width_interval_and_one_execution_has_none() {
 fn executions_in_two_groups_can_put_the_median_outside_the_interval() {
     // Six executions at one speed, four at another: the median is one group's figure, the
     // interval is about the geometric mean. docs/statistics.md says how to read this.
-    let values = [
-        100.0, 100.0, 100.0, 100.0, 100.0, 100.0, 150.0, 150.0, 150.0, 150.0,
-    ];
+    let values = [100.0, 100.0, 100.0, 100.0, 100.0, 100.0, 150.0, 150.0, 150.0, 150.0];
     let estimate = Estimate::from_executions(&values).unwrap();
     assert_eq!(estimate.point, 100.0);
     assert!(estimate.low.unwrap() > 100.0, "{estimate:?}");
@@ -41,13 +39,7 @@ fn bad_figures_are_refused_with_the_figure_named() {
     assert_eq!(Estimate::from_executions(&[]), Err(StatisticsError::Empty));
     for bad in [0.0, -3.0, f64::INFINITY] {
         let error = Estimate::from_executions(&[1.0, bad]).unwrap_err();
-        assert_eq!(
-            error,
-            StatisticsError::NotPositive {
-                index: 1,
-                value: bad
-            }
-        );
+        assert_eq!(error, StatisticsError::NotPositive { index: 1, value: bad });
     }
     assert!(Estimate::from_executions(&[f64::NAN]).is_err());
     let figures = CellFigures {

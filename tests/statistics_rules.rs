@@ -7,33 +7,15 @@ use rand_distr::{Distribution, Normal};
 
 #[test]
 fn precision_asks_for_rounds_until_the_target_or_the_maximum() {
-    let precision = Precision {
-        target: 0.05,
-        min_executions: 3,
-        max_executions: 6,
-    };
+    let precision = Precision { target: 0.05, min_executions: 3, max_executions: 6 };
     let tight = [1000.0, 1010.0, 995.0];
     let loose = [1000.0, 1300.0, 800.0];
     let loose_at_max = [1000.0, 1300.0, 800.0, 1100.0, 900.0, 1200.0];
     let two_tight = [1000.0, 1001.0];
-    let statuses = precision
-        .decide(&[&tight, &loose, &loose_at_max, &two_tight, &[]])
-        .unwrap();
-    let flags: Vec<(bool, bool)> = statuses
-        .iter()
-        .map(|s| (s.target_met, s.needs_more))
-        .collect();
+    let statuses = precision.decide(&[&tight, &loose, &loose_at_max, &two_tight, &[]]).unwrap();
+    let flags: Vec<(bool, bool)> = statuses.iter().map(|s| (s.target_met, s.needs_more)).collect();
     // Met; not met; not met but out of executions; narrow but below the minimum; unmeasured.
-    assert_eq!(
-        flags,
-        [
-            (true, false),
-            (false, true),
-            (false, false),
-            (false, true),
-            (false, true)
-        ]
-    );
+    assert_eq!(flags, [(true, false), (false, true), (false, false), (false, true), (false, true)]);
     assert!(statuses[0].relative_half_width.unwrap() <= 0.05);
     assert!(statuses[1].relative_half_width.unwrap() > 0.05);
     assert_eq!(
@@ -57,18 +39,13 @@ fn warmup(series: &[f64], bound: usize) -> Option<WarmupEnd> {
 
 #[test]
 fn a_flat_server_stops_warming_after_three_windows() {
-    assert_eq!(
-        warmup(&[RATE; 10], 5),
-        Some(WarmupEnd::Steady { windows: 3 })
-    );
+    assert_eq!(warmup(&[RATE; 10], 5), Some(WarmupEnd::Steady { windows: 3 }));
 }
 
 #[test]
 fn a_ramp_warms_until_it_levels_off() {
     // 20% a second up to the plateau at window 5 (0-based), flat after.
-    let ramp: Vec<f64> = (0..12)
-        .map(|i| RATE * (0.2 * (i.min(5) as f64) + 0.1).min(1.0))
-        .collect();
+    let ramp: Vec<f64> = (0..12).map(|i| RATE * (0.2 * (i.min(5) as f64) + 0.1).min(1.0)).collect();
     assert_eq!(warmup(&ramp, 10), Some(WarmupEnd::Steady { windows: 7 }));
     // With a shorter configured warm-up, the bound ends it.
     assert_eq!(warmup(&ramp, 4), Some(WarmupEnd::Bound { windows: 4 }));
@@ -77,20 +54,13 @@ fn a_ramp_warms_until_it_levels_off() {
 #[test]
 fn a_jit_like_step_keeps_warming_until_after_the_step() {
     // Interpreted for two seconds, then the JIT compiles the hot path and the rate triples.
-    let step = [
-        0.0, 1_400.0, 1_450.0, 4_500.0, 4_900.0, 5_000.0, 4_950.0, 5_020.0, 4_980.0,
-    ];
+    let step = [0.0, 1_400.0, 1_450.0, 4_500.0, 4_900.0, 5_000.0, 4_950.0, 5_020.0, 4_980.0];
     // 4,500-4,900-5,000 still spans more than 10%; 4,900-5,000-4,950 is steady.
     assert_eq!(warmup(&step, 8), Some(WarmupEnd::Steady { windows: 7 }));
     // A rise of 300 a second (7%) is not steady; the band accepts it once the last three
     // windows span under 10% (4,600 to 5,000), the tail of the rise included: the rule's limit.
-    let creeping = [
-        4_000.0, 4_300.0, 4_600.0, 4_900.0, 5_000.0, 5_000.0, 5_000.0,
-    ];
-    assert_eq!(
-        warmup(&creeping, 10),
-        Some(WarmupEnd::Steady { windows: 5 })
-    );
+    let creeping = [4_000.0, 4_300.0, 4_600.0, 4_900.0, 5_000.0, 5_000.0, 5_000.0];
+    assert_eq!(warmup(&creeping, 10), Some(WarmupEnd::Steady { windows: 5 }));
 }
 
 #[test]
@@ -113,14 +83,8 @@ fn noisy_flat_throughput_ends_early_and_a_server_not_answering_never_counts_as_s
 fn the_online_decision_waits_then_ends() {
     let rule = WarmupRule::default();
     assert_eq!(rule.decide(&[RATE, RATE], 5), None);
-    assert_eq!(
-        rule.decide(&[RATE; 3], 5),
-        Some(WarmupEnd::Steady { windows: 3 })
-    );
-    assert_eq!(
-        rule.decide(&[1.0, 2.0, 4.0, 8.0, 16.0], 5),
-        Some(WarmupEnd::Bound { windows: 5 })
-    );
+    assert_eq!(rule.decide(&[RATE; 3], 5), Some(WarmupEnd::Steady { windows: 3 }));
+    assert_eq!(rule.decide(&[1.0, 2.0, 4.0, 8.0, 16.0], 5), Some(WarmupEnd::Bound { windows: 5 }));
 }
 
 #[test]
@@ -128,9 +92,7 @@ fn the_speed_index_flags_only_executions_that_stray_unusually_and_materially() {
     let rule = SpeedRule::default();
     let calibration = [100.0, 102.0, 98.0, 101.0, 99.0, 100.5, 70.0, 135.0];
     let speed = rule.index(&calibration).unwrap();
-    let flagged: Vec<usize> = (0..calibration.len())
-        .filter(|&i| speed.flagged[i])
-        .collect();
+    let flagged: Vec<usize> = (0..calibration.len()).filter(|&i| speed.flagged[i]).collect();
     assert_eq!(flagged, [6, 7]);
     assert!((speed.index[0] - 100.0 / 100.25).abs() < 1e-12);
     assert!((speed.spread - 135.0 / 70.0).abs() < 1e-12);

@@ -3,9 +3,7 @@
 use bench::statistics::Schedule;
 
 fn cells(count: usize, executions: usize) -> Vec<(String, usize)> {
-    (0..count)
-        .map(|i| (format!("cell-{i}"), executions))
-        .collect()
+    (0..count).map(|i| (format!("cell-{i}"), executions)).collect()
 }
 
 fn back_to_back(order: &[String]) -> usize {
@@ -18,11 +16,7 @@ fn every_round_is_a_permutation_and_no_cell_runs_twice_in_a_row() {
         for seed in 0..50 {
             let order = Schedule::interleave(&cells(count, executions), seed);
             assert_eq!(order.len(), count * executions);
-            assert_eq!(
-                back_to_back(&order),
-                0,
-                "{count} cells, seed {seed}: {order:?}"
-            );
+            assert_eq!(back_to_back(&order), 0, "{count} cells, seed {seed}: {order:?}");
             for round in order.chunks(count) {
                 let mut sorted = round.to_vec();
                 sorted.sort();
@@ -60,11 +54,7 @@ fn a_round_never_starts_with_the_cell_that_ended_the_previous_one() {
     let mut previous = schedule.next_round(&due);
     for _ in 0..200 {
         let round = schedule.next_round(&due);
-        assert_ne!(
-            round[0],
-            *previous.last().unwrap(),
-            "{previous:?} then {round:?}"
-        );
+        assert_ne!(round[0], *previous.last().unwrap(), "{previous:?} then {round:?}");
         previous = round;
     }
 }
@@ -73,20 +63,10 @@ fn a_round_never_starts_with_the_cell_that_ended_the_previous_one() {
 fn adaptive_rounds_over_shrinking_sets_still_avoid_repeats_while_two_cells_remain() {
     let mut schedule = Schedule::new(3);
     let mut order = Vec::new();
-    for due in [
-        &["a", "b", "c"][..],
-        &["a", "b", "c"],
-        &["a", "c"],
-        &["a", "c"],
-        &["c", "b"],
-    ] {
+    for due in [&["a", "b", "c"][..], &["a", "b", "c"], &["a", "c"], &["a", "c"], &["c", "b"]] {
         order.extend(schedule.next_round(due));
     }
-    assert_eq!(
-        order.windows(2).filter(|pair| pair[0] == pair[1]).count(),
-        0,
-        "{order:?}"
-    );
+    assert_eq!(order.windows(2).filter(|pair| pair[0] == pair[1]).count(), 0, "{order:?}");
 }
 
 #[test]

@@ -59,7 +59,8 @@ fn find_matches_full_hash_and_repetition() {
     let results = fixture_results();
     let tmp = tempfile::tempdir().unwrap();
     let store = Store::open(tmp.path()).unwrap();
-    let falcon: Vec<_> = results.iter().filter(|r| r.id == "falcon-gunicorn/hello").cloned().collect();
+    let falcon: Vec<_> =
+        results.iter().filter(|r| r.id == "falcon-gunicorn/hello").cloned().collect();
     for r in &falcon {
         store.write(r).unwrap();
     }
@@ -113,7 +114,11 @@ fn writes_are_atomic_readers_never_see_a_partial_file() {
             let mut observations = 0u32;
             while !done.load(Ordering::SeqCst) {
                 if let Ok(loaded) = store.load() {
-                    assert!(loaded.skipped.is_empty(), "a reader saw a partial file: {:?}", loaded.skipped);
+                    assert!(
+                        loaded.skipped.is_empty(),
+                        "a reader saw a partial file: {:?}",
+                        loaded.skipped
+                    );
                     observations += loaded.results.len() as u32;
                 }
             }
@@ -140,7 +145,8 @@ fn leftover_temporary_files_are_ignored() {
     let store = Store::open(tmp.path()).unwrap();
     let path = store.write(&results[0]).unwrap();
     // A crash between create and rename leaves a hidden temporary file behind.
-    let temp = path.with_file_name(format!(".{}.tmp-1-0", path.file_name().unwrap().to_string_lossy()));
+    let temp =
+        path.with_file_name(format!(".{}.tmp-1-0", path.file_name().unwrap().to_string_lossy()));
     fs::write(&temp, b"{\"schema_version\": 1, \"na").unwrap();
     let loaded = store.load().unwrap();
     assert_eq!(loaded.results, vec![results[0].clone()]);
@@ -162,7 +168,10 @@ fn unreadable_files_are_reported_and_kept() {
     assert_eq!(loaded.skipped.len(), 1);
     assert_eq!(loaded.skipped[0].path, broken);
     let message = loaded.skipped[0].to_string();
-    assert!(message.contains("0123456789ab-r1.json") && message.contains("not a bench result"), "{message}");
+    assert!(
+        message.contains("0123456789ab-r1.json") && message.contains("not a bench result"),
+        "{message}"
+    );
     assert!(broken.exists(), "an unreadable file must never be deleted");
     assert_eq!(store.load_all().unwrap().len(), 2);
 }

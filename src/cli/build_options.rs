@@ -22,7 +22,11 @@ pub struct BuildOptions {
 }
 
 impl BuildOptions {
-    pub fn settings(&self, matrix: &BuildConfig, matrix_dir: &Path) -> Result<BuildSettings, CliError> {
+    pub fn settings(
+        &self,
+        matrix: &BuildConfig,
+        matrix_dir: &Path,
+    ) -> Result<BuildSettings, CliError> {
         let from_matrix = matrix.ca_bundle.as_ref().map(|p| matrix_dir.join(p));
         let ca_bundle = self.ca_bundle.clone().or(from_matrix).or_else(|| {
             ["PIP_CERT", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE"]
@@ -32,16 +36,23 @@ impl BuildOptions {
                 .find(|p| p.is_file())
         });
         if let Some(path) = &ca_bundle
-            && !path.is_file() {
-                return Err(CliError::usage(
-                    format!("CA bundle {} does not exist", path.display()),
-                    Some("give a PEM file, e.g. --ca-bundle /etc/ssl/certs/ca-certificates.crt".to_string()),
-                ));
-            }
+            && !path.is_file()
+        {
+            return Err(CliError::usage(
+                format!("CA bundle {} does not exist", path.display()),
+                Some(
+                    "give a PEM file, e.g. --ca-bundle /etc/ssl/certs/ca-certificates.crt"
+                        .to_string(),
+                ),
+            ));
+        }
         Ok(BuildSettings {
             ca_bundle,
             pip_index_url: self.pip_index_url.clone().or_else(|| matrix.pip_index_url.clone()),
-            pip_extra_index_url: self.pip_extra_index_url.clone().or_else(|| matrix.pip_extra_index_url.clone()),
+            pip_extra_index_url: self
+                .pip_extra_index_url
+                .clone()
+                .or_else(|| matrix.pip_extra_index_url.clone()),
         })
     }
 }

@@ -22,11 +22,15 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
     let expanded = Expanded::load(file, &[], &Settings::default())?;
     let Some(cell) = expanded.all.iter().find(|c| c.name == args.cell || c.id == args.cell) else {
         let names: Vec<&str> = expanded.all.iter().map(|c| c.name.as_str()).collect();
-        let help = match crate::model::node_reader::did_you_mean(&args.cell, names.iter().copied()) {
+        let help = match crate::model::node_reader::did_you_mean(&args.cell, names.iter().copied())
+        {
             Some(s) => format!("did you mean `{s}`?"),
             None => "run `bench expand --format names` to list the rows".to_string(),
         };
-        return Err(CliError::usage(format!("no row or cell is named `{}`", args.cell), Some(help)));
+        return Err(CliError::usage(
+            format!("no row or cell is named `{}`", args.cell),
+            Some(help),
+        ));
     };
     let matrix_dir = file.parent().map(|p| p.to_path_buf()).unwrap_or_default();
     let settings = args.build.settings(&expanded.build, &matrix_dir)?;

@@ -28,7 +28,11 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
     let matrix = &args.matrix;
     let cells = Expanded::load(&matrix.file.path, &matrix.only, &Settings::default())?.selected;
     let out = match args.format {
-        Format::Json => serde_json::to_string_pretty(&cells.iter().map(JsonCell::from).collect::<Vec<_>>()).expect("cells serialize") + "\n",
+        Format::Json => {
+            serde_json::to_string_pretty(&cells.iter().map(JsonCell::from).collect::<Vec<_>>())
+                .expect("cells serialize")
+                + "\n"
+        }
         Format::Names => names(&cells),
         Format::Table => table(&cells),
     };
@@ -48,7 +52,19 @@ fn names(cells: &[Cell]) -> String {
 }
 
 fn table(cells: &[Cell]) -> String {
-    let header = ["#", "cell", "framework", "server", "runtime", "iface", "conns", "duration", "cpus", "memory", "hash"];
+    let header = [
+        "#",
+        "cell",
+        "framework",
+        "server",
+        "runtime",
+        "iface",
+        "conns",
+        "duration",
+        "cpus",
+        "memory",
+        "hash",
+    ];
     let rows: Vec<Vec<String>> = cells
         .iter()
         .enumerate()
@@ -75,7 +91,14 @@ fn table(cells: &[Cell]) -> String {
         .map(|i| rows.iter().map(|r| r[i].len()).chain([header[i].len()]).max().unwrap_or(0))
         .collect();
     let line = |cols: Vec<&str>| {
-        cols.iter().enumerate().map(|(i, c)| format!("{:<w$}", c, w = widths[i])).collect::<Vec<_>>().join("  ").trim_end().to_string() + "\n"
+        cols.iter()
+            .enumerate()
+            .map(|(i, c)| format!("{:<w$}", c, w = widths[i]))
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_string()
+            + "\n"
     };
     let mut out = line(header.to_vec());
     for r in &rows {

@@ -32,10 +32,7 @@ impl Expanded {
         if !on_top.values.is_empty() {
             model.overrides.push(Override {
                 matcher: Matcher::default(),
-                extras: Extras {
-                    settings: on_top.clone(),
-                    ..Default::default()
-                },
+                extras: Extras { settings: on_top.clone(), ..Default::default() },
                 na: None,
             });
         }
@@ -48,11 +45,7 @@ impl Expanded {
                 Some("run `bench expand --format names` to see the row names".to_string()),
             ));
         }
-        Ok(Expanded {
-            build: model.build,
-            all,
-            selected,
-        })
+        Ok(Expanded { build: model.build, all, selected })
     }
 }
 
@@ -63,10 +56,7 @@ pub fn selection<'a>(
     scenarios: impl IntoIterator<Item = &'a str> + Clone,
 ) -> Result<Selection, CliError> {
     Selection::new(only, scenarios).map_err(|e| {
-        CliError::usage(
-            e,
-            Some("use * and ? wildcards, e.g. --only 'falcon*'".to_string()),
-        )
+        CliError::usage(e, Some("use * and ? wildcards, e.g. --only 'falcon*'".to_string()))
     })
 }
 
@@ -75,13 +65,7 @@ pub fn selection<'a>(
 pub fn project_root(file: &Path) -> PathBuf {
     let dir = file
         .parent()
-        .map(|p| {
-            if p.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                p
-            }
-        })
+        .map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p })
         .unwrap_or(Path::new("."));
     let mut candidate = Some(dir);
     while let Some(d) = candidate {

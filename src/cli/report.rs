@@ -137,7 +137,10 @@ fn read_template(path: &Path) -> Result<String, CliError> {
     std::fs::read_to_string(path).map_err(|e| {
         CliError::other(
             format!("cannot read template {}: {e}", path.display()),
-            Some("pass a readable minijinja file, or leave out --template for the shipped one".to_string()),
+            Some(
+                "pass a readable minijinja file, or leave out --template for the shipped one"
+                    .to_string(),
+            ),
         )
     })
 }

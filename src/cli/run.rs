@@ -5,10 +5,10 @@ use std::time::Duration;
 use super::CliError;
 use super::build_options::BuildOptions;
 use super::session::{MatrixArgs, Session};
+use crate::engine::{Containers, DockerEngine, Engine, EngineError, ctrl_c, until_interrupted};
 use crate::load::HttpClient;
-use crate::engine::{ctrl_c, until_interrupted, Containers, DockerEngine, Engine, EngineError};
-use crate::model::{setting, SettingValue, Settings};
-use crate::run::{jobs, Display, RealHttp, RunContext, Runner, Shard, SystemClock};
+use crate::model::{SettingValue, Settings, setting};
+use crate::run::{Display, RealHttp, RunContext, Runner, Shard, SystemClock, jobs};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -56,15 +56,22 @@ fn overrides(args: &Args) -> Settings {
 }
 
 pub fn execute(args: Args) -> Result<ExitCode, CliError> {
-    let shard = args.shard.as_deref().map(Shard::parse).transpose().map_err(|e| CliError::usage(e, None))?;
-    let Session { expanded, mut options, store, host } = Session::prepare(&args.matrix, &args.results, &args.build, &overrides(&args))?;
+    let shard = args
+        .shard
+        .as_deref()
+        .map(Shard::parse)
+        .transpose()
+        .map_err(|e| CliError::usage(e, None))?;
+    let Session { expanded, mut options, store, host } =
+        Session::prepare(&args.matrix, &args.results, &args.build, &overrides(&args))?;
     options.client = args.client;
     let selected = match shard {
         Some(s) => s.select(expanded.selected),
         None => expanded.selected,
     };
     let stored = store.index().map_err(|e| CliError::other(e.to_string(), None))?;
-    let (jobs, skipped) = jobs(&expanded.all, &selected, |hash, rep| !args.force && stored.contains(hash, rep));
+    let (jobs, skipped) =
+        jobs(&expanded.all, &selected, |hash, rep| !args.force && stored.contains(hash, rep));
     let runtime = Session::runtime()?;
     runtime.block_on(async {
         let engine = DockerEngine::connect().await.map_err(engine_error)?;

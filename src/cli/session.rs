@@ -35,20 +35,28 @@ pub struct Session {
 }
 
 impl Session {
-    pub fn prepare(matrix: &MatrixArgs, results: &Path, build: &BuildOptions, on_top: &Settings) -> Result<Session, CliError> {
+    pub fn prepare(
+        matrix: &MatrixArgs,
+        results: &Path,
+        build: &BuildOptions,
+        on_top: &Settings,
+    ) -> Result<Session, CliError> {
         let file = &matrix.file.path;
         let expanded = Expanded::load(file, &matrix.only, on_top)?;
         let root = project_root(file);
         let mut options = RunOptions::new(root.clone(), file.display().to_string(), results);
         let matrix_dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
         options.build = build.settings(&expanded.build, &matrix_dir)?;
-        let store = Store::open(results).map_err(|e| CliError::other(format!("results directory {}: {e}", results.display()), None))?;
+        let store = Store::open(results).map_err(|e| {
+            CliError::other(format!("results directory {}: {e}", results.display()), None)
+        })?;
         let host = HostFacts::read(&root);
         Ok(Session { expanded, options, store, host })
     }
 
     /// The async runtime the Docker engine and the orchestrator run on.
     pub fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
-        tokio::runtime::Runtime::new().map_err(|e| CliError::other(format!("cannot start the async runtime: {e}"), None))
+        tokio::runtime::Runtime::new()
+            .map_err(|e| CliError::other(format!("cannot start the async runtime: {e}"), None))
     }
 }

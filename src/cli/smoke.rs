@@ -1,11 +1,11 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::build_options::BuildOptions;
-use super::session::{MatrixArgs, Session};
-use super::run::engine_error;
 use super::CliError;
-use crate::engine::{ctrl_c, until_interrupted, Containers, DockerEngine};
+use super::build_options::BuildOptions;
+use super::run::engine_error;
+use super::session::{MatrixArgs, Session};
+use crate::engine::{Containers, DockerEngine, ctrl_c, until_interrupted};
 use crate::matrix::Cell;
 use crate::model::Settings;
 use crate::run::{Quiet, RealHttp, RunContext, Smoke, SmokeCheck, SmokeRow, SystemClock};
@@ -22,7 +22,8 @@ pub struct Args {
 }
 
 pub fn execute(args: Args) -> Result<ExitCode, CliError> {
-    let Session { expanded, options, store, host } = Session::prepare(&args.matrix, &args.results, &args.build, &Settings::default())?;
+    let Session { expanded, options, store, host } =
+        Session::prepare(&args.matrix, &args.results, &args.build, &Settings::default())?;
     let rows = by_row(&expanded.selected);
     let runtime = Session::runtime()?;
     let results = runtime.block_on(async {
@@ -44,7 +45,14 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
             for (i, cells) in rows.iter().enumerate() {
                 eprintln!("[{}/{}] {}", i + 1, rows.len(), cells[0].name);
                 let row = smoke.row(cells).await;
-                eprintln!("    {}", if row.passed() { "pass".to_string() } else { format!("FAIL {}", first_failure(&row)) });
+                eprintln!(
+                    "    {}",
+                    if row.passed() {
+                        "pass".to_string()
+                    } else {
+                        format!("FAIL {}", first_failure(&row))
+                    }
+                );
                 out.push(row);
             }
             out
@@ -59,7 +67,11 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
             eprintln!("{line}");
         }
     }
-    eprintln!("bench smoke: {} row(s), {} passed, {failed} failed", results.len(), results.len() - failed);
+    eprintln!(
+        "bench smoke: {} row(s), {} passed, {failed} failed",
+        results.len(),
+        results.len() - failed
+    );
     Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
@@ -112,7 +124,9 @@ pub fn table(rows: &[SmokeRow]) -> String {
             })
             .collect();
         let result = if r.passed() {
-            match r.checks.iter().find_map(|(_, c)| if let SmokeCheck::Na(why) = c { Some(why.clone()) } else { None }) {
+            match r.checks.iter().find_map(|(_, c)| {
+                if let SmokeCheck::Na(why) = c { Some(why.clone()) } else { None }
+            }) {
                 Some(why) => format!("pass (N/A: {why})"),
                 None => "pass".into(),
             }

@@ -53,9 +53,7 @@ impl DiagnosticKind for ConfigErrorKind {
 
     fn help(&self) -> Option<String> {
         Some(match self {
-            Self::Syntax {
-                help: Some(help), ..
-            } => help.clone(),
+            Self::Syntax { help: Some(help), .. } => help.clone(),
             Self::Syntax { help: None, .. } => "see docs/matrix.md for the KDL v2 syntax (strings \
                 in quotes, #true/#false, `key=value` properties)"
                 .into(),
@@ -66,9 +64,9 @@ impl DiagnosticKind for ConfigErrorKind {
             Self::ImportCycle { .. } => "remove this import; a file may import another only if \
                 that one does not import it back"
                 .into(),
-            Self::Unreadable {
-                not_found: true, ..
-            } => "check the path; `bench expand` reads ./matrix.kdl when no file is given".into(),
+            Self::Unreadable { not_found: true, .. } => {
+                "check the path; `bench expand` reads ./matrix.kdl when no file is given".into()
+            }
             Self::Unreadable { .. } => "check the file's permissions".into(),
         })
     }

@@ -55,8 +55,6 @@ impl miette::Diagnostic for Diagnostic {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.kind
-            .help()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.kind.help().map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 }

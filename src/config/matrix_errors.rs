@@ -10,9 +10,7 @@ pub struct MatrixErrors {
 
 impl MatrixErrors {
     pub fn single(diagnostic: Diagnostic) -> Self {
-        MatrixErrors {
-            diagnostics: vec![diagnostic],
-        }
+        MatrixErrors { diagnostics: vec![diagnostic] }
     }
 
     /// Every diagnostic rendered as miette renders it, without colours, then a count.

@@ -25,10 +25,6 @@ impl Source {
 
     /// A diagnostic of `kind` pointing at `span` of this file.
     pub fn error(&self, span: SourceSpan, kind: impl DiagnosticKind) -> Diagnostic {
-        Diagnostic {
-            kind: Box::new(kind),
-            span: Some(span),
-            source_code: self.named(),
-        }
+        Diagnostic { kind: Box::new(kind), span: Some(span), source_code: self.named() }
     }
 }

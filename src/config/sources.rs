@@ -29,10 +29,7 @@ impl Sources {
         loader.add(path.to_path_buf(), path.display().to_string(), text);
         if loader.errors.diagnostics.is_empty() {
             let root = project_root(path);
-            Ok(Sources {
-                files: loader.files,
-                root,
-            })
+            Ok(Sources { files: loader.files, root })
         } else {
             Err(loader.errors)
         }
@@ -45,10 +42,7 @@ impl Sources {
         let mut loader = Loader::default();
         loader.add(PathBuf::from(name), name.to_string(), text.to_string());
         if loader.errors.diagnostics.is_empty() {
-            Ok(Sources {
-                files: loader.files,
-                root: None,
-            })
+            Ok(Sources { files: loader.files, root: None })
         } else {
             Err(loader.errors)
         }
@@ -56,9 +50,7 @@ impl Sources {
 
     /// The file given by the user (the last one).
     pub fn main(&self) -> &Source {
-        self.files
-            .last()
-            .expect("sources always hold the main file")
+        self.files.last().expect("sources always hold the main file")
     }
 }
 
@@ -93,12 +85,7 @@ impl Loader {
                 return;
             }
         };
-        let source = Source {
-            path: path.clone(),
-            name,
-            text,
-            document,
-        };
+        let source = Source { path: path.clone(), name, text, document };
         let canonical = std::fs::canonicalize(&path).unwrap_or(path.clone());
         self.stack.push((canonical, source.name.clone()));
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -171,7 +158,5 @@ fn project_root(matrix: &Path) -> Option<PathBuf> {
         _ => PathBuf::from("."),
     };
     let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
-    dir.ancestors()
-        .find(|d| d.join("apps").is_dir())
-        .map(Path::to_path_buf)
+    dir.ancestors().find(|d| d.join("apps").is_dir()).map(Path::to_path_buf)
 }

@@ -36,7 +36,10 @@ pub async fn run_base_image_script(script: &Path, name: &str) -> Result<(), Engi
         output_tail: last_lines(output, TAIL_LINES),
     };
     if !script.is_file() {
-        return Err(failure("the script is not there (run bench from the repository root)".to_string(), ""));
+        return Err(failure(
+            "the script is not there (run bench from the repository root)".to_string(),
+            "",
+        ));
     }
     let output = tokio::process::Command::new(script)
         .arg(name)
@@ -44,6 +47,14 @@ pub async fn run_base_image_script(script: &Path, name: &str) -> Result<(), Engi
         .output()
         .await
         .map_err(|e| failure(format!("cannot run it: {e}"), ""))?;
-    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
-    if output.status.success() { Ok(()) } else { Err(failure(format!("it exited with {}", output.status), &text)) }
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(failure(format!("it exited with {}", output.status), &text))
+    }
 }

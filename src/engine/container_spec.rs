@@ -45,8 +45,11 @@ impl ContainerId {
 impl fmt::Display for ContainerId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Docker ids are 64 hex digits; the first 12 identify them for a person.
-        let short =
-            if self.0.len() == 64 && self.0.bytes().all(|b| b.is_ascii_hexdigit()) { &self.0[..12] } else { &self.0 };
+        let short = if self.0.len() == 64 && self.0.bytes().all(|b| b.is_ascii_hexdigit()) {
+            &self.0[..12]
+        } else {
+            &self.0
+        };
         f.write_str(short)
     }
 }

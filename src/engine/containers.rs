@@ -32,7 +32,11 @@ impl Containers {
     }
 
     /// Starts a container and tracks it.
-    pub async fn start<E: Engine>(&self, engine: &E, spec: &ContainerSpec) -> Result<ContainerId, EngineError> {
+    pub async fn start<E: Engine>(
+        &self,
+        engine: &E,
+        spec: &ContainerSpec,
+    ) -> Result<ContainerId, EngineError> {
         let by_name = ContainerId(spec.name.clone());
         self.lock().insert(by_name.clone());
         let started = engine.start(spec).await;
@@ -66,7 +70,12 @@ impl Containers {
 
     /// Starts a container, runs `body` with it and removes it whatever `body` returns. A
     /// failed removal leaves the container tracked, for `remove_all` at the end of the run.
-    pub async fn scoped<E, F, Fut>(&self, engine: &E, spec: &ContainerSpec, body: F) -> Result<Fut::Output, EngineError>
+    pub async fn scoped<E, F, Fut>(
+        &self,
+        engine: &E,
+        spec: &ContainerSpec,
+        body: F,
+    ) -> Result<Fut::Output, EngineError>
     where
         E: Engine,
         F: FnOnce(ContainerId) -> Fut,

@@ -7,7 +7,8 @@ use bollard::errors::Error as BollardError;
 use bollard::models::{ContainerCreateBody, HostConfig};
 use bollard::query_parameters::{
     BuildImageOptionsBuilder, CreateContainerOptionsBuilder, DownloadFromContainerOptionsBuilder,
-    ListContainersOptionsBuilder, LogsOptionsBuilder, RemoveContainerOptionsBuilder, StatsOptionsBuilder,
+    ListContainersOptionsBuilder, LogsOptionsBuilder, RemoveContainerOptionsBuilder,
+    StatsOptionsBuilder,
 };
 use futures_util::StreamExt;
 use tokio::io::AsyncWriteExt;
@@ -44,11 +45,17 @@ impl DockerEngine {
     /// Connects to the local Docker engine (`DOCKER_HOST` or the default socket) and
     /// negotiates the API version, so daemons older than bollard's default API work.
     pub async fn connect() -> Result<Self, EngineError> {
-        let docker =
-            Docker::connect_with_local_defaults().map_err(|e| EngineError::Unreachable { detail: e.to_string() })?;
-        let docker =
-            docker.negotiate_version().await.map_err(|e| EngineError::Unreachable { detail: e.to_string() })?;
-        Ok(DockerEngine { docker, base_image_script: PathBuf::from(BASE_IMAGE_SCRIPT), scope: None })
+        let docker = Docker::connect_with_local_defaults()
+            .map_err(|e| EngineError::Unreachable { detail: e.to_string() })?;
+        let docker = docker
+            .negotiate_version()
+            .await
+            .map_err(|e| EngineError::Unreachable { detail: e.to_string() })?;
+        Ok(DockerEngine {
+            docker,
+            base_image_script: PathBuf::from(BASE_IMAGE_SCRIPT),
+            scope: None,
+        })
     }
 
     /// Uses another script to make `debian:bookworm-slim` (default `scripts/make-base-image.sh`,
@@ -113,13 +120,20 @@ impl DockerEngine {
         if failed.is_empty() {
             Ok(removed)
         } else {
-            Err(EngineError::Api { action: format!("remove containers labelled {label}"), detail: failed.join("; ") })
+            Err(EngineError::Api {
+                action: format!("remove containers labelled {label}"),
+                detail: failed.join("; "),
+            })
         }
     }
 
     /// The last `TAIL_LINES` lines of the container's output, empty if it cannot be read.
     async fn log_tail(&self, id: &ContainerId) -> Vec<String> {
-        let options = LogsOptionsBuilder::new().stdout(true).stderr(true).tail(&TAIL_LINES.to_string()).build();
+        let options = LogsOptionsBuilder::new()
+            .stdout(true)
+            .stderr(true)
+            .tail(&TAIL_LINES.to_string())
+            .build();
         match collect_logs(self.docker.logs(id.as_str(), Some(options))).await {
             Ok(text) => last_lines(&text, TAIL_LINES),
             Err(_) => Vec::new(),
@@ -150,7 +164,11 @@ impl DockerEngine {
 
 impl Engine for DockerEngine {
     async fn version(&self) -> Result<String, EngineError> {
-        let version = self.docker.version().await.map_err(|e| EngineError::api("read the server version", e))?;
+        let version = self
+            .docker
+            .version()
+            .await
+            .map_err(|e| EngineError::api("read the server version", e))?;
         Ok(version.version.unwrap_or_else(|| "unknown".to_string()))
     }
 
@@ -175,7 +193,8 @@ impl Engine for DockerEngine {
         let context_tar = context_tar(&request.context)
             .map_err(|source| EngineError::BuildContext { tag: request.tag.clone(), source })?;
         let mut tail = LogTail::new(TAIL_LINES);
-        let labels: HashMap<&str, &str> = request.labels.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let labels: HashMap<&str, &str> =
+            request.labels.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let options = BuildImageOptionsBuilder::new()
             .dockerfile(DOCKERFILE_IN_CONTEXT)
             .t(&request.tag)
@@ -231,10 +250,9 @@ impl Engine for DockerEngine {
             ..Default::default()
         };
         let options = CreateContainerOptionsBuilder::new().name(&spec.name).build();
-        let created =
-            self.docker.create_container(Some(options), body).await.map_err(|e| {
-                EngineError::api(format!("create container {} from image {}", spec.name, spec.image), e)
-            })?;
+        let created = self.docker.create_container(Some(options), body).await.map_err(|e| {
+            EngineError::api(format!("create container {} from image {}", spec.name, spec.image), e)
+        })?;
         let id = ContainerId(created.id);
         if let Err(e) = self.docker.start_container(id.as_str(), None).await {
             // Best effort: the start error matters more than a failed cleanup, which
@@ -245,7 +263,12 @@ impl Engine for DockerEngine {
         Ok(id)
     }
 
-    async fn wait_ready(&self, id: &ContainerId, port: u16, timeout: Duration) -> Result<(), EngineError> {
+    async fn wait_ready(
+        &self,
+        id: &ContainerId,
+        port: u16,
+        timeout: Duration,
+    ) -> Result<(), EngineError> {
         let started = Instant::now();
         loop {
             let state = self.state(id).await?;
@@ -309,7 +332,10 @@ impl Engine for DockerEngine {
             .stats(id.as_str(), Some(options))
             .next()
             .await
-            .ok_or_else(|| EngineError::Api { action: action(), detail: "the engine sent no sample".to_string() })?
+            .ok_or_else(|| EngineError::Api {
+                action: action(),
+                detail: "the engine sent no sample".to_string(),
+            })?
             .map_err(|e| EngineError::api(action(), e))?;
         let cpu = stats.cpu_stats.unwrap_or_default();
         let memory = stats.memory_stats.unwrap_or_default();
@@ -322,7 +348,8 @@ impl Engine for DockerEngine {
     }
 
     async fn read_file(&self, id: &ContainerId, path: &str) -> Result<Vec<u8>, EngineError> {
-        let not_found = || EngineError::FileNotFound { container: id.to_string(), path: path.to_string() };
+        let not_found =
+            || EngineError::FileNotFound { container: id.to_string(), path: path.to_string() };
         let options = DownloadFromContainerOptionsBuilder::new().path(path).build();
         let mut archive = Vec::new();
         let mut chunks = self.docker.download_from_container(id.as_str(), Some(options));
@@ -330,7 +357,9 @@ impl Engine for DockerEngine {
             match chunk {
                 Ok(bytes) => archive.extend_from_slice(&bytes),
                 Err(e) if status_of(&e) == Some(404) => return Err(not_found()),
-                Err(e) => return Err(EngineError::api(format!("copy {path} out of container {id}"), e)),
+                Err(e) => {
+                    return Err(EngineError::api(format!("copy {path} out of container {id}"), e));
+                }
             }
         }
         single_file(&archive).ok_or_else(not_found)
@@ -373,7 +402,9 @@ async fn collect_logs(
 /// Memory usage without the inactive page cache, as `docker stats` computes it on cgroup v1
 /// (`total_inactive_file`) and v2 (`inactive_file`).
 fn memory_without_cache(usage: u64, stats: Option<&HashMap<String, u64>>) -> u64 {
-    let inactive = stats.and_then(|s| s.get("total_inactive_file").or_else(|| s.get("inactive_file"))).copied();
+    let inactive = stats
+        .and_then(|s| s.get("total_inactive_file").or_else(|| s.get("inactive_file")))
+        .copied();
     match inactive {
         Some(v) if v < usage => usage - v,
         _ => usage,
@@ -386,7 +417,8 @@ mod tests {
 
     #[test]
     fn memory_excludes_inactive_cache_on_both_cgroup_versions() {
-        let v1 = HashMap::from([("total_inactive_file".to_string(), 30), ("cache".to_string(), 40)]);
+        let v1 =
+            HashMap::from([("total_inactive_file".to_string(), 30), ("cache".to_string(), 40)]);
         let v2 = HashMap::from([("inactive_file".to_string(), 25)]);
         assert_eq!(memory_without_cache(100, Some(&v1)), 70);
         assert_eq!(memory_without_cache(100, Some(&v2)), 75);

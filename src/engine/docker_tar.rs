@@ -12,11 +12,7 @@ pub(super) const DOCKERFILE_IN_CONTEXT: &str = "Dockerfile";
 pub(super) fn context_tar(context: &BuildContext) -> std::io::Result<Vec<u8>> {
     let mut builder = tar::Builder::new(Vec::new());
     builder.mode(tar::HeaderMode::Deterministic);
-    append(
-        &mut builder,
-        DOCKERFILE_IN_CONTEXT,
-        context.dockerfile.as_bytes(),
-    )?;
+    append(&mut builder, DOCKERFILE_IN_CONTEXT, context.dockerfile.as_bytes())?;
     let mut dirs_done: Vec<String> = Vec::new();
     for (name, bytes) in &context.files {
         // Directory entries before their files, so that the image gets 0755 directories.
@@ -126,41 +122,21 @@ mod tests {
         assert_eq!(list[0].2, b"FROM x\n");
         assert_eq!(list.last().unwrap().2, b"ca");
         for (name, mode, _) in &list {
-            assert_eq!(
-                *mode,
-                if name.ends_with('/') { 0o755 } else { 0o644 },
-                "{name}"
-            );
+            assert_eq!(*mode, if name.ends_with('/') { 0o755 } else { 0o644 }, "{name}");
         }
     }
 
     #[test]
     fn the_same_context_gives_the_same_bytes() {
-        assert_eq!(
-            context_tar(&context()).unwrap(),
-            context_tar(&context()).unwrap()
-        );
-        let other = BuildContext {
-            dockerfile: "FROM y\n".into(),
-            ..context()
-        };
-        assert_ne!(
-            context_tar(&context()).unwrap(),
-            context_tar(&other).unwrap()
-        );
+        assert_eq!(context_tar(&context()).unwrap(), context_tar(&context()).unwrap());
+        let other = BuildContext { dockerfile: "FROM y\n".into(), ..context() };
+        assert_ne!(context_tar(&context()).unwrap(), context_tar(&other).unwrap());
     }
 
     #[test]
     fn single_file_takes_the_first_regular_file() {
         let mut builder = tar::Builder::new(Vec::new());
-        append_entry(
-            &mut builder,
-            "bench/",
-            tar::EntryType::Directory,
-            0o755,
-            &[],
-        )
-        .unwrap();
+        append_entry(&mut builder, "bench/", tar::EntryType::Directory, 0o755, &[]).unwrap();
         append(&mut builder, "versions.txt", b"a==1\n").unwrap();
         let archive = builder.into_inner().unwrap();
         assert_eq!(single_file(&archive).unwrap(), b"a==1\n");

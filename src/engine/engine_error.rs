@@ -93,10 +93,14 @@ impl EngineError {
     pub(crate) fn api(action: impl Into<String>, error: bollard::errors::Error) -> Self {
         use bollard::errors::Error as B;
         match error {
-            B::DockerResponseServerError { status_code, message } => {
-                EngineError::Api { action: action.into(), detail: format!("{message} (HTTP {status_code})") }
-            }
-            B::HyperLegacyError { .. } | B::SocketNotFoundError(_) | B::IOError { .. } | B::RequestTimeoutError => {
+            B::DockerResponseServerError { status_code, message } => EngineError::Api {
+                action: action.into(),
+                detail: format!("{message} (HTTP {status_code})"),
+            },
+            B::HyperLegacyError { .. }
+            | B::SocketNotFoundError(_)
+            | B::IOError { .. }
+            | B::RequestTimeoutError => {
                 EngineError::Unreachable { detail: format!("{} ({error})", action.into()) }
             }
             other => EngineError::Api { action: action.into(), detail: other.to_string() },

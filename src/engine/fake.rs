@@ -126,10 +126,15 @@ impl Inner {
     }
 
     /// The live container `id`, found by id or by name as Docker does.
-    fn container(&mut self, id: &ContainerId) -> Result<(&ContainerId, &mut FakeContainer), EngineError> {
-        self.live.iter_mut().find(|(key, c)| *key == id || c.name == id.0).ok_or_else(|| EngineError::Api {
-            action: format!("inspect container {id}"),
-            detail: "No such container".to_string(),
+    fn container(
+        &mut self,
+        id: &ContainerId,
+    ) -> Result<(&ContainerId, &mut FakeContainer), EngineError> {
+        self.live.iter_mut().find(|(key, c)| *key == id || c.name == id.0).ok_or_else(|| {
+            EngineError::Api {
+                action: format!("inspect container {id}"),
+                detail: "No such container".to_string(),
+            }
         })
     }
 }
@@ -156,10 +161,16 @@ impl Engine for FakeEngine {
         match inner.outcome(&request.tag) {
             FakeOutcome::BuildFails { message, log_tail } => {
                 std::fs::write(&request.log_path, log_tail.join("\n")).map_err(io)?;
-                Err(EngineError::BuildFailed { tag: request.tag, message, log_path: request.log_path, log_tail })
+                Err(EngineError::BuildFailed {
+                    tag: request.tag,
+                    message,
+                    log_path: request.log_path,
+                    log_tail,
+                })
             }
             _ => {
-                std::fs::write(&request.log_path, format!("fake build of {}\n", request.tag)).map_err(io)?;
+                std::fs::write(&request.log_path, format!("fake build of {}\n", request.tag))
+                    .map_err(io)?;
                 let id = format!("sha256:fake-{}", request.tag);
                 inner.images.insert(request.tag, id.clone());
                 Ok(BuiltImage { id, seconds: 0.0 })
@@ -169,12 +180,18 @@ impl Engine for FakeEngine {
 
     async fn start(&self, spec: &ContainerSpec) -> Result<ContainerId, EngineError> {
         let mut inner = self.call(FakeCall::Start(spec.name.clone()));
-        let fail = |detail: String| EngineError::Api { action: format!("create container {}", spec.name), detail };
+        let fail = |detail: String| EngineError::Api {
+            action: format!("create container {}", spec.name),
+            detail,
+        };
         if !inner.images.contains_key(&spec.image) {
             return Err(fail(format!("No such image: {}", spec.image)));
         }
         if inner.live.values().any(|c| c.name == spec.name) {
-            return Err(fail(format!("Conflict. The container name \"/{}\" is already in use", spec.name)));
+            return Err(fail(format!(
+                "Conflict. The container name \"/{}\" is already in use",
+                spec.name
+            )));
         }
         if let FakeOutcome::StartFails { message } = inner.outcome(&spec.image) {
             return Err(fail(message));
@@ -182,12 +199,18 @@ impl Engine for FakeEngine {
         inner.counter += 1;
         let id = ContainerId(format!("fake{}-{}", inner.counter, spec.name));
         let state = ContainerState { running: true, ..Default::default() };
-        let container = FakeContainer { name: spec.name.clone(), image: spec.image.clone(), state, samples: 0 };
+        let container =
+            FakeContainer { name: spec.name.clone(), image: spec.image.clone(), state, samples: 0 };
         inner.live.insert(id.clone(), container);
         Ok(id)
     }
 
-    async fn wait_ready(&self, id: &ContainerId, port: u16, timeout: Duration) -> Result<(), EngineError> {
+    async fn wait_ready(
+        &self,
+        id: &ContainerId,
+        port: u16,
+        timeout: Duration,
+    ) -> Result<(), EngineError> {
         let mut inner = self.call(FakeCall::WaitReady(id.clone(), port));
         let image = inner.container(id)?.1.image.clone();
         let outcome = inner.outcome(&image);
@@ -195,15 +218,31 @@ impl Engine for FakeEngine {
         let container_name = key.to_string();
         match outcome {
             FakeOutcome::ExitsBeforeReady { exit_code, log_tail } => {
-                container.state = ContainerState { running: false, exit_code: Some(exit_code), ..Default::default() };
-                Err(EngineError::ContainerExited { container: container_name, exit_code, oom_killed: false, log_tail })
+                container.state = ContainerState {
+                    running: false,
+                    exit_code: Some(exit_code),
+                    ..Default::default()
+                };
+                Err(EngineError::ContainerExited {
+                    container: container_name,
+                    exit_code,
+                    oom_killed: false,
+                    log_tail,
+                })
             }
-            FakeOutcome::NeverReady => {
-                Err(EngineError::NotReady { container: container_name, port, waited: timeout, log_tail: Vec::new() })
-            }
+            FakeOutcome::NeverReady => Err(EngineError::NotReady {
+                container: container_name,
+                port,
+                waited: timeout,
+                log_tail: Vec::new(),
+            }),
             FakeOutcome::OomKilled => {
-                container.state =
-                    ContainerState { running: false, exit_code: Some(137), oom_killed: true, restart_count: 0 };
+                container.state = ContainerState {
+                    running: false,
+                    exit_code: Some(137),
+                    oom_killed: true,
+                    restart_count: 0,
+                };
                 Ok(())
             }
             _ => Ok(()),
@@ -237,11 +276,9 @@ impl Engine for FakeEngine {
     async fn read_file(&self, id: &ContainerId, path: &str) -> Result<Vec<u8>, EngineError> {
         let mut inner = self.call(FakeCall::ReadFile(id.clone(), path.to_string()));
         let image = inner.container(id)?.1.image.clone();
-        inner
-            .files
-            .get(&(image, path.to_string()))
-            .cloned()
-            .ok_or_else(|| EngineError::FileNotFound { container: id.to_string(), path: path.to_string() })
+        inner.files.get(&(image, path.to_string())).cloned().ok_or_else(|| {
+            EngineError::FileNotFound { container: id.to_string(), path: path.to_string() }
+        })
     }
 
     async fn remove(&self, id: &ContainerId) -> Result<(), EngineError> {

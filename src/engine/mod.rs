@@ -99,14 +99,23 @@ pub trait Engine: Send + Sync {
     fn version(&self) -> impl Future<Output = Result<String, EngineError>> + Send;
 
     /// The id of the image tagged `tag`, or `None` if there is none.
-    fn image_id(&self, tag: &str) -> impl Future<Output = Result<Option<String>, EngineError>> + Send;
+    fn image_id(
+        &self,
+        tag: &str,
+    ) -> impl Future<Output = Result<Option<String>, EngineError>> + Send;
 
     /// Builds `request.context` on `request.base_image` as `request.tag`, logging to
     /// `request.log_path`.
-    fn build(&self, request: BuildRequest) -> impl Future<Output = Result<BuiltImage, EngineError>> + Send;
+    fn build(
+        &self,
+        request: BuildRequest,
+    ) -> impl Future<Output = Result<BuiltImage, EngineError>> + Send;
 
     /// Creates and starts a container.
-    fn start(&self, spec: &ContainerSpec) -> impl Future<Output = Result<ContainerId, EngineError>> + Send;
+    fn start(
+        &self,
+        spec: &ContainerSpec,
+    ) -> impl Future<Output = Result<ContainerId, EngineError>> + Send;
 
     /// Waits, at most `timeout`, until the container accepts TCP connections on `port`.
     fn wait_ready(
@@ -120,13 +129,23 @@ pub trait Engine: Send + Sync {
     fn logs(&self, id: &ContainerId) -> impl Future<Output = Result<String, EngineError>> + Send;
 
     /// Whether the container runs, how it ended, and whether it was killed out of memory.
-    fn state(&self, id: &ContainerId) -> impl Future<Output = Result<ContainerState, EngineError>> + Send;
+    fn state(
+        &self,
+        id: &ContainerId,
+    ) -> impl Future<Output = Result<ContainerState, EngineError>> + Send;
 
     /// One reading of the container's CPU and memory counters.
-    fn stats_sample(&self, id: &ContainerId) -> impl Future<Output = Result<StatsSample, EngineError>> + Send;
+    fn stats_sample(
+        &self,
+        id: &ContainerId,
+    ) -> impl Future<Output = Result<StatsSample, EngineError>> + Send;
 
     /// The content of the regular file `path` in the container.
-    fn read_file(&self, id: &ContainerId, path: &str) -> impl Future<Output = Result<Vec<u8>, EngineError>> + Send;
+    fn read_file(
+        &self,
+        id: &ContainerId,
+        path: &str,
+    ) -> impl Future<Output = Result<Vec<u8>, EngineError>> + Send;
 
     /// Removes the container, stopping it if needed. A missing container is not an error.
     fn remove(&self, id: &ContainerId) -> impl Future<Output = Result<(), EngineError>> + Send;

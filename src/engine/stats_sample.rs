@@ -33,7 +33,8 @@ mod tests {
     #[test]
     fn one_busy_core_of_two_is_100_percent() {
         // 1 s of container CPU while the 2-CPU host accounted 2 s: one core fully used.
-        let p = cpu_percent(&sample(0, 10_000_000_000), &sample(1_000_000_000, 12_000_000_000)).unwrap();
+        let p = cpu_percent(&sample(0, 10_000_000_000), &sample(1_000_000_000, 12_000_000_000))
+            .unwrap();
         assert!((p - 100.0).abs() < 1e-9, "{p}");
     }
 

@@ -24,10 +24,7 @@ impl BuildContext {
     /// A context of a Dockerfile and files given in any order.
     pub fn new(dockerfile: impl Into<String>, mut files: Vec<(String, Vec<u8>)>) -> BuildContext {
         files.sort_by(|a, b| a.0.cmp(&b.0));
-        BuildContext {
-            dockerfile: dockerfile.into(),
-            files,
-        }
+        BuildContext { dockerfile: dockerfile.into(), files }
     }
 }
 
@@ -61,10 +58,8 @@ pub fn build_context(
         }
     }
     if let Some(ca) = &settings.ca_bundle {
-        let bytes = std::fs::read(ca).map_err(|source| ImageError::CaBundle {
-            path: ca.clone(),
-            source,
-        })?;
+        let bytes = std::fs::read(ca)
+            .map_err(|source| ImageError::CaBundle { path: ca.clone(), source })?;
         files.push((CA_BUNDLE_IN_CONTEXT.to_string(), bytes));
     }
     Ok(BuildContext::new(dockerfile, files))

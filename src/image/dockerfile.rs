@@ -13,7 +13,11 @@ const VENV_PYTHON: &str = "/venv/bin/python";
 /// Fails with `ImageError::Invalid` on an app directory, script or env name that cannot be
 /// used as given (path separators, empty names), on `compile` with a command launch, and with
 /// `ImageError::Template` on a template error.
-pub fn render_dockerfile(cell: &Cell, settings: &BuildSettings, templates: &Templates) -> Result<String, ImageError> {
+pub fn render_dockerfile(
+    cell: &Cell,
+    settings: &BuildSettings,
+    templates: &Templates,
+) -> Result<String, ImageError> {
     let image = &cell.image;
     check_name(cell, "app directory", &image.app_dir)?;
     check_app_target(cell)?;
@@ -27,7 +31,12 @@ pub fn render_dockerfile(cell: &Cell, settings: &BuildSettings, templates: &Temp
             (vec!["sh".to_string(), "-c".to_string(), format!("exec {command}")], None)
         }
         (Launch::Command { .. }, Some(_)) => {
-            return Err(invalid(cell, "launch", "command", "a compiling runtime (Nuitka) needs a server started by a script"));
+            return Err(invalid(
+                cell,
+                "launch",
+                "command",
+                "a compiling runtime (Nuitka) needs a server started by a script",
+            ));
         }
         (Launch::Script { script, args }, compile) => {
             check_name(cell, "launch script", script)?;
@@ -64,16 +73,30 @@ pub fn render_dockerfile(cell: &Cell, settings: &BuildSettings, templates: &Temp
 fn check_app_target(cell: &Cell) -> Result<(), ImageError> {
     let module = cell.image.app.split(':').next().unwrap_or_default();
     if module.is_empty() || !module.split('.').all(is_identifier) {
-        return Err(invalid(cell, "app target", &cell.image.app, "give `module:attribute` or a module name"));
+        return Err(invalid(
+            cell,
+            "app target",
+            &cell.image.app,
+            "give `module:attribute` or a module name",
+        ));
     }
     Ok(())
 }
 
 /// A plain file or directory name: no separators, not `.`/`..`, not empty.
 pub(crate) fn check_name(cell: &Cell, what: &'static str, value: &str) -> Result<(), ImageError> {
-    let bad = value.is_empty() || value == "." || value == ".." || value.contains(['/', '\\']) || value.chars().any(char::is_whitespace);
+    let bad = value.is_empty()
+        || value == "."
+        || value == ".."
+        || value.contains(['/', '\\'])
+        || value.chars().any(char::is_whitespace);
     if bad {
-        return Err(invalid(cell, what, value, "give a plain name (no path separators, spaces or `..`)"));
+        return Err(invalid(
+            cell,
+            what,
+            value,
+            "give a plain name (no path separators, spaces or `..`)",
+        ));
     }
     Ok(())
 }
@@ -84,5 +107,6 @@ fn invalid(cell: &Cell, what: &'static str, value: &str, why: &'static str) -> I
 
 fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_') && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }

@@ -9,9 +9,13 @@ pub enum ImageError {
         #[source]
         source: std::io::Error,
     },
-    #[error("the app directory `apps/{app_dir}` does not exist under {root}: create it or fix `app` in the framework's definition")]
+    #[error(
+        "the app directory `apps/{app_dir}` does not exist under {root}: create it or fix `app` in the framework's definition"
+    )]
     AppDirMissing { app_dir: String, root: PathBuf },
-    #[error("the launch script `apps/servers/{script}` of cell `{cell}` does not exist under {root}: add it or fix `script` in the server's definition")]
+    #[error(
+        "the launch script `apps/servers/{script}` of cell `{cell}` does not exist under {root}: add it or fix `script` in the server's definition"
+    )]
     ScriptMissing { cell: String, script: String, root: PathBuf },
     #[error("invalid {what} `{value}` in cell `{cell}`: {why}")]
     Invalid { cell: String, what: &'static str, value: String, why: &'static str },

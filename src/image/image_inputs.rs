@@ -73,7 +73,10 @@ pub(crate) fn app_files(root: &Path, app_dir: &str) -> Result<Vec<(PathBuf, Vec<
     let apps = root.join("apps");
     let app_path = apps.join(app_dir);
     if app_dir.is_empty() || !app_path.is_dir() {
-        return Err(ImageError::AppDirMissing { app_dir: app_dir.to_string(), root: root.to_path_buf() });
+        return Err(ImageError::AppDirMissing {
+            app_dir: app_dir.to_string(),
+            root: root.to_path_buf(),
+        });
     }
     let mut files = Vec::new();
     let mut dirs: Vec<&str> = SHARED_APP_DIRS.to_vec();
@@ -83,7 +86,10 @@ pub(crate) fn app_files(root: &Path, app_dir: &str) -> Result<Vec<(PathBuf, Vec<
     for dir in dirs {
         let path = apps.join(dir);
         if !path.is_dir() {
-            return Err(ImageError::AppDirMissing { app_dir: dir.to_string(), root: root.to_path_buf() });
+            return Err(ImageError::AppDirMissing {
+                app_dir: dir.to_string(),
+                root: root.to_path_buf(),
+            });
         }
         walk(root, &path, &mut files)?;
     }
@@ -93,7 +99,8 @@ pub(crate) fn app_files(root: &Path, app_dir: &str) -> Result<Vec<(PathBuf, Vec<
 
 fn walk(root: &Path, dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) -> Result<(), ImageError> {
     let read_err = |source| ImageError::Read { path: dir.to_path_buf(), source };
-    let mut entries: Vec<_> = std::fs::read_dir(dir).map_err(read_err)?.collect::<Result<_, _>>().map_err(read_err)?;
+    let mut entries: Vec<_> =
+        std::fs::read_dir(dir).map_err(read_err)?.collect::<Result<_, _>>().map_err(read_err)?;
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -104,7 +111,8 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) -> Result<()
         if path.is_dir() {
             walk(root, &path, out)?;
         } else {
-            let bytes = std::fs::read(&path).map_err(|source| ImageError::Read { path: path.clone(), source })?;
+            let bytes = std::fs::read(&path)
+                .map_err(|source| ImageError::Read { path: path.clone(), source })?;
             let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
             out.push((relative, bytes));
         }

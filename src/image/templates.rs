@@ -6,7 +6,8 @@ use super::ImageError;
 pub const DOCKERFILE_TEMPLATE: &str = "Dockerfile.j2";
 
 /// Copies of `dockerfiles/*.j2` embedded in the binary, used when the project root has none.
-const EMBEDDED: &[(&str, &str)] = &[(DOCKERFILE_TEMPLATE, include_str!("../../dockerfiles/Dockerfile.j2"))];
+const EMBEDDED: &[(&str, &str)] =
+    &[(DOCKERFILE_TEMPLATE, include_str!("../../dockerfiles/Dockerfile.j2"))];
 
 /// The Dockerfile templates: `dockerfiles/*.j2` of the project root where present, the
 /// embedded copies for the others.
@@ -19,7 +20,9 @@ pub struct Templates {
 impl Templates {
     /// The copies built into the binary.
     pub fn embedded() -> Self {
-        Templates { sources: EMBEDDED.iter().map(|(n, s)| (n.to_string(), s.to_string())).collect() }
+        Templates {
+            sources: EMBEDDED.iter().map(|(n, s)| (n.to_string(), s.to_string())).collect(),
+        }
     }
 
     /// `root/dockerfiles/*.j2`, with the embedded copy for each template the directory lacks
@@ -28,15 +31,18 @@ impl Templates {
         let dir = root.join("dockerfiles");
         let mut sources: Vec<(String, String)> = Vec::new();
         if dir.is_dir() {
-            let entries = std::fs::read_dir(&dir).map_err(|source| ImageError::Read { path: dir.clone(), source })?;
+            let entries = std::fs::read_dir(&dir)
+                .map_err(|source| ImageError::Read { path: dir.clone(), source })?;
             for entry in entries {
-                let entry = entry.map_err(|source| ImageError::Read { path: dir.clone(), source })?;
+                let entry =
+                    entry.map_err(|source| ImageError::Read { path: dir.clone(), source })?;
                 let name = entry.file_name().to_string_lossy().into_owned();
                 if !name.ends_with(".j2") || !entry.path().is_file() {
                     continue;
                 }
                 let path = entry.path();
-                let text = std::fs::read_to_string(&path).map_err(|source| ImageError::Read { path, source })?;
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|source| ImageError::Read { path, source })?;
                 sources.push((name, text));
             }
         }
@@ -67,7 +73,8 @@ impl Templates {
         env.add_filter("sh", |s: String| shell_quote(&s));
         env.add_filter("env_value", |s: String| env_value(&s));
         for (name, text) in &self.sources {
-            env.add_template_owned(name.clone(), text.clone()).map_err(|e| ImageError::template(name, &e))?;
+            env.add_template_owned(name.clone(), text.clone())
+                .map_err(|e| ImageError::template(name, &e))?;
         }
         Ok(env)
     }
@@ -75,8 +82,8 @@ impl Templates {
 
 /// `s` as one shell word: unchanged when it has only safe characters, single-quoted otherwise.
 pub(crate) fn shell_quote(s: &str) -> String {
-    let safe = !s.is_empty()
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_=.,:/+@%".contains(c));
+    let safe =
+        !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_=.,:/+@%".contains(c));
     if safe { s.to_string() } else { format!("'{}'", s.replace('\'', r"'\''")) }
 }
 

@@ -96,7 +96,15 @@ fn count(p: &Point, key: &str) -> u64 {
     }
 }
 
-fn cell(model: &Model, row: &Row, scenario_name: &str, extras: &Extras, p: &Point, digest: &str, na: Option<String>) -> Cell {
+fn cell(
+    model: &Model,
+    row: &Row,
+    scenario_name: &str,
+    extras: &Extras,
+    p: &Point,
+    digest: &str,
+    na: Option<String>,
+) -> Cell {
     let runtime = &model.runtimes[&row.runtime];
     let server = &model.servers[&row.server];
     let framework = &model.frameworks[&row.framework];
@@ -116,7 +124,8 @@ fn cell(model: &Model, row: &Row, scenario_name: &str, extras: &Extras, p: &Poin
     };
     let placeholders = Placeholders::new(&args, &target, workers, script);
     // The server's environment: the matrix's `env`, then what bench derives (which wins).
-    let mut env: BTreeMap<String, String> = extras.env.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    let mut env: BTreeMap<String, String> =
+        extras.env.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
     env.insert("BENCH_APP".into(), target.clone());
     env.insert("BENCH_WORKERS".into(), workers.to_string());
     let (launch, compile) = match launch_def {
@@ -132,7 +141,8 @@ fn cell(model: &Model, row: &Row, scenario_name: &str, extras: &Extras, p: &Poin
         None => (Launch::Command { command: String::new() }, None),
     };
     let runtime_system = runtime.extras.system_packages.clone();
-    let system_packages = extras.system_packages.iter().filter(|p| !runtime_system.contains(p)).cloned().collect();
+    let system_packages =
+        extras.system_packages.iter().filter(|p| !runtime_system.contains(p)).cloned().collect();
     let image = ImageSpec {
         base_image: runtime.base_image.clone().unwrap_or_else(|| model.build.base_image.clone()),
         runtime_system_packages: runtime_system,
@@ -189,7 +199,18 @@ fn cell(model: &Model, row: &Row, scenario_name: &str, extras: &Extras, p: &Poin
     let hashed_load = LoadSettings { repeat: 1, ..load.clone() };
     let hash = hash_of(
         "bench-cell-v1",
-        &(&image_hash, &row.name, scenario_name, &p.swept, &row.interface, &hashed_load, &resources, &request, &na, scenario.cpu_bound),
+        &(
+            &image_hash,
+            &row.name,
+            scenario_name,
+            &p.swept,
+            &row.interface,
+            &hashed_load,
+            &resources,
+            &request,
+            &na,
+            scenario.cpu_bound,
+        ),
     );
     Cell {
         name: row.name.clone(),

@@ -22,10 +22,7 @@ impl Placeholders {
         ];
         if let Some(script) = script {
             values.push(("{script}", format!("{SCRIPTS_DIR_IN_IMAGE}/{script}")));
-            values.push((
-                "{stem}",
-                script.strip_suffix(".py").unwrap_or(script).to_string(),
-            ));
+            values.push(("{stem}", script.strip_suffix(".py").unwrap_or(script).to_string()));
         }
         Placeholders { values }
     }
@@ -36,9 +33,7 @@ impl Placeholders {
         let filled = self
             .values
             .iter()
-            .fold(template.to_string(), |text, (key, value)| {
-                text.replace(key, value)
-            });
+            .fold(template.to_string(), |text, (key, value)| text.replace(key, value));
         filled.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 }
@@ -54,12 +49,8 @@ mod tests {
             p.fill("gunicorn -w {workers} {args}  {app} # {module}"),
             "gunicorn -w 4 falcon_app:app # falcon_app"
         );
-        let p = Placeholders::new(
-            "--interface {module}",
-            "pkg.app:api",
-            1,
-            Some("bjoern_server.py"),
-        );
+        let p =
+            Placeholders::new("--interface {module}", "pkg.app:api", 1, Some("bjoern_server.py"));
         assert_eq!(
             p.fill("x {args} {script} /b/{stem}.bin"),
             "x --interface pkg.app /app/servers/bjoern_server.py /b/bjoern_server.bin"

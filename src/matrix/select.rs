@@ -24,10 +24,7 @@ impl Selection {
         globs: &[String],
         scenarios: impl IntoIterator<Item = &'a str> + Clone,
     ) -> Result<Selection, String> {
-        let mut selection = Selection {
-            rows: Vec::new(),
-            scenarios: Vec::new(),
-        };
+        let mut selection = Selection { rows: Vec::new(), scenarios: Vec::new() };
         for glob in globs {
             let pattern = Pattern::new(glob)
                 .map_err(|e| format!("--only {glob:?} is not a valid glob: {e}"))?;
@@ -81,11 +78,7 @@ mod tests {
             ("flask-bjoern", "json", "flask-bjoern/json"),
             ("aiohttp", "io", "aiohttp/io[connections=16]"),
         ];
-        cells
-            .iter()
-            .filter(|(n, s, id)| selection.matches(n, s, id))
-            .map(|c| c.2)
-            .collect()
+        cells.iter().filter(|(n, s, id)| selection.matches(n, s, id)).map(|c| c.2).collect()
     }
 
     #[test]
@@ -94,29 +87,18 @@ mod tests {
         assert_eq!(selected(&["bjoern", "hello"]), ["bjoern/hello"]);
         assert_eq!(
             selected(&["bjoern", "flask-*"]),
-            [
-                "bjoern/hello",
-                "bjoern/io",
-                "flask-bjoern/hello",
-                "flask-bjoern/json"
-            ]
+            ["bjoern/hello", "bjoern/io", "flask-bjoern/hello", "flask-bjoern/json"]
         );
         assert_eq!(
             selected(&["hello", "json"]),
             ["bjoern/hello", "flask-bjoern/hello", "flask-bjoern/json"]
         );
-        assert_eq!(
-            selected(&["*bjoern", "json", "io"]),
-            ["bjoern/io", "flask-bjoern/json"]
-        );
+        assert_eq!(selected(&["*bjoern", "json", "io"]), ["bjoern/io", "flask-bjoern/json"]);
         assert_eq!(
             selected(&["bjoern/io", "*connections=16*"]),
             ["bjoern/io", "aiohttp/io[connections=16]"]
         );
-        assert_eq!(
-            selected(&["*/io*"]),
-            ["bjoern/io", "aiohttp/io[connections=16]"]
-        );
+        assert_eq!(selected(&["*/io*"]), ["bjoern/io", "aiohttp/io[connections=16]"]);
         assert!(selected(&["bjoern", "json"]).is_empty());
     }
 

@@ -18,29 +18,13 @@ use super::{
 };
 use crate::config::{Diagnostic, MatrixErrors, Source, Sources};
 
-const TOP: &[&str] = &[
-    "import",
-    "defaults",
-    "build",
-    "runtime",
-    "server",
-    "framework",
-    "scenario",
-    "matrix",
-];
-const BUILD: &[&str] = &[
-    "base-image",
-    "ca-bundle",
-    "pip-index-url",
-    "pip-extra-index-url",
-];
+const TOP: &[&str] =
+    &["import", "defaults", "build", "runtime", "server", "framework", "scenario", "matrix"];
+const BUILD: &[&str] = &["base-image", "ca-bundle", "pip-index-url", "pip-extra-index-url"];
 
 /// Build the model from parsed sources, or every error found.
 pub fn analyze(sources: &Sources) -> Result<Model, MatrixErrors> {
-    let mut a = Analyzer {
-        root: sources.root.clone(),
-        ..Analyzer::default()
-    };
+    let mut a = Analyzer { root: sources.root.clone(), ..Analyzer::default() };
     a.collect_names(sources);
     for (index, source) in sources.files.iter().enumerate() {
         for node in source.document.nodes() {
@@ -49,13 +33,7 @@ pub fn analyze(sources: &Sources) -> Result<Model, MatrixErrors> {
     }
     a.matrix(sources);
     a.check_layers();
-    if a.errors.is_empty() {
-        Ok(a.model)
-    } else {
-        Err(MatrixErrors {
-            diagnostics: a.errors,
-        })
-    }
+    if a.errors.is_empty() { Ok(a.model) } else { Err(MatrixErrors { diagnostics: a.errors }) }
 }
 
 #[derive(Default)]
@@ -133,11 +111,7 @@ impl Analyzer {
     }
 
     fn definition(&mut self, file: usize, source: &Source, node: &KdlNode, kind: DefinitionKind) {
-        let allowed: &[&str] = if kind == DefinitionKind::Scenario {
-            &[]
-        } else {
-            &["label"]
-        };
+        let allowed: &[&str] = if kind == DefinitionKind::Scenario { &[] } else { &["label"] };
         let mut reader = NodeReader::new(source, node, allowed);
         let Some((name, span)) = reader.required_string("a name", &mut self.errors) else {
             return;
@@ -178,9 +152,8 @@ impl Analyzer {
             }
             DefinitionKind::Scenario => {
                 let scenarios = &mut self.model.scenarios;
-                let mut scenario = scenarios
-                    .shift_remove(&name)
-                    .unwrap_or_else(|| Scenario::new(&name));
+                let mut scenario =
+                    scenarios.shift_remove(&name).unwrap_or_else(|| Scenario::new(&name));
                 scenario.read(self, source, node);
                 self.model.scenarios.insert(name, scenario);
             }
@@ -233,15 +206,7 @@ impl Analyzer {
             [] => format!("no {kind} is defined: add `{kind} {name} {{ ... }}`"),
             _ => format!("known {kind}s: {}", known.join(", ")),
         });
-        self.error(
-            source,
-            span,
-            ErrorKind::UnknownReference {
-                kind,
-                name: name.into(),
-                help,
-            },
-        );
+        self.error(source, span, ErrorKind::UnknownReference { kind, name: name.into(), help });
         false
     }
 
@@ -274,11 +239,7 @@ impl Analyzer {
         let help = suggest(name, known, str::to_string, |known| {
             format!("allowed here: {}", known.join(", "))
         });
-        let kind = ErrorKind::UnknownNode {
-            name: name.into(),
-            parent: parent.into(),
-            help,
-        };
+        let kind = ErrorKind::UnknownNode { name: name.into(), parent: parent.into(), help };
         self.error(source, node.name().span(), kind);
     }
 
@@ -296,15 +257,7 @@ impl Analyzer {
         if (dir && full.is_dir()) || (!dir && full.is_file()) {
             return;
         }
-        self.error(
-            source,
-            span,
-            ErrorKind::MissingFile {
-                what,
-                path: path.into(),
-                fix,
-            },
-        );
+        self.error(source, span, ErrorKind::MissingFile { what, path: path.into(), fix });
     }
 }
 
@@ -318,9 +271,7 @@ fn patched<T>(
     fresh: impl FnOnce(&str) -> T,
     label_of: impl FnOnce(&mut T) -> &mut String,
 ) -> T {
-    let mut definition = definitions
-        .shift_remove(name)
-        .unwrap_or_else(|| fresh(name));
+    let mut definition = definitions.shift_remove(name).unwrap_or_else(|| fresh(name));
     if let Some(label) = label {
         *label_of(&mut definition) = label;
     }
@@ -353,21 +304,15 @@ impl Analyzer {
                 else {
                     continue;
                 };
-                let at = self
-                    .threads_at
-                    .iter()
-                    .rev()
-                    .find(|(l, _, _, t)| l == layer && *t == threads);
+                let at =
+                    self.threads_at.iter().rev().find(|(l, _, _, t)| l == layer && *t == threads);
                 let Some((_, source, span, _)) =
                     at.filter(|(_, _, span, _)| !reported.contains(span))
                 else {
                     continue;
                 };
                 reported.push(*span);
-                let kind = ErrorKind::ThreadsOverConnections {
-                    threads,
-                    connections,
-                };
+                let kind = ErrorKind::ThreadsOverConnections { threads, connections };
                 self.errors.push(source.error(*span, kind));
             }
         }

@@ -45,11 +45,7 @@ pub fn name(what: &str, value: &str) -> Result<(), ErrorKind> {
 
 /// A label may be empty (it then leaves its part out of row names).
 pub fn label(value: &str) -> Result<(), ErrorKind> {
-    if value.is_empty() {
-        Ok(())
-    } else {
-        name("label", value)
-    }
+    if value.is_empty() { Ok(()) } else { name("label", value) }
 }
 
 pub fn glob(value: &str) -> Result<(), ErrorKind> {
@@ -124,10 +120,7 @@ pub fn pinned_requirement(value: &str) -> Result<(), ErrorKind> {
              `~=` and the like let other versions in)"
         )
     });
-    Err(ErrorKind::UnpinnedRequirement {
-        requirement: value.into(),
-        hint,
-    })
+    Err(ErrorKind::UnpinnedRequirement { requirement: value.into(), hint })
 }
 
 /// The request target of a scenario: an origin-form path (RFC 9112 section 3.2.1).
@@ -154,17 +147,13 @@ pub fn content_type(value: &str) -> Result<(), ErrorKind> {
     let media = value.split(';').next().unwrap_or_default().trim();
     let valid_media = media.split_once('/').is_some_and(|(t, s)| {
         let token = |p: &str| {
-            !p.is_empty()
-                && p.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "!#$&-^_.+".contains(c))
+            !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || "!#$&-^_.+".contains(c))
         };
         token(t) && token(s)
     });
     match HeaderValue::from_str(value) {
         Ok(_) if valid_media => Ok(()),
-        _ => Err(ErrorKind::InvalidContentType {
-            value: value.escape_debug().to_string(),
-        }),
+        _ => Err(ErrorKind::InvalidContentType { value: value.escape_debug().to_string() }),
     }
 }
 

@@ -36,11 +36,7 @@ pub(super) fn server_ref(
     match variant {
         None => vec![(server.to_string(), None)],
         Some("*") if allow_star => std::iter::once((server.to_string(), None))
-            .chain(
-                def.variants
-                    .keys()
-                    .map(|v| (server.to_string(), Some(v.clone()))),
-            )
+            .chain(def.variants.keys().map(|v| (server.to_string(), Some(v.clone()))))
             .collect(),
         Some(v) if def.variants.contains_key(v) => vec![(server.to_string(), Some(v.to_string()))],
         Some(v) => {
@@ -54,11 +50,7 @@ pub(super) fn server_ref(
                     _ => format!("variants of `{server}`: {}", known.join(", ")),
                 },
             );
-            let kind = ErrorKind::UnknownVariant {
-                server: server.into(),
-                variant: v.into(),
-                help,
-            };
+            let kind = ErrorKind::UnknownVariant { server: server.into(), variant: v.into(), help };
             a.error(source, span, kind);
             Vec::new()
         }
@@ -67,11 +59,9 @@ pub(super) fn server_ref(
 /// The interface a combination meets on, or why it cannot run.
 pub(super) fn compatible(a: &Analyzer, c: &Combo) -> Result<String, String> {
     let m = &a.model;
-    let (Some(framework), Some(server), Some(runtime)) = (
-        m.frameworks.get(&c.framework),
-        m.servers.get(&c.server),
-        m.runtimes.get(&c.runtime),
-    ) else {
+    let (Some(framework), Some(server), Some(runtime)) =
+        (m.frameworks.get(&c.framework), m.servers.get(&c.server), m.runtimes.get(&c.runtime))
+    else {
         return Err("an unknown name".into());
     };
     let server_ifaces = server.interfaces_of(c.variant.as_deref());
@@ -81,11 +71,7 @@ pub(super) fn compatible(a: &Analyzer, c: &Combo) -> Result<String, String> {
         .map(|(i, _)| i)
         .find(|i| server_ifaces.iter().any(|s| &s.name == *i))
         .ok_or_else(|| {
-            let f: Vec<&str> = framework
-                .interfaces
-                .iter()
-                .map(|(i, _)| i.as_str())
-                .collect();
+            let f: Vec<&str> = framework.interfaces.iter().map(|(i, _)| i.as_str()).collect();
             let s: Vec<&str> = server_ifaces.iter().map(|i| i.name.as_str()).collect();
             format!(
                 "{} serves {}; {} takes {}",
@@ -96,13 +82,9 @@ pub(super) fn compatible(a: &Analyzer, c: &Combo) -> Result<String, String> {
             )
         })?;
     let variant = c.variant.as_deref().and_then(|v| server.variants.get(v));
-    for extras in [
-        Some(&framework.extras),
-        Some(&server.extras),
-        variant.map(|v| &v.extras),
-    ]
-    .into_iter()
-    .flatten()
+    for extras in [Some(&framework.extras), Some(&server.extras), variant.map(|v| &v.extras)]
+        .into_iter()
+        .flatten()
     {
         if let Some(reason) = extras.unsupported_on(&c.runtime) {
             return Err(format!("not on {}: {reason}", c.runtime));
@@ -140,10 +122,5 @@ pub(super) fn row_name(a: &Analyzer, c: &Combo) -> String {
             .map(|v| v.label.as_str()),
         m.runtimes.get(&c.runtime).map(|r| r.label.as_str()),
     ];
-    parts
-        .into_iter()
-        .flatten()
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("-")
+    parts.into_iter().flatten().filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-")
 }

@@ -159,57 +159,32 @@ impl fmt::Display for ErrorKind {
             WrongType { expected, found } => write!(f, "expected {expected}, found {found}"),
             DuplicateDefinition { kind, name } => write!(f, "duplicate {kind} `{name}`"),
             NoLaunch { server } => write!(f, "server `{server}` has no way to start"),
-            NoInterface {
-                name,
-                framework: false,
-            } => {
+            NoInterface { name, framework: false } => {
                 write!(f, "server `{name}` serves no interface")
             }
-            NoInterface {
-                name,
-                framework: true,
-            } => {
+            NoInterface { name, framework: true } => {
                 write!(f, "framework `{name}` declares no interface")
             }
             FrameworkInterfaceArity => {
-                write!(
-                    f,
-                    "`interface` in a framework takes an interface and the app's target"
-                )
+                write!(f, "`interface` in a framework takes an interface and the app's target")
             }
             CompileWithoutRun => write!(f, "`compile` needs `run=`"),
             UnknownBound { bound } => write!(f, "unknown bound `{bound}`"),
             ScenarioWithoutPath { scenario } => write!(f, "scenario `{scenario}` has no path"),
             EnvNotProperty => write!(f, "`env` takes KEY=\"value\" properties"),
             UnsupportedWithoutReason => write!(f, "`unsupported` needs `reason=`"),
-            SettingArity {
-                setting,
-                many: false,
-                ..
-            } => write!(f, "`{setting}` needs a value"),
-            SettingArity {
-                setting,
-                many: true,
-                ..
-            } => {
+            SettingArity { setting, many: false, .. } => write!(f, "`{setting}` needs a value"),
+            SettingArity { setting, many: true, .. } => {
                 write!(f, "`{setting}` takes one value: it cannot be swept")
             }
             InvalidSettingValue { reason, .. } => f.write_str(reason),
-            SettingWrongType {
-                expected, found, ..
-            } => write!(f, "expected {expected}, found {found}"),
-            OutOfRange {
-                what,
-                value,
-                min,
-                max,
-            } => {
+            SettingWrongType { expected, found, .. } => {
+                write!(f, "expected {expected}, found {found}")
+            }
+            OutOfRange { what, value, min, max } => {
                 write!(f, "{what} {value} is out of range ({min} to {max})")
             }
-            ThreadsOverConnections {
-                threads,
-                connections,
-            } => {
+            ThreadsOverConnections { threads, connections } => {
                 write!(f, "{threads} threads for {connections} connections")
             }
             InvalidCpuset { text, reason } => write!(f, "invalid cpuset `{text}`: {reason}"),
@@ -217,9 +192,7 @@ impl fmt::Display for ErrorKind {
                 write!(f, "`{setting}` lists {value} twice")
             }
             UnknownReference { kind, name, .. } => write!(f, "unknown {kind} `{name}`"),
-            UnknownVariant {
-                server, variant, ..
-            } => {
+            UnknownVariant { server, variant, .. } => {
                 write!(f, "unknown variant `{variant}` of server `{server}`")
             }
             UnknownRow { name, .. } => write!(f, "no row is named `{name}`"),
@@ -315,12 +288,12 @@ impl DiagnosticKind for ErrorKind {
                                 \"my_server.py\"` (a file in apps/servers/)"
                     .into()
             }
-            NoInterface {
-                framework: false, ..
-            } => "add e.g. `interface wsgi` (or asgi, aiohttp, own)".into(),
-            NoInterface {
-                framework: true, ..
-            } => "add e.g. `interface wsgi \"my_app:app\"`".into(),
+            NoInterface { framework: false, .. } => {
+                "add e.g. `interface wsgi` (or asgi, aiohttp, own)".into()
+            }
+            NoInterface { framework: true, .. } => {
+                "add e.g. `interface wsgi \"my_app:app\"`".into()
+            }
             FrameworkInterfaceArity => "write `interface wsgi \"my_app:app\"` (for `own`, the \
                                         module with `serve(host, port)`)"
                 .into(),
@@ -376,9 +349,7 @@ impl DiagnosticKind for ErrorKind {
                                    `\"/search?q=1\"`, with special characters percent-encoded"
                 .into(),
             InvalidContentType { .. } => "write a media type such as `\"application/json\"`".into(),
-            UnpinnedRequirement {
-                hint: Some(hint), ..
-            } => hint.clone(),
+            UnpinnedRequirement { hint: Some(hint), .. } => hint.clone(),
             UnpinnedRequirement { requirement, .. } => format!(
                 "pin an exact version with ==, e.g. `\"{requirement}==1.2.3\"`, so every build \
                  installs the same code"

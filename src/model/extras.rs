@@ -8,14 +8,8 @@ use super::{DefinitionKind, ErrorKind, Settings, checks};
 use crate::config::Source;
 
 /// The children runtimes, servers, variants, frameworks and overrides share.
-pub const EXTRAS: &[&str] = &[
-    "packages",
-    "packages-no-deps",
-    "system-packages",
-    "pip-args",
-    "env",
-    "unsupported",
-];
+pub const EXTRAS: &[&str] =
+    &["packages", "packages-no-deps", "system-packages", "pip-args", "env", "unsupported"];
 
 /// What a runtime, server, variant or framework adds to a cell besides its own fields.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -61,10 +55,7 @@ impl Extras {
     }
 
     pub fn unsupported_on(&self, runtime: &str) -> Option<&str> {
-        self.unsupported
-            .iter()
-            .find(|u| u.runtime == runtime)
-            .map(|u| u.reason.as_str())
+        self.unsupported.iter().find(|u| u.runtime == runtime).map(|u| u.reason.as_str())
     }
 }
 
@@ -122,12 +113,8 @@ impl Extras {
     }
 
     fn read_env(&mut self, a: &mut Analyzer, source: &Source, child: &KdlNode) {
-        let keys: Vec<&str> = child
-            .entries()
-            .iter()
-            .filter_map(|e| e.name())
-            .map(|n| n.value())
-            .collect();
+        let keys: Vec<&str> =
+            child.entries().iter().filter_map(|e| e.name()).map(|n| n.value()).collect();
         let mut r = NodeReader::new(source, child, &keys);
         for entry in child.entries() {
             let Some(key) = entry.name() else {

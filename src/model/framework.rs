@@ -20,10 +20,7 @@ pub struct Framework {
 
 impl Framework {
     pub fn target(&self, interface: &str) -> Option<&str> {
-        self.interfaces
-            .iter()
-            .find(|(i, _)| i == interface)
-            .map(|(_, t)| t.as_str())
+        self.interfaces.iter().find(|(i, _)| i == interface).map(|(_, t)| t.as_str())
     }
 }
 
@@ -42,10 +39,7 @@ impl Framework {
     /// Read a `framework` block into this framework (a fresh one, or one to patch).
     pub(super) fn read(&mut self, a: &mut Analyzer, source: &Source, node: &KdlNode) {
         let mut interfaces_given = false;
-        let mut app_at = node
-            .entries()
-            .first()
-            .map_or(node.name().span(), |e| e.span());
+        let mut app_at = node.entries().first().map_or(node.name().span(), |e| e.span());
         for child in children(node) {
             match child.name().value() {
                 "app" => {
@@ -74,16 +68,10 @@ impl Framework {
             }
         }
         if self.interfaces.is_empty() {
-            let kind = ErrorKind::NoInterface {
-                name: self.name.clone(),
-                framework: true,
-            };
+            let kind = ErrorKind::NoInterface { name: self.name.clone(), framework: true };
             a.error(source, node.name().span(), kind);
         }
-        let what = (
-            "app directory",
-            "create it, or name an existing one with `app \"DIR\"`",
-        );
+        let what = ("app directory", "create it, or name an existing one with `app \"DIR\"`");
         let path = format!("apps/{}", self.app);
         a.check_exists(source, app_at, &path, true, what);
     }

@@ -33,12 +33,7 @@ impl Analyzer {
         let mut statements: Vec<(&Source, &KdlNode)> = Vec::new();
         let mut matrix_span: Option<(&Source, SourceSpan)> = None;
         for source in &sources.files {
-            for node in source
-                .document
-                .nodes()
-                .iter()
-                .filter(|n| n.name().value() == "matrix")
-            {
+            for node in source.document.nodes().iter().filter(|n| n.name().value() == "matrix") {
                 let r = NodeReader::new(source, node, &["replace"]);
                 if r.prop_bool("replace", &mut self.errors) == Some(true) {
                     statements.clear();
@@ -65,10 +60,7 @@ impl Analyzer {
 impl MatrixBuilder {
     pub fn run(&mut self, a: &mut Analyzer, statements: &[(&Source, &KdlNode)]) {
         self.scenario_order = a.model.scenarios.keys().cloned().collect();
-        for (source, node) in statements
-            .iter()
-            .filter(|(_, n)| n.name().value() == "scenarios")
-        {
+        for (source, node) in statements.iter().filter(|(_, n)| n.name().value() == "scenarios") {
             let mut r = NodeReader::new(source, node, &[]);
             let names = r.strings(&mut a.errors);
             r.finish(&mut a.errors);
@@ -91,12 +83,7 @@ impl MatrixBuilder {
         }
         for m in &self.excludes {
             for row in &mut self.rows {
-                let keep = row
-                    .scenarios
-                    .iter()
-                    .filter(|s| !m.matches(row, s))
-                    .cloned()
-                    .collect();
+                let keep = row.scenarios.iter().filter(|s| !m.matches(row, s)).cloned().collect();
                 row.scenarios = keep;
             }
         }
@@ -114,19 +101,12 @@ impl MatrixBuilder {
     }
 
     fn note_row_ref(&mut self, source: &Source, node: &KdlNode) {
-        let row = node
-            .entries()
-            .iter()
-            .find(|e| e.name().map(|n| n.value()) == Some("row"));
+        let row = node.entries().iter().find(|e| e.name().map(|n| n.value()) == Some("row"));
         if let Some(entry) = row
             && let Some(text) = entry.value().as_string()
         {
-            for part in text
-                .split_whitespace()
-                .filter(|p| !p.contains(['*', '?', '[']))
-            {
-                self.row_refs
-                    .push((source.clone(), entry.span(), part.to_string()));
+            for part in text.split_whitespace().filter(|p| !p.contains(['*', '?', '['])) {
+                self.row_refs.push((source.clone(), entry.span(), part.to_string()));
             }
         }
     }
@@ -189,9 +169,7 @@ impl MatrixBuilder {
         let name = r.prop_string("name", &mut a.errors);
         r.finish(&mut a.errors);
         if args.len() != 2 {
-            let kind = ErrorKind::IncludeArity {
-                too_many: args.len() > 2,
-            };
+            let kind = ErrorKind::IncludeArity { too_many: args.len() > 2 };
             a.error(source, node.span(), kind);
             return;
         }
@@ -201,12 +179,8 @@ impl MatrixBuilder {
         else {
             return;
         };
-        let mut ok = a.check_reference(
-            source,
-            args[0].span(),
-            DefinitionKind::Framework,
-            &framework,
-        );
+        let mut ok =
+            a.check_reference(source, args[0].span(), DefinitionKind::Framework, &framework);
         let servers = server_ref(a, source, args[1].span(), &server, false);
         ok &= !servers.is_empty();
         if let Some((name, span)) = &name {
@@ -221,10 +195,7 @@ impl MatrixBuilder {
         };
         let scenarios = match scenario {
             Some((list, span)) => {
-                let names = list
-                    .split_whitespace()
-                    .map(|s| (s.to_string(), span))
-                    .collect();
+                let names = list.split_whitespace().map(|s| (s.to_string(), span)).collect();
                 let found = references(a, source, DefinitionKind::Scenario, names);
                 ok &= found.len() == list.split_whitespace().count();
                 found
@@ -248,11 +219,7 @@ impl MatrixBuilder {
                 }
                 Err(reason) => {
                     let include = format!("{framework} {server}");
-                    a.error(
-                        source,
-                        node.span(),
-                        ErrorKind::Incompatible { include, reason },
-                    )
+                    a.error(source, node.span(), ErrorKind::Incompatible { include, reason })
                 }
             }
         }
@@ -269,19 +236,13 @@ impl MatrixBuilder {
         for child in children(node) {
             if child.name().value() == "na" {
                 let mut r = NodeReader::new(source, child, &[]);
-                na = r
-                    .required_string("the reason", &mut a.errors)
-                    .map(|(n, _)| n);
+                na = r.required_string("the reason", &mut a.errors).map(|(n, _)| n);
                 r.finish(&mut a.errors);
             } else if !extras.read_child(a, source, child) {
                 a.unknown_child(source, child, "override", &["na"], true);
             }
         }
-        self.overrides.push(Override {
-            matcher: m,
-            extras,
-            na,
-        });
+        self.overrides.push(Override { matcher: m, extras, na });
     }
 
     #[allow(clippy::too_many_arguments)]

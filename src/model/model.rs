@@ -44,37 +44,20 @@ impl Model {
     pub fn layers_of(&self, row: &Row, scenario: &str) -> Vec<(Layer, &Settings)> {
         let definition = |kind, name: &str| Layer::Definition(kind, name.to_string());
         let server = self.servers.get(&row.server);
-        let variant = row
-            .variant
-            .as_ref()
-            .and_then(|v| Some((v, server?.variants.get(v)?)));
+        let variant = row.variant.as_ref().and_then(|v| Some((v, server?.variants.get(v)?)));
         let layers = [
             Some((Layer::Defaults, &self.defaults)),
-            self.runtimes.get(&row.runtime).map(|r| {
-                (
-                    definition(DefinitionKind::Runtime, &r.name),
-                    &r.extras.settings,
-                )
-            }),
-            server.map(|s| {
-                (
-                    definition(DefinitionKind::Server, &s.name),
-                    &s.extras.settings,
-                )
-            }),
+            self.runtimes
+                .get(&row.runtime)
+                .map(|r| (definition(DefinitionKind::Runtime, &r.name), &r.extras.settings)),
+            server.map(|s| (definition(DefinitionKind::Server, &s.name), &s.extras.settings)),
             variant.map(|(name, v)| {
-                let layer = Layer::Variant {
-                    server: row.server.clone(),
-                    variant: name.clone(),
-                };
+                let layer = Layer::Variant { server: row.server.clone(), variant: name.clone() };
                 (layer, &v.extras.settings)
             }),
-            self.frameworks.get(&row.framework).map(|f| {
-                (
-                    definition(DefinitionKind::Framework, &f.name),
-                    &f.extras.settings,
-                )
-            }),
+            self.frameworks
+                .get(&row.framework)
+                .map(|f| (definition(DefinitionKind::Framework, &f.name), &f.extras.settings)),
             self.scenarios
                 .get(scenario)
                 .map(|s| (definition(DefinitionKind::Scenario, &s.name), &s.settings)),

@@ -21,13 +21,7 @@ pub struct NodeReader<'a> {
 
 impl<'a> NodeReader<'a> {
     pub fn new(source: &'a Source, node: &'a KdlNode, allowed: &'a [&'a str]) -> Self {
-        NodeReader {
-            source,
-            node,
-            allowed,
-            args_used: 0,
-            args_any: false,
-        }
+        NodeReader { source, node, allowed, args_used: 0, args_any: false }
     }
 
     pub fn name(&self) -> &'a str {
@@ -43,11 +37,7 @@ impl<'a> NodeReader<'a> {
     }
 
     pub fn prop(&self, key: &str) -> Option<&'a KdlEntry> {
-        self.node
-            .entries()
-            .iter()
-            .rev()
-            .find(|e| e.name().map(|n| n.value()) == Some(key))
+        self.node.entries().iter().rev().find(|e| e.name().map(|n| n.value()) == Some(key))
     }
 
     /// The first argument as a string, required, with its span.
@@ -59,10 +49,7 @@ impl<'a> NodeReader<'a> {
         self.args_used = self.args_used.max(1);
         match self.args().next() {
             None => {
-                let kind = ErrorKind::MissingValue {
-                    node: self.name().into(),
-                    what: what.into(),
-                };
+                let kind = ErrorKind::MissingValue { node: self.name().into(), what: what.into() };
                 errors.push(self.source.error(self.whole_span(), kind));
                 None
             }
@@ -146,11 +133,8 @@ impl<'a> NodeReader<'a> {
                     format!("`{node}` takes: {}", allowed.join(", "))
                 }
             });
-            let kind = ErrorKind::UnknownProperty {
-                key: key.value().into(),
-                node: node.into(),
-                help,
-            };
+            let kind =
+                ErrorKind::UnknownProperty { key: key.value().into(), node: node.into(), help };
             errors.push(self.source.error(key.span(), kind));
         }
         if !self.args_any {
@@ -187,11 +171,5 @@ pub fn wrong_type(
     found: &KdlValue,
 ) -> Diagnostic {
     let found = super::setting::found(found);
-    source.error(
-        entry.span(),
-        ErrorKind::WrongType {
-            expected: expected.into(),
-            found,
-        },
-    )
+    source.error(entry.span(), ErrorKind::WrongType { expected: expected.into(), found })
 }

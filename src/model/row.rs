@@ -41,10 +41,7 @@ pub struct Pattern {
 impl Pattern {
     pub fn new(text: &str) -> Result<Pattern, String> {
         let glob = globset::Glob::new(text).map_err(|e| e.kind().to_string())?;
-        Ok(Pattern {
-            text: text.to_string(),
-            matcher: glob.compile_matcher(),
-        })
+        Ok(Pattern { text: text.to_string(), matcher: glob.compile_matcher() })
     }
 
     pub fn is_match(&self, value: &str) -> bool {
@@ -82,14 +79,7 @@ impl Matcher {
 
 impl Matcher {
     /// The properties an `exclude` or `override` matches on.
-    const PROPS: &[&str] = &[
-        "row",
-        "framework",
-        "server",
-        "variant",
-        "runtime",
-        "scenario",
-    ];
+    const PROPS: &[&str] = &["row", "framework", "server", "variant", "runtime", "scenario"];
 
     /// The matcher props of an `exclude`/`override` node, resolved and checked: a name
     /// without glob characters must be defined.
@@ -98,19 +88,14 @@ impl Matcher {
         let mut m = Matcher::default();
         let mut ok = true;
         for key in Self::PROPS {
-            let Some(entry) = node
-                .entries()
-                .iter()
-                .find(|e| e.name().map(|n| n.value()) == Some(key))
+            let Some(entry) =
+                node.entries().iter().find(|e| e.name().map(|n| n.value()) == Some(key))
             else {
                 continue;
             };
-            let Some(text) = string_of(
-                source,
-                entry,
-                &format!("`{key}` as a string"),
-                &mut a.errors,
-            ) else {
+            let Some(text) =
+                string_of(source, entry, &format!("`{key}` as a string"), &mut a.errors)
+            else {
                 ok = false;
                 continue;
             };
@@ -129,10 +114,7 @@ impl Matcher {
                         patterns.push(p);
                     }
                     Err(reason) => {
-                        let kind = ErrorKind::InvalidPattern {
-                            pattern: part.into(),
-                            reason,
-                        };
+                        let kind = ErrorKind::InvalidPattern { pattern: part.into(), reason };
                         a.error(source, entry.span(), kind);
                         ok = false;
                     }

@@ -71,11 +71,8 @@ impl Runtime {
         let (Some((command, command_at)), Some((run, run_at))) = (command, run) else {
             return;
         };
-        let command_ok = a.check(
-            source,
-            command_at,
-            checks::no_control("the compile command", &command),
-        );
+        let command_ok =
+            a.check(source, command_at, checks::no_control("the compile command", &command));
         if a.check(source, run_at, checks::no_control("the run command", &run)) && command_ok {
             self.compile = Some((command, run));
         }

@@ -30,9 +30,7 @@ impl Scenario {
             path: String::new(),
             expect_status: 200,
             expect_content_type: "text/plain".into(),
-            body: BodyRule::Exact {
-                text: "Hello World".into(),
-            },
+            body: BodyRule::Exact { text: "Hello World".into() },
             cpu_bound: true,
             settings: Settings::default(),
         }
@@ -45,11 +43,7 @@ impl Scenario {
             match name {
                 "bound" | "description" | "path" => {
                     let mut r = NodeReader::new(source, child, &[]);
-                    let what = if name == "bound" {
-                        "\"cpu\" or \"io\""
-                    } else {
-                        "a value"
-                    };
+                    let what = if name == "bound" { "\"cpu\" or \"io\"" } else { "a value" };
                     let value = r.required_string(what, &mut a.errors);
                     r.finish(&mut a.errors);
                     if let Some((value, span)) = value {
@@ -65,9 +59,7 @@ impl Scenario {
             }
         }
         if self.path.is_empty() {
-            let kind = ErrorKind::ScenarioWithoutPath {
-                scenario: self.name.clone(),
-            };
+            let kind = ErrorKind::ScenarioWithoutPath { scenario: self.name.clone() };
             a.error(source, node.name().span(), kind);
         }
     }

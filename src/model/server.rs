@@ -107,10 +107,7 @@ fn read_launch(a: &mut Analyzer, source: &Source, child: &KdlNode) -> Option<Lau
         Some(LaunchDef::Command(value))
     } else {
         if a.check(source, span, checks::relative_file("script", &value)) {
-            let what = (
-                "launch script",
-                "add the script under apps/servers/, or fix the name",
-            );
+            let what = ("launch script", "add the script under apps/servers/, or fix the name");
             a.check_exists(source, span, &format!("apps/servers/{value}"), false, what);
         }
         Some(LaunchDef::Script(value))
@@ -127,21 +124,14 @@ fn read_interface(a: &mut Analyzer, source: &Source, child: &KdlNode) -> Option<
     if let Some((args, span)) = &args {
         a.check(source, *span, checks::no_control("`args`", args));
     }
-    Some(ServerInterface {
-        name,
-        args: args.map(|(a, _)| a).unwrap_or_default(),
-    })
+    Some(ServerInterface { name, args: args.map(|(a, _)| a).unwrap_or_default() })
 }
 
 impl Server {
     const CHILDREN: &[&str] = &["command", "script", "interface", "variant"];
 
     pub(super) fn new(name: &str) -> Server {
-        Server {
-            name: name.into(),
-            label: name.into(),
-            ..Server::default()
-        }
+        Server { name: name.into(), label: name.into(), ..Server::default() }
     }
 
     /// Read a `server` block into this server (a fresh one, or one to patch).
@@ -163,23 +153,10 @@ impl Server {
         }
         let name = self.name.clone();
         if self.launch.is_none() {
-            a.error(
-                source,
-                node.name().span(),
-                ErrorKind::NoLaunch {
-                    server: name.clone(),
-                },
-            );
+            a.error(source, node.name().span(), ErrorKind::NoLaunch { server: name.clone() });
         }
         if self.interfaces.is_empty() && self.variants.values().all(|v| v.interfaces.is_empty()) {
-            a.error(
-                source,
-                node.name().span(),
-                ErrorKind::NoInterface {
-                    name,
-                    framework: false,
-                },
-            );
+            a.error(source, node.name().span(), ErrorKind::NoInterface { name, framework: false });
         }
     }
 }
@@ -199,10 +176,7 @@ fn read_variant(
     let label = r.prop_string("label", &mut a.errors);
     r.finish(&mut a.errors);
     a.check(source, span, checks::name("variant name", &name));
-    a.layer = Layer::Variant {
-        server: server.into(),
-        variant: name.clone(),
-    };
+    a.layer = Layer::Variant { server: server.into(), variant: name.clone() };
     let mut variant = variants.shift_remove(&name).unwrap_or_else(|| Variant {
         name: name.clone(),
         label: name.clone(),

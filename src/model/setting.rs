@@ -238,10 +238,9 @@ impl Setting {
                     parse_size(s).map_err(|e| self.invalid(format!("invalid size `{s}`: {e}")))?;
                 (bytes as f64, SettingValue::Bytes(bytes))
             }
-            (SettingKind::Count, KdlValue::Integer(n)) => (
-                *n as f64,
-                SettingValue::Count(u64::try_from(*n).unwrap_or(0)),
-            ),
+            (SettingKind::Count, KdlValue::Integer(n)) => {
+                (*n as f64, SettingValue::Count(u64::try_from(*n).unwrap_or(0)))
+            }
             (SettingKind::Float, KdlValue::Integer(n)) => {
                 (*n as f64, SettingValue::Float(*n as f64))
             }
@@ -276,11 +275,7 @@ impl Setting {
     }
 
     fn invalid(&self, reason: String) -> ErrorKind {
-        ErrorKind::InvalidSettingValue {
-            setting: self.name,
-            reason,
-            example: self.example(),
-        }
+        ErrorKind::InvalidSettingValue { setting: self.name, reason, example: self.example() }
     }
 
     fn expected(&self) -> &'static str {

@@ -90,11 +90,8 @@ impl Settings {
         if entries.is_empty() || (!setting.sweepable && entries.len() > 1) {
             let span = entries.get(1).map_or(child.span(), |e| e.span());
             let many = !entries.is_empty();
-            let kind = ErrorKind::SettingArity {
-                setting: setting.name,
-                example: setting.example(),
-                many,
-            };
+            let kind =
+                ErrorKind::SettingArity { setting: setting.name, example: setting.example(), many };
             a.error(source, span, kind);
             return true;
         }
@@ -112,8 +109,7 @@ impl Settings {
                     if let (true, SettingValue::Count(n)) =
                         (std::ptr::eq(setting, &THREADS), &value)
                     {
-                        a.threads_at
-                            .push((a.layer.clone(), source.clone(), entry.span(), *n));
+                        a.threads_at.push((a.layer.clone(), source.clone(), entry.span(), *n));
                     }
                     values.push(value);
                 }

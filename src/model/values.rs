@@ -6,9 +6,7 @@ pub fn parse_duration(text: &str) -> Result<u64, String> {
     let d = humantime::parse_duration(text.trim())
         .map_err(|e| format!("invalid duration `{text}`: {e}"))?;
     if d.subsec_nanos() % 1_000_000 != 0 {
-        return Err(format!(
-            "invalid duration `{text}`: not a whole number of milliseconds"
-        ));
+        return Err(format!("invalid duration `{text}`: not a whole number of milliseconds"));
     }
     u64::try_from(d.as_millis()).map_err(|_| format!("invalid duration `{text}`: too long"))
 }
@@ -18,13 +16,9 @@ pub fn parse_duration(text: &str) -> Result<u64, String> {
 /// byte or more than 2^64 bytes is refused rather than truncated.
 pub fn parse_size(text: &str) -> Result<u64, String> {
     let t = text.trim();
-    let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(t.len());
+    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
     let (number, unit) = t.split_at(split);
-    let number: f64 = number
-        .parse()
-        .map_err(|_| format!("`{t}` does not start with a number"))?;
+    let number: f64 = number.parse().map_err(|_| format!("`{t}` does not start with a number"))?;
     let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 1,
         "k" | "kb" | "kib" => 1 << 10,
@@ -47,9 +41,7 @@ pub fn project_name(requirement: &str) -> String {
     let end = requirement
         .find(['[', '=', '<', '>', '!', '~', ';', ' ', '@'])
         .unwrap_or(requirement.len());
-    requirement[..end]
-        .to_ascii_lowercase()
-        .replace(['_', '.'], "-")
+    requirement[..end].to_ascii_lowercase().replace(['_', '.'], "-")
 }
 
 /// Merge pip requirements: a later requirement of the same project replaces the earlier.

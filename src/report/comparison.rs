@@ -76,14 +76,21 @@ impl Comparison {
             }
         }
         let rows_of = |model: &ReportModel, name: &str| -> Vec<RowReport> {
-            model.scenarios.iter().find(|s| s.name == name).map(|s| s.rows.clone()).unwrap_or_default()
+            model
+                .scenarios
+                .iter()
+                .find(|s| s.name == name)
+                .map(|s| s.rows.clone())
+                .unwrap_or_default()
         };
         let mut scenarios = Vec::new();
         for name in names {
             let (old_rows, new_rows) = (rows_of(&old, &name), rows_of(&new, &name));
             let mut rows: Vec<RowComparison> = new_rows
                 .iter()
-                .map(|n| compare_row(old_rows.iter().find(|o| o.id == n.id), Some(n), threshold_percent))
+                .map(|n| {
+                    compare_row(old_rows.iter().find(|o| o.id == n.id), Some(n), threshold_percent)
+                })
                 .collect();
             rows.extend(
                 old_rows
@@ -200,7 +207,10 @@ fn change(
         }
         None => (
             percent.is_none_or(|p| p.abs() > threshold) && delta != 0.0,
-            format!("spread unknown (one repetition each): threshold {}%", numbers::fixed(threshold, 0)),
+            format!(
+                "spread unknown (one repetition each): threshold {}%",
+                numbers::fixed(threshold, 0)
+            ),
         ),
     };
     let better = (delta > 0.0) == higher_is_better;
@@ -209,8 +219,9 @@ fn change(
         new,
         delta,
         percent,
-        percent_text: percent
-            .map_or("n/a".into(), |p| format!("{}{}%", if p > 0.0 { "+" } else { "" }, numbers::fixed(p, 1))),
+        percent_text: percent.map_or("n/a".into(), |p| {
+            format!("{}{}%", if p > 0.0 { "+" } else { "" }, numbers::fixed(p, 1))
+        }),
         spread,
         basis,
         flagged,

@@ -27,8 +27,18 @@ pub struct ExportedResult {
     pub result: CellResult,
 }
 
-const LEADING: [&str; 10] =
-    ["median", "current", "scenario", "name", "sweep", "repetition", "outcome", "reason", "id", "hash"];
+const LEADING: [&str; 10] = [
+    "median",
+    "current",
+    "scenario",
+    "name",
+    "sweep",
+    "repetition",
+    "outcome",
+    "reason",
+    "id",
+    "hash",
+];
 /// Maps whose keys are data, kept as one JSON field.
 const OPAQUE: [&str; 1] = ["provenance.packages"];
 
@@ -39,8 +49,10 @@ impl Export {
         let mut rest: Vec<String> = Vec::new();
         let skeleton = results.first().map(|r| {
             let mut full = r.clone();
-            full.result.load =
-                Some(LoadSummary { corrected_latency: Some(LatencySummary::default()), ..Default::default() });
+            full.result.load = Some(LoadSummary {
+                corrected_latency: Some(LatencySummary::default()),
+                ..Default::default()
+            });
             full.result.usage = Some(Usage::default());
             flatten_result(&full)
         });
@@ -52,8 +64,11 @@ impl Export {
             }
         }
         // A `null` object (no load) must not add a column beside its fields.
-        let nested: Vec<String> =
-            rest.iter().filter(|k| rest.iter().any(|o| o.starts_with(&format!("{k}.")))).cloned().collect();
+        let nested: Vec<String> = rest
+            .iter()
+            .filter(|k| rest.iter().any(|o| o.starts_with(&format!("{k}."))))
+            .cloned()
+            .collect();
         rest.retain(|k| !nested.contains(k));
         rest.sort();
         columns.extend(rest);

@@ -92,9 +92,20 @@ impl Methodology {
             ("Time spent (summed over results)", time_spent(results)),
         ];
         Methodology {
-            settings: pairs.into_iter().map(|(label, value)| Setting { label: label.to_string(), value }).collect(),
-            started_at: results.iter().map(|r| r.provenance.started_at.clone()).filter(|s| !s.is_empty()).min(),
-            finished_at: results.iter().map(|r| r.provenance.finished_at.clone()).filter(|s| !s.is_empty()).max(),
+            settings: pairs
+                .into_iter()
+                .map(|(label, value)| Setting { label: label.to_string(), value })
+                .collect(),
+            started_at: results
+                .iter()
+                .map(|r| r.provenance.started_at.clone())
+                .filter(|s| !s.is_empty())
+                .min(),
+            finished_at: results
+                .iter()
+                .map(|r| r.provenance.finished_at.clone())
+                .filter(|s| !s.is_empty())
+                .max(),
             result_count: results.len(),
         }
     }
@@ -102,7 +113,12 @@ impl Methodology {
 
 /// `140 ok, 2 failed, ...`: how many results ended each way (kinds with none left out).
 fn outcomes(results: &[&CellResult]) -> String {
-    let kinds = [(Outcome::Ok, "ok"), (Outcome::Failed, "failed"), (Outcome::Invalid, "invalid"), (Outcome::Na, "N/A")];
+    let kinds = [
+        (Outcome::Ok, "ok"),
+        (Outcome::Failed, "failed"),
+        (Outcome::Invalid, "invalid"),
+        (Outcome::Na, "N/A"),
+    ];
     let counts: Vec<String> = kinds
         .iter()
         .map(|(kind, name)| (results.iter().filter(|r| r.outcome == *kind).count(), name))
@@ -117,7 +133,10 @@ fn outcomes(results: &[&CellResult]) -> String {
 fn time_spent(results: &[&CellResult]) -> String {
     let build: f64 = results.iter().filter_map(|r| r.provenance.build_seconds).sum();
     let phase = |names: &[&str]| -> f64 {
-        let ms: u64 = results.iter().flat_map(|r| names.iter().filter_map(|n| r.provenance.phases_ms.get(*n))).sum();
+        let ms: u64 = results
+            .iter()
+            .flat_map(|r| names.iter().filter_map(|n| r.provenance.phases_ms.get(*n)))
+            .sum();
         ms as f64 / 1000.0
     };
     let measure = phase(&["measure"]);
@@ -159,5 +178,9 @@ fn seconds(ms: u64) -> String {
 fn bytes(value: u64) -> String {
     const MIB: f64 = 1024.0 * 1024.0;
     let mib = value as f64 / MIB;
-    if mib >= 1024.0 { format!("{} GiB", trim_float(mib / 1024.0)) } else { format!("{} MiB", trim_float(mib)) }
+    if mib >= 1024.0 {
+        format!("{} GiB", trim_float(mib / 1024.0))
+    } else {
+        format!("{} MiB", trim_float(mib))
+    }
 }

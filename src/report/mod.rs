@@ -37,13 +37,21 @@ use crate::store::CellResult;
 pub const COMPARE_TEMPLATE: &str = include_str!("../../report-templates/compare.md.j2");
 
 /// Render `results` as `format`, with the shipped template or `template` (its source).
-pub fn render(results: &[CellResult], format: Format, template: Option<&str>) -> Result<Vec<u8>, ReportError> {
+pub fn render(
+    results: &[CellResult],
+    format: Format,
+    template: Option<&str>,
+) -> Result<Vec<u8>, ReportError> {
     let model = ReportModel::build(results);
     render_model(&model, format, template)
 }
 
 /// Render an already built model (lets tests and tools inspect the model first).
-pub fn render_model(model: &ReportModel, format: Format, template: Option<&str>) -> Result<Vec<u8>, ReportError> {
+pub fn render_model(
+    model: &ReportModel,
+    format: Format,
+    template: Option<&str>,
+) -> Result<Vec<u8>, ReportError> {
     let Some(source) = template.or(format.shipped_template()) else {
         return JsonReport::of(model).to_bytes();
     };
@@ -53,7 +61,14 @@ pub fn render_model(model: &ReportModel, format: Format, template: Option<&str>)
 }
 
 /// Render a comparison as markdown with the shipped template or `template`.
-pub fn render_comparison(comparison: &Comparison, template: Option<&str>) -> Result<Vec<u8>, ReportError> {
+pub fn render_comparison(
+    comparison: &Comparison,
+    template: Option<&str>,
+) -> Result<Vec<u8>, ReportError> {
     let env = templates::environment("compare.md", template.unwrap_or(COMPARE_TEMPLATE))?;
-    templates::render(&env, "compare.md", minijinja::Value::from(minijinja::value::Serde(comparison)))
+    templates::render(
+        &env,
+        "compare.md",
+        minijinja::Value::from(minijinja::value::Serde(comparison)),
+    )
 }

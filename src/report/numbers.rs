@@ -26,7 +26,9 @@ pub fn mib(bytes: f64) -> String {
 
 /// Compact axis label: `950`, `1.5k`, `62k`, `1.2M`.
 pub fn compact(value: f64) -> String {
-    let trim = |s: String| if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
+    let trim = |s: String| {
+        if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s }
+    };
     let abs = value.abs();
     if abs >= 1e6 {
         format!("{}M", trim(format!("{:.1}", value / 1e6)))

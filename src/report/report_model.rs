@@ -21,15 +21,24 @@ impl ReportModel {
     pub fn build(results: &[CellResult]) -> ReportModel {
         let mut sorted: Vec<&CellResult> = results.iter().collect();
         sorted.sort_by(|a, b| {
-            (a.scenario_index, &a.scenario, a.row_index, &a.name, sweep_key(a), a.repetition, &a.hash).cmp(&(
-                b.scenario_index,
-                &b.scenario,
-                b.row_index,
-                &b.name,
-                sweep_key(b),
-                b.repetition,
-                &b.hash,
-            ))
+            (
+                a.scenario_index,
+                &a.scenario,
+                a.row_index,
+                &a.name,
+                sweep_key(a),
+                a.repetition,
+                &a.hash,
+            )
+                .cmp(&(
+                    b.scenario_index,
+                    &b.scenario,
+                    b.row_index,
+                    &b.name,
+                    sweep_key(b),
+                    b.repetition,
+                    &b.hash,
+                ))
         });
         let mut scenarios = Vec::new();
         let mut exported = Vec::new();
@@ -40,7 +49,8 @@ impl ReportModel {
             for (cell, row) in cells.iter().zip(&rows) {
                 for result in cell {
                     exported.push(ExportedResult {
-                        median: result.hash == row.hash && result.repetition == row.shown_repetition,
+                        median: result.hash == row.hash
+                            && result.repetition == row.shown_repetition,
                         current: result.hash == row.hash,
                         result: (*result).clone(),
                     });
@@ -62,12 +72,17 @@ fn sweep_key(result: &CellResult) -> Vec<(String, u64, String)> {
     result
         .sweep
         .iter()
-        .map(|(k, v)| (k.clone(), v.parse::<f64>().map_or(u64::MAX, |n| (n * 1000.0) as u64), v.clone()))
+        .map(|(k, v)| {
+            (k.clone(), v.parse::<f64>().map_or(u64::MAX, |n| (n * 1000.0) as u64), v.clone())
+        })
         .collect()
 }
 
 /// Consecutive runs of equal keys in an already sorted list.
-fn chunk_by<'a, K: PartialEq>(items: &[&'a CellResult], key: impl Fn(&CellResult) -> K) -> Vec<Vec<&'a CellResult>> {
+fn chunk_by<'a, K: PartialEq>(
+    items: &[&'a CellResult],
+    key: impl Fn(&CellResult) -> K,
+) -> Vec<Vec<&'a CellResult>> {
     let mut out: Vec<Vec<&CellResult>> = Vec::new();
     let mut last: Option<K> = None;
     for item in items {

@@ -59,9 +59,13 @@ impl RowReport {
     pub fn build(results: &[&CellResult]) -> RowReport {
         let newest = results
             .iter()
-            .max_by(|a, b| (&a.provenance.finished_at, a.repetition).cmp(&(&b.provenance.finished_at, b.repetition)))
+            .max_by(|a, b| {
+                (&a.provenance.finished_at, a.repetition)
+                    .cmp(&(&b.provenance.finished_at, b.repetition))
+            })
             .expect("a row has at least one result");
-        let mut current: Vec<&CellResult> = results.iter().copied().filter(|r| r.hash == newest.hash).collect();
+        let mut current: Vec<&CellResult> =
+            results.iter().copied().filter(|r| r.hash == newest.hash).collect();
         current.sort_by_key(|r| r.repetition);
         let superseded = (results.len() - current.len()) as u32;
         let mut ok: Vec<&CellResult> = current.iter().copied().filter(|r| measured(r)).collect();
@@ -70,7 +74,8 @@ impl RowReport {
         let load = shown.load.as_ref().filter(|_| !ok.is_empty());
         let p99s = ok.iter().map(|r| r.load.as_ref().unwrap().latency.p99_us as f64);
         let failed: Vec<&Check> = shown.checks.iter().filter(|c| !c.passed).collect();
-        let mut suspect: Vec<String> = failed.iter().map(|c| concerns(&c.name).to_string()).collect();
+        let mut suspect: Vec<String> =
+            failed.iter().map(|c| concerns(&c.name).to_string()).collect();
         suspect.sort();
         suspect.dedup();
 
@@ -90,7 +95,8 @@ impl RowReport {
                     numbers::int(ok_rps(ok[ok.len() - 1]))
                 ));
             }
-            let unmeasured: Vec<String> = current.iter().filter(|r| !measured(r)).map(|r| outcome_reason(r)).collect();
+            let unmeasured: Vec<String> =
+                current.iter().filter(|r| !measured(r)).map(|r| outcome_reason(r)).collect();
             if !unmeasured.is_empty() {
                 notes.push(format!(
                     "{} of {} repetitions not measured ({})",
@@ -105,7 +111,9 @@ impl RowReport {
         }
         if superseded > 0 {
             let s = if superseded == 1 { "" } else { "s" };
-            notes.push(format!("{superseded} older result{s} of another configuration (other hash) left out"));
+            notes.push(format!(
+                "{superseded} older result{s} of another configuration (other hash) left out"
+            ));
         }
 
         RowReport {
@@ -120,7 +128,11 @@ impl RowReport {
             runtime: shown.runtime.clone(),
             hash: shown.hash.clone(),
             outcome: if ok.is_empty() { shown.outcome } else { Outcome::Ok },
-            outcome_label: if ok.is_empty() { outcome_label(shown).into() } else { "measured".into() },
+            outcome_label: if ok.is_empty() {
+                outcome_label(shown).into()
+            } else {
+                "measured".into()
+            },
             reason: shown.reason.clone(),
             measured: !ok.is_empty(),
             repetitions: current.len() as u32,

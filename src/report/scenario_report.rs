@@ -49,12 +49,20 @@ pub struct SweepCharts {
 impl ScenarioReport {
     /// `rows` in table order; `results` every result of the scenario; footnotes are
     /// numbered from `next_footnote`, which is advanced.
-    pub fn build(mut rows: Vec<RowReport>, results: &[&CellResult], next_footnote: &mut u32) -> ScenarioReport {
+    pub fn build(
+        mut rows: Vec<RowReport>,
+        results: &[&CellResult],
+        next_footnote: &mut u32,
+    ) -> ScenarioReport {
         let mut footnotes = Vec::new();
         for row in &mut rows {
             if let Some(text) = &row.note {
                 row.footnote = Some(*next_footnote);
-                footnotes.push(Footnote { number: *next_footnote, label: row.label.clone(), text: text.clone() });
+                footnotes.push(Footnote {
+                    number: *next_footnote,
+                    label: row.label.clone(),
+                    text: text.clone(),
+                });
                 *next_footnote += 1;
             }
         }
@@ -62,7 +70,11 @@ impl ScenarioReport {
         ScenarioReport {
             name: first.scenario.clone(),
             index: first.scenario_index,
-            description: results.iter().map(|r| r.description.clone()).find(|d| !d.is_empty()).unwrap_or_default(),
+            description: results
+                .iter()
+                .map(|r| r.description.clone())
+                .find(|d| !d.is_empty())
+                .unwrap_or_default(),
             settings: LoadDescription::of(results),
             has_medians: rows.iter().any(|r| r.ok_repetitions > 1),
             charts: charts(&first.scenario, &rows),
@@ -124,10 +136,9 @@ fn charts(scenario: &str, rows: &[RowReport]) -> ScenarioCharts {
             .map(|r| BarInput {
                 label: r.label.clone(),
                 value: r.usage.as_ref().map(|u| u.memory_bytes_max as f64 / (1024.0 * 1024.0)),
-                value_label: r
-                    .usage
-                    .as_ref()
-                    .map_or("N/A".into(), |u| format!("{} MiB", numbers::mib(u.memory_bytes_max as f64))),
+                value_label: r.usage.as_ref().map_or("N/A".into(), |u| {
+                    format!("{} MiB", numbers::mib(u.memory_bytes_max as f64))
+                }),
                 marker: None,
                 flagged: r.usage.as_ref().is_some_and(|u| u.oom_killed),
             })
@@ -156,7 +167,8 @@ fn sweeps(scenario: &str, rows: &[RowReport]) -> Vec<SweepCharts> {
             if !row.sweep.iter().any(|(k, v)| *k == key && v.parse::<f64>().is_ok()) {
                 continue;
             }
-            let others: Vec<(String, String)> = row.sweep.iter().filter(|(k, _)| *k != key).cloned().collect();
+            let others: Vec<(String, String)> =
+                row.sweep.iter().filter(|(k, _)| *k != key).cloned().collect();
             let line = label(&row.name, &others);
             match lines.iter_mut().find(|(l, _)| *l == line) {
                 Some((_, members)) => members.push(row),
@@ -174,7 +186,14 @@ fn sweeps(scenario: &str, rows: &[RowReport]) -> Vec<SweepCharts> {
                     let mut points: Vec<(f64, f64)> = members
                         .iter()
                         .map(|r| {
-                            let x = r.sweep.iter().find(|(k, _)| *k == key).unwrap().1.parse::<f64>().unwrap();
+                            let x = r
+                                .sweep
+                                .iter()
+                                .find(|(k, _)| *k == key)
+                                .unwrap()
+                                .1
+                                .parse::<f64>()
+                                .unwrap();
                             (x, value(r))
                         })
                         .collect();

@@ -6,7 +6,10 @@ use minijinja::{AutoEscape, Environment, Error, ErrorKind, Value};
 use super::{ReportError, numbers};
 
 /// An environment holding `source` under `name` (`report.html`, `compare.md`, ...).
-pub(crate) fn environment(name: &'static str, source: &str) -> Result<Environment<'static>, ReportError> {
+pub(crate) fn environment(
+    name: &'static str,
+    source: &str,
+) -> Result<Environment<'static>, ReportError> {
     let mut env = Environment::new();
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     let syntax = minijinja::syntax::SyntaxConfig::builder()
@@ -54,16 +57,23 @@ pub(crate) fn environment(name: &'static str, source: &str) -> Result<Environmen
         Value::from_safe_string(quote_csv(&if v.is_none() { String::new() } else { v.to_string() }))
     });
     env.add_filter("csvrow", |values: Vec<Value>| {
-        let fields: Vec<String> =
-            values.iter().map(|v| quote_csv(&if v.is_none() { String::new() } else { v.to_string() })).collect();
+        let fields: Vec<String> = values
+            .iter()
+            .map(|v| quote_csv(&if v.is_none() { String::new() } else { v.to_string() }))
+            .collect();
         Value::from_safe_string(fields.join(","))
     });
-    env.add_template_owned(name, source.to_string()).map_err(|e| ReportError::template(name, &e))?;
+    env.add_template_owned(name, source.to_string())
+        .map_err(|e| ReportError::template(name, &e))?;
     Ok(env)
 }
 
 /// Render `name` of `env` with `context`.
-pub(crate) fn render(env: &Environment<'_>, name: &str, context: Value) -> Result<Vec<u8>, ReportError> {
+pub(crate) fn render(
+    env: &Environment<'_>,
+    name: &str,
+    context: Value,
+) -> Result<Vec<u8>, ReportError> {
     let template = env.get_template(name).map_err(|e| ReportError::template(name, &e))?;
     template.render(context).map(String::into_bytes).map_err(|e| ReportError::template(name, &e))
 }
@@ -110,7 +120,10 @@ mod tests {
 
     #[test]
     fn markdown_escaping_defuses_html_and_table_breaks() {
-        assert_eq!(escape_markdown("<script>a & b | c</script>"), "&lt;script&gt;a &amp; b \\| c&lt;/script&gt;");
+        assert_eq!(
+            escape_markdown("<script>a & b | c</script>"),
+            "&lt;script&gt;a &amp; b \\| c&lt;/script&gt;"
+        );
         assert_eq!(escape_markdown("[x](y)\nz"), "\\[x\\](y) z");
         assert_eq!(escape_markdown("falcon-bjoern-pypy"), "falcon-bjoern-pypy");
     }

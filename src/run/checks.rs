@@ -30,11 +30,13 @@ pub fn honesty_checks(input: &CheckInput) -> Vec<Check> {
     let l = input.load;
     let mut checks = Vec::new();
     let secs = l.duration_us as f64 / 1e6;
-    let server_share = input.usage.map(|u| u.cpu_percent_mean / 100.0 / input.server_cpus.max(0.01));
+    let server_share =
+        input.usage.map(|u| u.cpu_percent_mean / 100.0 / input.server_cpus.max(0.01));
 
     // 1. The generator must not be the bottleneck.
     if secs > 0.0 {
-        let gen_share = l.generator_cpu_us as f64 / 1e6 / secs / input.generator_cores.max(1) as f64;
+        let gen_share =
+            l.generator_cpu_us as f64 / 1e6 / secs / input.generator_cores.max(1) as f64;
         let saturated = gen_share >= BUSY_SHARE && server_share.is_some_and(|s| s < BUSY_SHARE);
         checks.push(Check {
             name: "generator-saturated".into(),
@@ -95,13 +97,19 @@ pub fn honesty_checks(input: &CheckInput) -> Vec<Check> {
 
     // 4. A CPU-bound scenario should keep the server busy.
     if input.cpu_bound
-        && let Some(s) = server_share {
-            checks.push(Check {
-                name: "server-busy".into(),
-                passed: s >= BUSY_SHARE,
-                detail: format!("server used {:.0}% of its {} CPU (expected at least {:.0}%)", s * 100.0, input.server_cpus, BUSY_SHARE * 100.0),
-            });
-        }
+        && let Some(s) = server_share
+    {
+        checks.push(Check {
+            name: "server-busy".into(),
+            passed: s >= BUSY_SHARE,
+            detail: format!(
+                "server used {:.0}% of its {} CPU (expected at least {:.0}%)",
+                s * 100.0,
+                input.server_cpus,
+                BUSY_SHARE * 100.0
+            ),
+        });
+    }
 
     // 5. The server ran the whole time.
     if let Some(u) = input.usage {
@@ -110,7 +118,11 @@ pub fn honesty_checks(input: &CheckInput) -> Vec<Check> {
             passed: !u.oom_killed && u.restarts == 0,
             detail: format!(
                 "{}; peak memory {:.1} MiB",
-                if u.oom_killed { "OOM-killed".to_string() } else { format!("{} restarts", u.restarts) },
+                if u.oom_killed {
+                    "OOM-killed".to_string()
+                } else {
+                    format!("{} restarts", u.restarts)
+                },
                 u.memory_bytes_max as f64 / (1 << 20) as f64
             ),
         });
@@ -159,7 +171,14 @@ mod tests {
     }
 
     fn usage(cpu: f64) -> Usage {
-        Usage { cpu_percent_mean: cpu, cpu_percent_max: cpu, memory_bytes_max: 50 << 20, samples: 10, oom_killed: false, restarts: 0 }
+        Usage {
+            cpu_percent_mean: cpu,
+            cpu_percent_max: cpu,
+            memory_bytes_max: 50 << 20,
+            samples: 10,
+            oom_killed: false,
+            restarts: 0,
+        }
     }
 
     fn check<'a>(checks: &'a [Check], name: &str) -> &'a Check {
@@ -170,10 +189,23 @@ mod tests {
     fn a_clean_measurement_passes_everything() {
         let l = load(2000.0, 10.0, 20);
         let u = usage(99.0);
-        let checks = honesty_checks(&CheckInput { load: &l, usage: Some(&u), server_cpus: 1.0, generator_cores: 1, cpu_bound: true, other_cores: None });
+        let checks = honesty_checks(&CheckInput {
+            load: &l,
+            usage: Some(&u),
+            server_cpus: 1.0,
+            generator_cores: 1,
+            cpu_bound: true,
+            other_cores: None,
+        });
         assert!(checks.iter().all(|c| c.passed), "{checks:?}");
-        assert_eq!(check(&checks, "littles-law").detail, "20 connections; 2000 req/s x 10.00 ms = 20.0 in flight (100%)");
-        assert_eq!(check(&checks, "generator-saturated").detail, "generator used 30% of 1 core, server 99% of its 1 CPU");
+        assert_eq!(
+            check(&checks, "littles-law").detail,
+            "20 connections; 2000 req/s x 10.00 ms = 20.0 in flight (100%)"
+        );
+        assert_eq!(
+            check(&checks, "generator-saturated").detail,
+            "generator used 30% of 1 core, server 99% of its 1 CPU"
+        );
     }
 
     #[test]
@@ -181,7 +213,14 @@ mod tests {
         let mut l = load(2000.0, 10.0, 20);
         l.generator_cpu_us = 9_800_000;
         let u = usage(55.0);
-        let checks = honesty_checks(&CheckInput { load: &l, usage: Some(&u), server_cpus: 1.0, generator_cores: 1, cpu_bound: true, other_cores: None });
+        let checks = honesty_checks(&CheckInput {
+            load: &l,
+            usage: Some(&u),
+            server_cpus: 1.0,
+            generator_cores: 1,
+            cpu_bound: true,
+            other_cores: None,
+        });
         assert!(!check(&checks, "generator-saturated").passed);
         assert!(!check(&checks, "server-busy").passed);
     }
@@ -192,22 +231,42 @@ mod tests {
         l.errors = ErrorCounts { timeout: 50, ..Default::default() };
         l.ok_requests = l.requests - 20;
         l.errors.status = 20;
-        let checks = honesty_checks(&CheckInput { load: &l, usage: None, server_cpus: 1.0, generator_cores: 1, cpu_bound: false, other_cores: None });
+        let checks = honesty_checks(&CheckInput {
+            load: &l,
+            usage: None,
+            server_cpus: 1.0,
+            generator_cores: 1,
+            cpu_bound: false,
+            other_cores: None,
+        });
         assert!(!check(&checks, "littles-law").passed);
         let errors = check(&checks, "error-rate");
         assert!(!errors.passed);
-        assert_eq!(errors.detail, "70 of 1050 requests failed (6.67%): connect 0, read 0, write 0, timeout 50, non-2xx 20");
+        assert_eq!(
+            errors.detail,
+            "70 of 1050 requests failed (6.67%): connect 0, read 0, write 0, timeout 50, non-2xx 20"
+        );
         assert!(checks.iter().all(|c| c.name != "server-busy"), "io-bound: no busy check");
     }
 
     #[test]
     fn flags_a_busy_host() {
         let l = load(2000.0, 10.0, 20);
-        let input = |other| CheckInput { load: &l, usage: None, server_cpus: 1.0, generator_cores: 1, cpu_bound: false, other_cores: Some(other) };
+        let input = |other| CheckInput {
+            load: &l,
+            usage: None,
+            server_cpus: 1.0,
+            generator_cores: 1,
+            cpu_bound: false,
+            other_cores: Some(other),
+        };
         let quiet = honesty_checks(&input(0.02));
         assert!(check(&quiet, "host-quiet").passed);
         let busy = honesty_checks(&input(0.85));
-        assert_eq!(check(&busy, "host-quiet").detail, "other processes used 0.85 cores while measuring (at most 0.1 expected; kernel interrupt work not counted)");
+        assert_eq!(
+            check(&busy, "host-quiet").detail,
+            "other processes used 0.85 cores while measuring (at most 0.1 expected; kernel interrupt work not counted)"
+        );
         assert!(!check(&busy, "host-quiet").passed);
     }
 
@@ -217,7 +276,14 @@ mod tests {
         l.target_rps = Some(1000);
         let mut u = usage(99.0);
         u.oom_killed = true;
-        let checks = honesty_checks(&CheckInput { load: &l, usage: Some(&u), server_cpus: 1.0, generator_cores: 1, cpu_bound: true, other_cores: None });
+        let checks = honesty_checks(&CheckInput {
+            load: &l,
+            usage: Some(&u),
+            server_cpus: 1.0,
+            generator_cores: 1,
+            cpu_bound: true,
+            other_cores: None,
+        });
         assert!(!check(&checks, "server-stable").passed);
         assert!(!check(&checks, "rate-achieved").passed);
         assert!(checks.iter().all(|c| c.name != "littles-law"), "no Little's law in open loop");

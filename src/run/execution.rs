@@ -38,13 +38,7 @@ impl<'r, 'a, E: Engine, H: Http, C: Clock> Execution<'r, 'a, E, H, C> {
         server: &'r Server,
         id: ContainerId,
     ) -> Self {
-        Execution {
-            ctx,
-            cell,
-            id,
-            port: server.port,
-            placement: &server.placement,
-        }
+        Execution { ctx, cell, id, port: server.port, placement: &server.placement }
     }
 
     /// Runs every phase, filling `result`. `Err` says why the cell stopped; what was measured
@@ -82,14 +76,11 @@ impl<'r, 'a, E: Engine, H: Http, C: Clock> Execution<'r, 'a, E, H, C> {
             ..base.clone()
         });
         let warmup_ms = self.cell.load.warmup_ms;
-        let warmup = (warmup_ms > 0).then(|| LoadConfig {
-            duration: Duration::from_millis(warmup_ms),
-            ..base.clone()
-        });
-        for (config, doing, phase) in [
-            (primer, "priming", "primer"),
-            (warmup, "warming up", "warmup"),
-        ] {
+        let warmup = (warmup_ms > 0)
+            .then(|| LoadConfig { duration: Duration::from_millis(warmup_ms), ..base.clone() });
+        for (config, doing, phase) in
+            [(primer, "priming", "primer"), (warmup, "warming up", "warmup")]
+        {
             if let Some(config) = config {
                 self.ctx.progress.phase(doing);
                 self.unmeasured_load(config, phase).await?;
@@ -105,11 +96,7 @@ impl<'r, 'a, E: Engine, H: Http, C: Clock> Execution<'r, 'a, E, H, C> {
     /// ahead of it is gone; the `settled` check says whether it was.
     async fn settle(&self, url: &str, phases: &mut PhaseClock) -> Check {
         self.ctx.progress.phase("settling");
-        let answered = self
-            .ctx
-            .http
-            .get(url, self.ctx.probe().timeout(self.cell))
-            .await;
+        let answered = self.ctx.http.get(url, self.ctx.probe().timeout(self.cell)).await;
         let ms = phases.lap("settle");
         Check {
             name: "settled".into(),
@@ -164,10 +151,7 @@ impl<'r, 'a, E: Engine, H: Http, C: Clock> Execution<'r, 'a, E, H, C> {
         let ctx = self.ctx;
         ctx.progress.phase("measuring");
         let counter = Arc::new(AtomicU64::new(0));
-        let config = LoadConfig {
-            progress: Some(counter.clone()),
-            ..base
-        };
+        let config = LoadConfig { progress: Some(counter.clone()), ..base };
         let done = Notify::new();
         let load_called = Instant::now();
         let every = ctx.knobs().sample_every;
@@ -239,10 +223,7 @@ fn death(state: &ContainerState, phase: &str) -> Option<String> {
     if state.running && !state.oom_killed {
         return None;
     }
-    let exit = state
-        .exit_code
-        .map(|c| format!(" (exit code {c})"))
-        .unwrap_or_default();
+    let exit = state.exit_code.map(|c| format!(" (exit code {c})")).unwrap_or_default();
     Some(if state.oom_killed {
         format!(
             "the server was killed for lack of memory during the {phase}{exit}: \

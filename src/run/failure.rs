@@ -11,19 +11,11 @@ pub(super) struct Failure {
 
 impl Failure {
     pub fn failed(reason: String, log_tail: Vec<String>) -> Failure {
-        Failure {
-            outcome: Outcome::Failed,
-            reason,
-            log_tail,
-        }
+        Failure { outcome: Outcome::Failed, reason, log_tail }
     }
 
     pub fn invalid(reason: String, log_tail: Vec<String>) -> Failure {
-        Failure {
-            outcome: Outcome::Invalid,
-            reason,
-            log_tail,
-        }
+        Failure { outcome: Outcome::Invalid, reason, log_tail }
     }
 
     /// Marks `result` with this failure; whatever it measured stays.

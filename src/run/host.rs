@@ -37,7 +37,9 @@ impl HostFacts {
                 .and_then(|l| l.split_once(':'))
                 .map(|(_, v)| v.trim().to_string())
         });
-        let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").ok().map(|s| s.trim().to_string());
+        let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease")
+            .ok()
+            .map(|s| s.trim().to_string());
         let online_cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
         let git_commit = std::process::Command::new("git")
             .args(["rev-parse", "HEAD"])

@@ -12,7 +12,11 @@ use crate::load::{LoadConfig, LoadSummary};
 /// the orchestration is tested without servers.
 pub trait Http: Send + Sync {
     /// `GET url` once, reading the whole response, within `timeout`.
-    fn get(&self, url: &str, timeout: Duration) -> impl Future<Output = Result<Probed, String>> + Send;
+    fn get(
+        &self,
+        url: &str,
+        timeout: Duration,
+    ) -> impl Future<Output = Result<Probed, String>> + Send;
 
     /// Drive load as configured (blocking work moved off the async threads).
     fn load(&self, config: LoadConfig) -> impl Future<Output = Result<LoadSummary, String>> + Send;
@@ -26,7 +30,9 @@ impl Http for RealHttp {
     async fn get(&self, url: &str, timeout: Duration) -> Result<Probed, String> {
         match tokio::time::timeout(timeout, get(url)).await {
             Ok(result) => result,
-            Err(_) => Err(format!("no complete answer within {}", humantime::format_duration(timeout))),
+            Err(_) => {
+                Err(format!("no complete answer within {}", humantime::format_duration(timeout)))
+            }
         }
     }
 
@@ -41,9 +47,13 @@ async fn get(url: &str) -> Result<Probed, String> {
     let uri: hyper::Uri = url.parse().map_err(|e| format!("bad URL {url}: {e}"))?;
     let host = uri.host().ok_or("URL without host")?.to_string();
     let port = uri.port_u16().unwrap_or(80);
-    let stream = tokio::net::TcpStream::connect((host.as_str(), port)).await.map_err(|e| format!("connect: {e}"))?;
+    let stream = tokio::net::TcpStream::connect((host.as_str(), port))
+        .await
+        .map_err(|e| format!("connect: {e}"))?;
     let _ = stream.set_nodelay(true);
-    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|e| format!("handshake: {e}"))?;
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(|e| format!("handshake: {e}"))?;
     let driver = tokio::spawn(conn);
     let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
     let request = hyper::Request::get(path)
@@ -52,13 +62,22 @@ async fn get(url: &str) -> Result<Probed, String> {
         .body(Empty::<Bytes>::new())
         .map_err(|e| e.to_string())?;
     let response = sender.send_request(request).await.map_err(|e| format!("request: {e}"))?;
-    let header = |name: hyper::header::HeaderName| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let header = |name: hyper::header::HeaderName| {
+        response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+    };
     let content_type = header(hyper::header::CONTENT_TYPE);
     let content_length = header(hyper::header::CONTENT_LENGTH).and_then(|v| v.trim().parse().ok());
-    let chunked = header(hyper::header::TRANSFER_ENCODING).is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
+    let chunked = header(hyper::header::TRANSFER_ENCODING)
+        .is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
     let server = header(hyper::header::SERVER);
     let status = response.status().as_u16();
-    let body = response.into_body().collect().await.map_err(|e| format!("reading body: {e}"))?.to_bytes().to_vec();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .map_err(|e| format!("reading body: {e}"))?
+        .to_bytes()
+        .to_vec();
     driver.abort();
     Ok(Probed { status, content_type, content_length, chunked, body, server })
 }

@@ -39,11 +39,9 @@ impl ImageCache {
         if let Some(state) = self.images.get(&cell.image_hash) {
             return match state {
                 // A later cell of an image built in this run did not pay for the build.
-                ImageState::Ready { tag, id, .. } => ImageState::Ready {
-                    tag: tag.clone(),
-                    id: id.clone(),
-                    build_seconds: None,
-                },
+                ImageState::Ready { tag, id, .. } => {
+                    ImageState::Ready { tag: tag.clone(), id: id.clone(), build_seconds: None }
+                }
                 broken => broken.clone(),
             };
         }
@@ -63,11 +61,7 @@ async fn find_or_build<E: Engine>(
     let tag = image_tag(cell);
     match engine.image_id(&tag).await {
         Ok(Some(id)) => {
-            return ImageState::Ready {
-                tag,
-                id: Some(id),
-                build_seconds: None,
-            };
+            return ImageState::Ready { tag, id: Some(id), build_seconds: None };
         }
         Ok(None) => {}
         Err(e) => return broken(format!("cannot look up image {tag}: {e}"), Vec::new()),
@@ -93,11 +87,9 @@ async fn find_or_build<E: Engine>(
         )),
     };
     match engine.build(request).await {
-        Ok(built) => ImageState::Ready {
-            tag,
-            id: Some(built.id),
-            build_seconds: Some(built.seconds),
-        },
+        Ok(built) => {
+            ImageState::Ready { tag, id: Some(built.id), build_seconds: Some(built.seconds) }
+        }
         Err(e) => broken(format!("build failed: {e}"), e.log_tail().to_vec()),
     }
 }

@@ -10,10 +10,7 @@ pub(super) struct PhaseClock {
 
 impl PhaseClock {
     pub fn new() -> PhaseClock {
-        PhaseClock {
-            last: Instant::now(),
-            phases: BTreeMap::new(),
-        }
+        PhaseClock { last: Instant::now(), phases: BTreeMap::new() }
     }
 
     /// Ends the phase `phase` now, the next one starting; gives its milliseconds.

@@ -23,7 +23,10 @@ impl Placement {
             return Placement { server_cpuset: None, generator_cpus: None };
         }
         let server = online_cpus - 1;
-        Placement { server_cpuset: Some(server.to_string()), generator_cpus: Some((0..server).collect()) }
+        Placement {
+            server_cpuset: Some(server.to_string()),
+            generator_cpus: Some((0..server).collect()),
+        }
     }
 }
 
@@ -49,14 +52,26 @@ mod tests {
 
     #[test]
     fn dedicates_the_last_core_to_the_server() {
-        assert_eq!(Placement::plan(2, None), Placement { server_cpuset: Some("1".into()), generator_cpus: Some(vec![0]) });
-        assert_eq!(Placement::plan(4, None), Placement { server_cpuset: Some("3".into()), generator_cpus: Some(vec![0, 1, 2]) });
-        assert_eq!(Placement::plan(1, None), Placement { server_cpuset: None, generator_cpus: None });
+        assert_eq!(
+            Placement::plan(2, None),
+            Placement { server_cpuset: Some("1".into()), generator_cpus: Some(vec![0]) }
+        );
+        assert_eq!(
+            Placement::plan(4, None),
+            Placement { server_cpuset: Some("3".into()), generator_cpus: Some(vec![0, 1, 2]) }
+        );
+        assert_eq!(
+            Placement::plan(1, None),
+            Placement { server_cpuset: None, generator_cpus: None }
+        );
     }
 
     #[test]
     fn a_cells_cpuset_wins() {
-        assert_eq!(Placement::plan(4, Some("0-1")), Placement { server_cpuset: Some("0-1".into()), generator_cpus: Some(vec![2, 3]) });
+        assert_eq!(
+            Placement::plan(4, Some("0-1")),
+            Placement { server_cpuset: Some("0-1".into()), generator_cpus: Some(vec![2, 3]) }
+        );
         assert_eq!(parse_cpuset("0,2-3"), vec![0, 2, 3]);
     }
 }

@@ -13,7 +13,8 @@ impl Shard {
     pub fn parse(text: &str) -> Result<Shard, String> {
         let bad = || format!("--shard takes K/N with 1 <= K <= N (e.g. 1/4), not `{text}`");
         let (k, n) = text.split_once('/').ok_or_else(bad)?;
-        let (index, count): (u32, u32) = (k.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+        let (index, count): (u32, u32) =
+            (k.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
         if count == 0 || index == 0 || index > count {
             return Err(bad());
         }
@@ -50,7 +51,11 @@ pub struct Job {
 /// The jobs for `cells` (the whole expanded matrix, in order), minus those `done` says are
 /// stored already. N/A cells get one job (recorded, not measured). Returns the jobs and how
 /// many were skipped.
-pub fn jobs(all: &[Cell], selected: &[Cell], done: impl Fn(&str, u32) -> bool) -> (Vec<Job>, usize) {
+pub fn jobs(
+    all: &[Cell],
+    selected: &[Cell],
+    done: impl Fn(&str, u32) -> bool,
+) -> (Vec<Job>, usize) {
     let mut rows: Vec<&str> = Vec::new();
     let mut scenarios: Vec<&str> = Vec::new();
     for c in all {
@@ -74,7 +79,8 @@ pub fn jobs(all: &[Cell], selected: &[Cell], done: impl Fn(&str, u32) -> bool) -
                 cell: cell.clone(),
                 repetition,
                 row_index: rows.iter().position(|r| *r == cell.name).unwrap_or(0) as u32,
-                scenario_index: scenarios.iter().position(|s| *s == cell.scenario).unwrap_or(0) as u32,
+                scenario_index: scenarios.iter().position(|s| *s == cell.scenario).unwrap_or(0)
+                    as u32,
             });
         }
     }
@@ -85,7 +91,7 @@ pub fn jobs(all: &[Cell], selected: &[Cell], done: impl Fn(&str, u32) -> bool) -
 mod tests {
     use super::*;
     use crate::config::Sources;
-    use crate::matrix::{expand, FixedInputs};
+    use crate::matrix::{FixedInputs, expand};
 
     fn cells() -> Vec<Cell> {
         let text = r#"
@@ -106,7 +112,14 @@ mod tests {
     fn shards_split_rows_round_robin_and_cover_everything_once() {
         let all = cells();
         let parts: Vec<Vec<String>> = (1..=2)
-            .map(|k| Shard::parse(&format!("{k}/2")).unwrap().select(all.clone()).iter().map(|c| c.id.clone()).collect())
+            .map(|k| {
+                Shard::parse(&format!("{k}/2"))
+                    .unwrap()
+                    .select(all.clone())
+                    .iter()
+                    .map(|c| c.id.clone())
+                    .collect()
+            })
             .collect();
         assert_eq!(parts[0], ["a-s/hello", "a-s/io", "c-s/hello", "c-s/io"]);
         assert_eq!(parts[1], ["b-s/hello", "b-s/io"]);
@@ -129,6 +142,9 @@ mod tests {
         assert_eq!(skipped, 1);
         assert_eq!(jobs.len(), all.len() + 1 - 1);
         assert_eq!((jobs[0].repetition, jobs[1].repetition), (1, 2));
-        assert_eq!((jobs[2].cell.id.as_str(), jobs[2].row_index, jobs[2].scenario_index), ("b-s/hello", 1, 0));
+        assert_eq!(
+            (jobs[2].cell.id.as_str(), jobs[2].row_index, jobs[2].scenario_index),
+            ("b-s/hello", 1, 0)
+        );
     }
 }

@@ -17,20 +17,12 @@ pub(super) struct Probe<'a, E: Engine, H: Http> {
 
 impl<'a, E: Engine, H: Http> Probe<'a, E, H> {
     pub fn new(engine: &'a E, http: &'a H, knobs: &'a Knobs) -> Self {
-        Probe {
-            engine,
-            http,
-            knobs,
-        }
+        Probe { engine, http, knobs }
     }
 
     /// Waits, at most `Knobs::ready_timeout`, until the server accepts connections on `port`.
     pub async fn ready(&self, id: &ContainerId, port: u16) -> Result<(), Failure> {
-        let Err(e) = self
-            .engine
-            .wait_ready(id, port, self.knobs.ready_timeout)
-            .await
-        else {
+        let Err(e) = self.engine.wait_ready(id, port, self.knobs.ready_timeout).await else {
             return Ok(());
         };
         let tail = match &e {
@@ -39,10 +31,7 @@ impl<'a, E: Engine, H: Http> Probe<'a, E, H> {
             }
             _ => self.log_tail(id).await,
         };
-        Err(Failure::failed(
-            format!("the server never became ready: {e}"),
-            tail,
-        ))
+        Err(Failure::failed(format!("the server never became ready: {e}"), tail))
     }
 
     /// One `GET` of the cell's path, verified against its request spec (see `verify`):
@@ -56,10 +45,7 @@ impl<'a, E: Engine, H: Http> Probe<'a, E, H> {
             },
             Err(e) => Failure::failed(format!("GET {path} failed: {e}"), Vec::new()),
         };
-        Err(Failure {
-            log_tail: self.log_tail(id).await,
-            ..why
-        })
+        Err(Failure { log_tail: self.log_tail(id).await, ..why })
     }
 
     /// How long a single request of `cell` may take to be answered.

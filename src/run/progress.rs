@@ -71,7 +71,9 @@ impl Progress for Display {
             bar.set_length(jobs as u64);
         }
         drop(s);
-        self.line(format!("bench run: {jobs} measurement(s) to do, {skipped} already stored (use --force to redo)"));
+        self.line(format!(
+            "bench run: {jobs} measurement(s) to do, {skipped} already stored (use --force to redo)"
+        ));
     }
 
     fn cell(&self, index: usize, id: &str, repetition: u32, repeat: u32) {
@@ -80,13 +82,28 @@ impl Progress for Display {
         let total = s.total;
         drop(s);
         if self.bar.is_none() {
-            eprintln!("[{}/{}] {id}{}", index + 1, total, if repeat > 1 { format!(" (repetition {repetition}/{repeat})") } else { String::new() });
+            eprintln!(
+                "[{}/{}] {id}{}",
+                index + 1,
+                total,
+                if repeat > 1 {
+                    format!(" (repetition {repetition}/{repeat})")
+                } else {
+                    String::new()
+                }
+            );
         }
     }
 
     fn phase(&self, phase: &str) {
         let s = self.state();
-        let msg = format!("{}: {phase} | done {} failed {} left {}", s.current, s.done, s.failed, s.total - s.done);
+        let msg = format!(
+            "{}: {phase} | done {} failed {} left {}",
+            s.current,
+            s.done,
+            s.failed,
+            s.total - s.done
+        );
         drop(s);
         match &self.bar {
             Some(bar) => bar.set_message(msg),
@@ -97,7 +114,13 @@ impl Progress for Display {
     fn live_rps(&self, rps: f64) {
         if let Some(bar) = &self.bar {
             let s = self.state();
-            bar.set_message(format!("{}: measuring, {rps:.0} req/s | done {} failed {} left {}", s.current, s.done, s.failed, s.total - s.done));
+            bar.set_message(format!(
+                "{}: measuring, {rps:.0} req/s | done {} failed {} left {}",
+                s.current,
+                s.done,
+                s.failed,
+                s.total - s.done
+            ));
         }
     }
 
@@ -113,16 +136,25 @@ impl Progress for Display {
         }
         let text = match (&r.outcome, &r.load) {
             (Outcome::Ok, Some(l)) => {
-                let warn: Vec<&str> = r.checks.iter().filter(|c| !c.passed).map(|c| c.name.as_str()).collect();
+                let warn: Vec<&str> =
+                    r.checks.iter().filter(|c| !c.passed).map(|c| c.name.as_str()).collect();
                 format!(
                     "    ok: {:.0} req/s (2xx), mean {:.2} ms, p99 {:.2} ms{}",
                     l.ok_rps,
                     l.latency.mean_us / 1000.0,
                     l.latency.p99_us as f64 / 1000.0,
-                    if warn.is_empty() { String::new() } else { format!("; checks failed: {}", warn.join(", ")) }
+                    if warn.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; checks failed: {}", warn.join(", "))
+                    }
                 )
             }
-            (outcome, _) => format!("    {}: {}", format!("{outcome:?}").to_lowercase(), r.reason.as_deref().unwrap_or("")),
+            (outcome, _) => format!(
+                "    {}: {}",
+                format!("{outcome:?}").to_lowercase(),
+                r.reason.as_deref().unwrap_or("")
+            ),
         };
         self.line(format!("{} {}", r.id, text.trim_start()));
     }
@@ -132,8 +164,16 @@ impl Progress for Display {
             bar.finish_and_clear();
         }
         let s = self.state();
-        let took = s.started.map(|t| humantime::format_duration(Duration::from_secs(t.elapsed().as_secs())).to_string()).unwrap_or_default();
-        eprintln!("bench run: {} measurement(s) done, {} failed or invalid, in {took}", s.done, s.failed);
+        let took = s
+            .started
+            .map(|t| {
+                humantime::format_duration(Duration::from_secs(t.elapsed().as_secs())).to_string()
+            })
+            .unwrap_or_default();
+        eprintln!(
+            "bench run: {} measurement(s) done, {} failed or invalid, in {took}",
+            s.done, s.failed
+        );
     }
 }
 

@@ -82,21 +82,14 @@ pub(super) fn generator_description(s: &LoadSummary, p: &Placement) -> String {
     format!(
         "bench load {} ({}, {} client), {} thread(s), {} connection(s){}",
         env!("CARGO_PKG_VERSION"),
-        if s.target_rps.is_some() {
-            "open loop"
-        } else {
-            "closed loop"
-        },
+        if s.target_rps.is_some() { "open loop" } else { "closed loop" },
         s.http_client,
         s.threads,
         s.connections,
         match &p.generator_cpus {
             Some(cpus) => format!(
                 ", pinned to cpu {}",
-                cpus.iter()
-                    .map(|c| c.to_string())
-                    .collect::<Vec<_>>()
-                    .join(",")
+                cpus.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(",")
             ),
             None => String::new(),
         }
@@ -127,11 +120,7 @@ mod tests {
         let pairs: Vec<(&str, &str)> = map.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         assert_eq!(
             pairs,
-            [
-                ("-e git+https://x/y#egg=z", ""),
-                ("bjoern", "3.2.2"),
-                ("flask", "3.1.0")
-            ]
+            [("-e git+https://x/y#egg=z", ""), ("bjoern", "3.2.2"), ("flask", "3.1.0")]
         );
     }
 }

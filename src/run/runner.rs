@@ -33,11 +33,7 @@ pub struct Runner<'a, E: Engine, H: Http, C: Clock> {
 
 impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
     pub fn new(ctx: RunContext<'a, E, H, C>) -> Self {
-        Runner {
-            ctx,
-            images: ImageCache::default(),
-            summary: RunSummary::default(),
-        }
+        Runner { ctx, images: ImageCache::default(), summary: RunSummary::default() }
     }
 
     /// Run every job; a job's failure is recorded and the run goes on. `Err` only when a
@@ -66,29 +62,16 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
     async fn job(&mut self, job: &Job) -> CellResult {
         let ctx = &self.ctx;
         let cell = &job.cell;
-        let mut result = blank_result(
-            job,
-            ctx.options,
-            ctx.host,
-            ctx.engine_version.clone(),
-            ctx.clock.now(),
-        );
+        let mut result =
+            blank_result(job, ctx.options, ctx.host, ctx.engine_version.clone(), ctx.clock.now());
         if let Some(reason) = &cell.na {
             result.outcome = Outcome::Na;
             result.reason = Some(reason.clone());
             return self.finish(result);
         }
         ctx.progress.phase("image");
-        match self
-            .images
-            .get(ctx.engine, ctx.options, ctx.progress, cell)
-            .await
-        {
-            ImageState::Ready {
-                tag,
-                id,
-                build_seconds,
-            } => {
+        match self.images.get(ctx.engine, ctx.options, ctx.progress, cell).await {
+            ImageState::Ready { tag, id, build_seconds } => {
                 self.summary.build_seconds += build_seconds.unwrap_or(0.0);
                 result.provenance.image_id = id;
                 result.provenance.build_seconds = build_seconds;
@@ -112,12 +95,7 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
     /// A fresh container of the image `tag` for this job, measured, and always removed.
     async fn measure(&self, job: &Job, tag: &str, result: &mut CellResult) {
         let (ctx, cell) = (&self.ctx, &job.cell);
-        let name = format!(
-            "bench-{}-{}-r{}",
-            cell.name,
-            &cell.hash[..12],
-            job.repetition
-        );
+        let name = format!("bench-{}-{}-r{}", cell.name, &cell.hash[..12], job.repetition);
         let server = match Server::plan(cell, tag, &name, ctx.host.online_cpus) {
             Ok(server) => server,
             Err(e) => {
@@ -131,9 +109,7 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
         let outcome = server
             .scoped(ctx.engine, ctx.containers, |id| async move {
                 phases.lap("start");
-                Execution::new(ctx, cell, server, id)
-                    .run(inner, phases)
-                    .await
+                Execution::new(ctx, cell, server, id).run(inner, phases).await
             })
             .await;
         clock.lap("teardown");

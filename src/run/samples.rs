@@ -34,11 +34,7 @@ impl Samples {
         let mut last = (Instant::now(), 0u64);
         loop {
             if let Ok(stats) = engine.stats_sample(id).await {
-                samples.push(Sample {
-                    at: Instant::now(),
-                    stats,
-                    host_busy: host_busy(),
-                });
+                samples.push(Sample { at: Instant::now(), stats, host_busy: host_busy() });
             }
             tokio::select! {
                 _ = done.notified() => break,
@@ -65,14 +61,10 @@ impl Samples {
         if self.0.is_empty() && state.is_none() {
             return None;
         }
-        let cpu: Vec<f64> = self
-            .0
-            .windows(2)
-            .filter_map(|w| cpu_percent(&w[0].stats, &w[1].stats))
-            .collect();
-        let (oom_killed, restarts) = state
-            .map(|s| (s.oom_killed, s.restart_count))
-            .unwrap_or((false, 0));
+        let cpu: Vec<f64> =
+            self.0.windows(2).filter_map(|w| cpu_percent(&w[0].stats, &w[1].stats)).collect();
+        let (oom_killed, restarts) =
+            state.map(|s| (s.oom_killed, s.restart_count)).unwrap_or((false, 0));
         Some(Usage {
             cpu_percent_mean: if cpu.is_empty() {
                 0.0
@@ -80,12 +72,7 @@ impl Samples {
                 cpu.iter().sum::<f64>() / cpu.len() as f64
             },
             cpu_percent_max: cpu.iter().cloned().fold(0.0, f64::max),
-            memory_bytes_max: self
-                .0
-                .iter()
-                .map(|s| s.stats.memory_bytes)
-                .max()
-                .unwrap_or(0),
+            memory_bytes_max: self.0.iter().map(|s| s.stats.memory_bytes).max().unwrap_or(0),
             samples: self.0.len() as u32,
             oom_killed,
             restarts: restarts.max(0) as u32,
@@ -102,17 +89,9 @@ impl Samples {
         if span <= 0.0 || secs <= 0.0 {
             return None;
         }
-        let host = last
-            .host_busy?
-            .saturating_sub(first.host_busy?)
-            .as_secs_f64()
-            / span;
-        let container = last
-            .stats
-            .cpu_total_ns
-            .saturating_sub(first.stats.cpu_total_ns) as f64
-            / 1e9
-            / span;
+        let host = last.host_busy?.saturating_sub(first.host_busy?).as_secs_f64() / span;
+        let container =
+            last.stats.cpu_total_ns.saturating_sub(first.stats.cpu_total_ns) as f64 / 1e9 / span;
         let generator = load.generator_cpu_us as f64 / 1e6 / secs;
         Some((host - container - generator).max(0.0))
     }

@@ -27,11 +27,7 @@ impl Server {
             memory_bytes: cell.resources.memory_bytes as i64,
             labels: BTreeMap::from([("bench.cell".to_string(), cell.id.clone())]),
         };
-        Ok(Server {
-            spec,
-            port,
-            placement,
-        })
+        Ok(Server { spec, port, placement })
     }
 
     /// Starts the container, runs `body` with it and removes it whatever `body` returns. A
@@ -60,19 +56,11 @@ impl Server {
 /// `name` with every character Docker refuses in container names replaced by `_`.
 fn sanitize(name: &str) -> String {
     name.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
         .collect()
 }
 
 /// A port on 127.0.0.1 nobody listens on right now (the kernel picks it).
 fn free_port() -> std::io::Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port())
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }

@@ -17,10 +17,7 @@ pub struct Smoke<'a, E: Engine, H: Http, C: Clock> {
 
 impl<'a, E: Engine, H: Http, C: Clock> Smoke<'a, E, H, C> {
     pub fn new(ctx: RunContext<'a, E, H, C>) -> Self {
-        Smoke {
-            ctx,
-            images: ImageCache::default(),
-        }
+        Smoke { ctx, images: ImageCache::default() }
     }
 
     /// Checks one row; `cells` are its cells, one per scenario.
@@ -36,23 +33,17 @@ impl<'a, E: Engine, H: Http, C: Clock> Smoke<'a, E, H, C> {
         let mut live: Vec<&Cell> = Vec::new();
         for cell in cells {
             match &cell.na {
-                Some(reason) => row
-                    .checks
-                    .push((cell.scenario.clone(), SmokeCheck::Na(reason.clone()))),
+                Some(reason) => {
+                    row.checks.push((cell.scenario.clone(), SmokeCheck::Na(reason.clone())))
+                }
                 None => live.push(cell),
             }
         }
         let Some(first) = live.first() else {
             return row;
         };
-        let tag = match self
-            .images
-            .get(ctx.engine, ctx.options, ctx.progress, first)
-            .await
-        {
-            ImageState::Ready {
-                tag, build_seconds, ..
-            } => {
+        let tag = match self.images.get(ctx.engine, ctx.options, ctx.progress, first).await {
+            ImageState::Ready { tag, build_seconds, .. } => {
                 row.build_seconds = build_seconds;
                 tag
             }

@@ -22,10 +22,6 @@ pub enum SmokeCheck {
 
 impl SmokeRow {
     pub fn passed(&self) -> bool {
-        self.error.is_none()
-            && self
-                .checks
-                .iter()
-                .all(|(_, c)| !matches!(c, SmokeCheck::Fail(_)))
+        self.error.is_none() && self.checks.iter().all(|(_, c)| !matches!(c, SmokeCheck::Fail(_)))
     }
 }

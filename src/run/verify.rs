@@ -19,19 +19,27 @@ pub fn verify(spec: &RequestSpec, r: &Probed) -> Result<(), String> {
     if r.status != spec.expect_status {
         return Err(format!("status {} (expected {})", r.status, spec.expect_status));
     }
-    let media = r.content_type.as_deref().map(|c| c.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+    let media = r
+        .content_type
+        .as_deref()
+        .map(|c| c.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
     match media.as_deref() {
         Some(m) if m == spec.expect_content_type.to_ascii_lowercase() => {}
-        Some(m) => return Err(format!("content type `{m}` (expected `{}`)", spec.expect_content_type)),
-        None => return Err(format!("no Content-Type header (expected `{}`)", spec.expect_content_type)),
+        Some(m) => {
+            return Err(format!("content type `{m}` (expected `{}`)", spec.expect_content_type));
+        }
+        None => {
+            return Err(format!("no Content-Type header (expected `{}`)", spec.expect_content_type));
+        }
     }
     if r.content_length.is_none() && !r.chunked {
         return Err("neither Content-Length nor Transfer-Encoding: chunked".into());
     }
     if let Some(len) = r.content_length
-        && len != r.body.len() as u64 {
-            return Err(format!("Content-Length {len} but {} body bytes", r.body.len()));
-        }
+        && len != r.body.len() as u64
+    {
+        return Err(format!("Content-Length {len} but {} body bytes", r.body.len()));
+    }
     match &spec.body {
         BodyRule::Exact { text } => {
             if r.body != text.as_bytes() {
@@ -44,7 +52,10 @@ pub fn verify(spec: &RequestSpec, r: &Probed) -> Result<(), String> {
                 return Err(format!("body is not valid JSON: {e}"));
             }
             if (r.body.len() as u64) < *min_bytes {
-                return Err(format!("JSON body of {} bytes (expected at least {min_bytes})", r.body.len()));
+                return Err(format!(
+                    "JSON body of {} bytes (expected at least {min_bytes})",
+                    r.body.len()
+                ));
             }
         }
     }
@@ -84,12 +95,18 @@ mod tests {
     #[test]
     fn names_what_is_wrong() {
         let spec = hello();
-        assert_eq!(verify(&spec, &Probed { status: 500, ..ok() }), Err("status 500 (expected 200)".into()));
+        assert_eq!(
+            verify(&spec, &Probed { status: 500, ..ok() }),
+            Err("status 500 (expected 200)".into())
+        );
         assert_eq!(
             verify(&spec, &Probed { content_type: Some("text/html".into()), ..ok() }),
             Err("content type `text/html` (expected `text/plain`)".into())
         );
-        assert_eq!(verify(&spec, &Probed { content_type: None, ..ok() }), Err("no Content-Type header (expected `text/plain`)".into()));
+        assert_eq!(
+            verify(&spec, &Probed { content_type: None, ..ok() }),
+            Err("no Content-Type header (expected `text/plain`)".into())
+        );
         assert_eq!(
             verify(&spec, &Probed { content_length: None, ..ok() }),
             Err("neither Content-Length nor Transfer-Encoding: chunked".into())
@@ -115,7 +132,14 @@ mod tests {
             ..ok()
         };
         assert_eq!(verify(&spec, &json(r#"{"a": [1, 2, 3, 4]}"#)), Ok(()));
-        assert_eq!(verify(&spec, &json(r#"{"a": 1}"#)), Err("JSON body of 8 bytes (expected at least 10)".into()));
-        assert!(verify(&spec, &json(r#"{"a": [1, 2, 3, 4"#)).unwrap_err().starts_with("body is not valid JSON"));
+        assert_eq!(
+            verify(&spec, &json(r#"{"a": 1}"#)),
+            Err("JSON body of 8 bytes (expected at least 10)".into())
+        );
+        assert!(
+            verify(&spec, &json(r#"{"a": [1, 2, 3, 4"#))
+                .unwrap_err()
+                .starts_with("body is not valid JSON")
+        );
     }
 }

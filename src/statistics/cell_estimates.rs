@@ -36,12 +36,8 @@ impl CellEstimates {
     /// Estimates each figure; an error names the figure it came from.
     pub fn from_figures(figures: &CellFigures) -> Result<Self, StatisticsError> {
         let estimate = |figure: Figure| {
-            Estimate::from_executions(figures.of(figure)).map_err(|source| {
-                StatisticsError::InFigure {
-                    figure,
-                    source: Box::new(source),
-                }
-            })
+            Estimate::from_executions(figures.of(figure))
+                .map_err(|source| StatisticsError::InFigure { figure, source: Box::new(source) })
         };
         Ok(CellEstimates {
             requests_per_second: estimate(Figure::RequestsPerSecond)?,

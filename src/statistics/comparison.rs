@@ -43,10 +43,7 @@ impl Comparison {
                 candidate: cand.len(),
             });
         }
-        let (vb, vc) = (
-            base.variance() / base.len() as f64,
-            cand.variance() / cand.len() as f64,
-        );
+        let (vb, vc) = (base.variance() / base.len() as f64, cand.variance() / cand.len() as f64);
         let se = (vb + vc).sqrt();
         let freedom = if se > 0.0 {
             (vb + vc).powi(2)
@@ -59,20 +56,10 @@ impl Comparison {
         let half = t_quantile(CONFIDENCE, freedom) * se;
         let (low, high) = ((difference - half).exp(), (difference + half).exp());
         let verdict = if low > 1.0 || high < 1.0 {
-            if (low > 1.0) == figure.higher_is_better() {
-                Verdict::Faster
-            } else {
-                Verdict::Slower
-            }
+            if (low > 1.0) == figure.higher_is_better() { Verdict::Faster } else { Verdict::Slower }
         } else {
             Verdict::NoDifference
         };
-        Ok(Comparison {
-            figure,
-            ratio: difference.exp(),
-            low,
-            high,
-            verdict,
-        })
+        Ok(Comparison { figure, ratio: difference.exp(), low, high, verdict })
     }
 }

@@ -12,12 +12,8 @@ pub enum Figure {
 
 impl Figure {
     /// Every figure, in the order tables show them.
-    pub const ALL: [Figure; 4] = [
-        Figure::RequestsPerSecond,
-        Figure::LatencyMean,
-        Figure::LatencyP50,
-        Figure::LatencyP99,
-    ];
+    pub const ALL: [Figure; 4] =
+        [Figure::RequestsPerSecond, Figure::LatencyMean, Figure::LatencyP50, Figure::LatencyP99];
 
     /// Throughput is better high, latency is better low.
     pub fn higher_is_better(self) -> bool {

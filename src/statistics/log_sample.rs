@@ -20,10 +20,8 @@ impl LogSample {
         if values.is_empty() {
             return Err(StatisticsError::Empty);
         }
-        if let Some((index, &value)) = values
-            .iter()
-            .enumerate()
-            .find(|(_, v)| !(v.is_finite() && **v > 0.0))
+        if let Some((index, &value)) =
+            values.iter().enumerate().find(|(_, v)| !(v.is_finite() && **v > 0.0))
         {
             return Err(StatisticsError::NotPositive { index, value });
         }
@@ -35,12 +33,7 @@ impl LogSample {
         } else {
             logs.iter().map(|y| (y - mean).powi(2)).sum::<f64>() / (n - 1.0)
         };
-        Ok(LogSample {
-            values: values.to_vec(),
-            logs,
-            mean,
-            variance,
-        })
+        Ok(LogSample { values: values.to_vec(), logs, mean, variance })
     }
 
     pub(crate) fn len(&self) -> usize {

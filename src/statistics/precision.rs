@@ -17,11 +17,7 @@ pub struct Precision {
 
 impl Default for Precision {
     fn default() -> Self {
-        Precision {
-            target: 0.05,
-            min_executions: 3,
-            max_executions: 10,
-        }
+        Precision { target: 0.05, min_executions: 3, max_executions: 10 }
     }
 }
 

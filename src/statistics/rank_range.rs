@@ -20,27 +20,14 @@ pub fn rank_ranges(estimates: &[Estimate], figure: Figure) -> Vec<RankRange> {
     let bounds: Vec<(f64, f64)> = estimates.iter().map(Estimate::bounds).collect();
     // `surely_above(a, b)`: a's whole interval lies on the better side of b's.
     let surely_above = |a: (f64, f64), b: (f64, f64)| {
-        if figure.higher_is_better() {
-            a.0 > b.1
-        } else {
-            a.1 < b.0
-        }
+        if figure.higher_is_better() { a.0 > b.1 } else { a.1 < b.0 }
     };
     bounds
         .iter()
         .map(|&own| {
-            let above = bounds
-                .iter()
-                .filter(|&&other| surely_above(other, own))
-                .count();
-            let below = bounds
-                .iter()
-                .filter(|&&other| surely_above(own, other))
-                .count();
-            RankRange {
-                best: 1 + above,
-                worst: bounds.len() - below,
-            }
+            let above = bounds.iter().filter(|&&other| surely_above(other, own)).count();
+            let below = bounds.iter().filter(|&&other| surely_above(own, other)).count();
+            RankRange { best: 1 + above, worst: bounds.len() - below }
         })
         .collect()
 }

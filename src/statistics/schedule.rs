@@ -17,10 +17,7 @@ pub struct Schedule<T> {
 
 impl<T: Clone + PartialEq> Schedule<T> {
     pub fn new(seed: u64) -> Self {
-        Schedule {
-            rng: ChaCha8Rng::seed_from_u64(seed),
-            last: None,
-        }
+        Schedule { rng: ChaCha8Rng::seed_from_u64(seed), last: None }
     }
 
     /// The next round: the distinct cells in `due` in a random order that does not start with
@@ -58,10 +55,7 @@ impl<T: Clone + PartialEq> Schedule<T> {
             if due.is_empty() {
                 return order;
             }
-            remaining
-                .iter_mut()
-                .filter(|left| **left > 0)
-                .for_each(|left| *left -= 1);
+            remaining.iter_mut().filter(|left| **left > 0).for_each(|left| *left -= 1);
             order.extend(schedule.next_round(&due));
         }
     }

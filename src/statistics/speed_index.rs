@@ -19,10 +19,7 @@ pub struct SpeedRule {
 
 impl Default for SpeedRule {
     fn default() -> Self {
-        SpeedRule {
-            max_z: 3.5,
-            min_deviation: 0.10,
-        }
+        SpeedRule { max_z: 3.5, min_deviation: 0.10 }
     }
 }
 
@@ -51,19 +48,11 @@ impl SpeedRule {
         let flagged = deviations
             .iter()
             .map(|&d| {
-                let unusual = if mad > 0.0 {
-                    0.6745 * d / mad > self.max_z
-                } else {
-                    d > 0.0
-                };
+                let unusual = if mad > 0.0 { 0.6745 * d / mad > self.max_z } else { d > 0.0 };
                 unusual && d > self.min_deviation.ln_1p()
             })
             .collect();
         let (low, high) = extremes(&index);
-        Ok(SpeedIndex {
-            index,
-            flagged,
-            spread: high / low,
-        })
+        Ok(SpeedIndex { index, flagged, spread: high / low })
     }
 }

@@ -20,10 +20,7 @@ pub struct WarmupRule {
 
 impl Default for WarmupRule {
     fn default() -> Self {
-        WarmupRule {
-            steady_windows: 3,
-            tolerance: 0.10,
-        }
+        WarmupRule { steady_windows: 3, tolerance: 0.10 }
     }
 }
 

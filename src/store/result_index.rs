@@ -15,9 +15,7 @@ impl ResultIndex {
     pub fn new(results: Vec<CellResult>) -> ResultIndex {
         let mut by_key = HashMap::with_capacity(results.len());
         for result in results {
-            by_key
-                .entry((result.hash.clone(), result.repetition))
-                .or_insert(result);
+            by_key.entry((result.hash.clone(), result.repetition)).or_insert(result);
         }
         ResultIndex { by_key }
     }

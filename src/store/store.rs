@@ -50,8 +50,8 @@ impl Store {
         let path = self.path_of(result);
         let parent = path.parent().expect("a result path has a parent");
         fs::create_dir_all(parent).map_err(|e| StoreError::io("create directory", parent, e))?;
-        let mut bytes =
-            serde_json::to_vec_pretty(result).map_err(|source| StoreError::Encode { id: result.id.clone(), source })?;
+        let mut bytes = serde_json::to_vec_pretty(result)
+            .map_err(|source| StoreError::Encode { id: result.id.clone(), source })?;
         bytes.push(b'\n');
 
         let temp = parent.join(format!(
@@ -86,7 +86,8 @@ impl Store {
                     .map(|n| path.with_extension(format!("json.superseded-{n}")))
                     .find(|p| !p.exists())
                     .expect("an unused name exists");
-                fs::rename(path, &aside).map_err(|e| StoreError::io("keep the previous result", path, e))
+                fs::rename(path, &aside)
+                    .map_err(|e| StoreError::io("keep the previous result", path, e))
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
             Err(e) => Err(StoreError::io("read the previous result", path, e)),
@@ -120,15 +121,16 @@ impl Store {
             }
         }
         loaded.results.sort_by(|a, b| {
-            (a.scenario_index, &a.scenario, a.row_index, &a.name, &a.sweep, a.repetition, &a.hash).cmp(&(
-                b.scenario_index,
-                &b.scenario,
-                b.row_index,
-                &b.name,
-                &b.sweep,
-                b.repetition,
-                &b.hash,
-            ))
+            (a.scenario_index, &a.scenario, a.row_index, &a.name, &a.sweep, a.repetition, &a.hash)
+                .cmp(&(
+                    b.scenario_index,
+                    &b.scenario,
+                    b.row_index,
+                    &b.name,
+                    &b.sweep,
+                    b.repetition,
+                    &b.hash,
+                ))
         });
         Ok(loaded)
     }
@@ -171,7 +173,13 @@ fn file_name(hash: &str, repetition: u32) -> String {
 fn component(text: &str) -> String {
     let cleaned: String = text
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '=' | ',') { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '=' | ',') {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     if cleaned.is_empty() || cleaned.starts_with('.') { format!("_{cleaned}") } else { cleaned }
 }
@@ -183,7 +191,9 @@ fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
 }
 
 fn sync_dir(dir: &Path) -> Result<(), StoreError> {
-    File::open(dir).and_then(|d| d.sync_all()).map_err(|e| StoreError::io("flush directory", dir, e))
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| StoreError::io("flush directory", dir, e))
 }
 
 /// Result files: `*.json` not starting with `.` (temporary files do).

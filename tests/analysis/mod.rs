@@ -7,10 +7,7 @@ use bench::model::{ErrorKind, analyze};
 /// The model errors of `text`, each with the text its span covers.
 pub fn errors_in(text: &str) -> Vec<(ErrorKind, String)> {
     let sources = Sources::from_text("/nonexistent/matrix.kdl", text).expect("valid KDL");
-    let errors = analyze(&sources)
-        .err()
-        .map(|e| e.diagnostics)
-        .unwrap_or_default();
+    let errors = analyze(&sources).err().map(|e| e.diagnostics).unwrap_or_default();
     errors
         .iter()
         .map(|d| {

@@ -12,9 +12,7 @@ pub fn available() -> bool {
     let probe = PROBE.get_or_init(|| {
         // Its own thread and runtime: the caller may run inside one already (`tokio::test`).
         let connect = || -> Result<(), String> {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build();
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
             let runtime = runtime.map_err(|e| format!("no async runtime: {e}"))?;
             runtime
                 .block_on(bench::engine::DockerEngine::connect())
@@ -26,19 +24,14 @@ pub fn available() -> bool {
             .unwrap_or_else(|_| Err("the connection attempt panicked".into()))
     });
     let Err(why) = probe else { return true };
-    let test = std::thread::current()
-        .name()
-        .unwrap_or("a Docker test")
-        .to_string();
+    let test = std::thread::current().name().unwrap_or("a Docker test").to_string();
     let host = std::env::var("DOCKER_HOST").unwrap_or_else(|_| "the default socket".into());
     let line = format!("{test}: tried {host}: {why}; start the engine with scripts/setup.sh");
     if required() {
         panic!("{line} (a missing engine fails here: CI or BENCH_REQUIRE_DOCKER is set)");
     }
     // Past the harness's capture of `eprintln!`, which hides what passing tests print.
-    let _ = std::io::stderr()
-        .lock()
-        .write_all(format!("skipped {line}\n").as_bytes());
+    let _ = std::io::stderr().lock().write_all(format!("skipped {line}\n").as_bytes());
     false
 }
 

@@ -17,7 +17,11 @@ pub(crate) fn nice_scale(max: f64) -> (f64, Vec<f64>) {
     }
     let raw = max / 5.0;
     let magnitude = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * magnitude).find(|s| *s >= raw).unwrap_or(10.0 * magnitude);
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * magnitude)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * magnitude);
     let count = (max / step).ceil() as usize;
     let values: Vec<f64> = (0..=count).map(|i| i as f64 * step).collect();
     (*values.last().unwrap(), values)
@@ -39,7 +43,11 @@ pub(crate) fn decades(lo: f64, hi: f64) -> (f64, f64) {
 
 /// Label of a latency in milliseconds: `0.1 ms`, `10 ms`, `1 s`.
 pub(crate) fn latency_label(ms: f64) -> String {
-    if ms >= 1000.0 { format!("{} s", numbers::compact(ms / 1000.0)) } else { format!("{} ms", numbers::compact(ms)) }
+    if ms >= 1000.0 {
+        format!("{} s", numbers::compact(ms / 1000.0))
+    } else {
+        format!("{} ms", numbers::compact(ms))
+    }
 }
 
 #[cfg(test)]
@@ -48,7 +56,10 @@ mod tests {
 
     #[test]
     fn nice_scales_cover_the_maximum() {
-        assert_eq!(nice_scale(214_112.0), (250_000.0, vec![0.0, 50_000.0, 100_000.0, 150_000.0, 200_000.0, 250_000.0]));
+        assert_eq!(
+            nice_scale(214_112.0),
+            (250_000.0, vec![0.0, 50_000.0, 100_000.0, 150_000.0, 200_000.0, 250_000.0])
+        );
         assert_eq!(nice_scale(100.0).0, 100.0);
         assert_eq!(nice_scale(11.0).1, vec![0.0, 2.5, 5.0, 7.5, 10.0, 12.5]);
         assert_eq!(nice_scale(0.0).0, 1.0);

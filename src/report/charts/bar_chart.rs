@@ -50,8 +50,15 @@ const TOP: f64 = 28.0;
 impl BarChart {
     /// `floor` is the least top of the scale (100 for CPU percent).
     pub fn new(title: &str, inputs: Vec<BarInput>, floor: f64) -> BarChart {
-        let value_width = inputs.iter().map(|b| text_width(&b.value_label)).fold(30.0, f64::max) + 10.0;
-        let frame = Frame::for_rows(title, inputs.iter().map(|b| b.label.as_str()), inputs.len(), TOP, value_width);
+        let value_width =
+            inputs.iter().map(|b| text_width(&b.value_label)).fold(30.0, f64::max) + 10.0;
+        let frame = Frame::for_rows(
+            title,
+            inputs.iter().map(|b| b.label.as_str()),
+            inputs.len(),
+            TOP,
+            value_width,
+        );
         let max = inputs.iter().flat_map(|b| [b.value, b.marker]).flatten().fold(floor, f64::max);
         let (top, tick_values) = nice_scale(max);
         let scale = |v: f64| r1(frame.plot_width * (v / top).clamp(0.0, 1.0));

@@ -59,7 +59,8 @@ impl LineChart {
         let mut xs: Vec<f64> = inputs.iter().flat_map(|s| s.points.iter().map(|p| p.0)).collect();
         xs.sort_by(f64::total_cmp);
         xs.dedup();
-        let (x_min, x_max) = (xs.first().copied().unwrap_or(0.0), xs.last().copied().unwrap_or(1.0));
+        let (x_min, x_max) =
+            (xs.first().copied().unwrap_or(0.0), xs.last().copied().unwrap_or(1.0));
         let log = x_min > 0.0 && x_max / x_min >= 8.0;
         let fx = |v: f64| -> f64 {
             let t = if x_max == x_min {
@@ -109,8 +110,10 @@ impl LineChart {
                 }
             })
             .collect::<Vec<_>>();
-        let x_ticks = xs.iter().map(|v| Tick { pos: fx(*v), label: numbers::compact(*v) }).collect();
-        let y_ticks = y_values.iter().map(|v| Tick { pos: fy(*v), label: numbers::compact(*v) }).collect();
+        let x_ticks =
+            xs.iter().map(|v| Tick { pos: fx(*v), label: numbers::compact(*v) }).collect();
+        let y_ticks =
+            y_values.iter().map(|v| Tick { pos: fy(*v), label: numbers::compact(*v) }).collect();
         let legend_bottom = series.last().map_or(0.0, |s| s.legend_y + 12.0);
         LineChart {
             title: title.to_string(),

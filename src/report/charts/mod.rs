@@ -14,8 +14,10 @@ pub use line_chart::{LineChart, LinePoint, LineSeries, SeriesInput};
 pub use percentile_chart::{PercentileChart, PercentileInput, PercentileMark, PercentileRow};
 
 /// Categorical colours, readable on white, distinct for the colour-blind in the first six.
-pub const PALETTE: [&str; 10] =
-    ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
+pub const PALETTE: [&str; 10] = [
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
+    "#9c755f", "#bab0ac",
+];
 
 /// Round to one decimal: keeps the SVG small and the snapshots stable.
 pub(crate) fn r1(value: f64) -> f64 {

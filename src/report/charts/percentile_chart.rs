@@ -49,11 +49,20 @@ const TOP: f64 = 46.0;
 
 impl PercentileChart {
     pub fn new(title: &str, inputs: Vec<PercentileInput>) -> PercentileChart {
-        let frame = Frame::for_rows(title, inputs.iter().map(|r| r.label.as_str()), inputs.len(), TOP, 20.0);
+        let frame = Frame::for_rows(
+            title,
+            inputs.iter().map(|r| r.label.as_str()),
+            inputs.len(),
+            TOP,
+            20.0,
+        );
         let all_ms = || inputs.iter().filter_map(|r| r.values_us).flatten().map(|us| us / 1000.0);
-        let (lo, hi) = decades(all_ms().fold(f64::INFINITY, f64::min), all_ms().fold(0.0, f64::max));
+        let (lo, hi) =
+            decades(all_ms().fold(f64::INFINITY, f64::min), all_ms().fold(0.0, f64::max));
         let (plot_x, plot_width) = (frame.plot_x, frame.plot_width);
-        let x = |ms: f64| r1(plot_x + plot_width * (ms.max(lo).log10() - lo.log10()) / (hi.log10() - lo.log10()));
+        let x = |ms: f64| {
+            r1(plot_x + plot_width * (ms.max(lo).log10() - lo.log10()) / (hi.log10() - lo.log10()))
+        };
         let rows = inputs
             .into_iter()
             .enumerate()
@@ -64,7 +73,10 @@ impl PercentileChart {
                         NAMES
                             .iter()
                             .zip(values)
-                            .map(|(n, us)| PercentileMark { name: n.to_string(), x: x(us / 1000.0) })
+                            .map(|(n, us)| PercentileMark {
+                                name: n.to_string(),
+                                x: x(us / 1000.0),
+                            })
                             .collect(),
                         NAMES
                             .iter()
@@ -93,7 +105,12 @@ impl PercentileChart {
             .take_while(|d| *d <= hi * 1.0001)
             .map(|d| Tick { pos: x(d), label: latency_label(d) })
             .collect();
-        PercentileChart { frame, rows, ticks, legend: NAMES.iter().map(|n| n.to_string()).collect() }
+        PercentileChart {
+            frame,
+            rows,
+            ticks,
+            legend: NAMES.iter().map(|n| n.to_string()).collect(),
+        }
     }
 }
 
@@ -103,7 +120,8 @@ mod tests {
 
     #[test]
     fn no_measured_row_still_gives_a_bounded_axis() {
-        let chart = PercentileChart::new("t", vec![PercentileInput { label: "a".into(), values_us: None }]);
+        let chart =
+            PercentileChart::new("t", vec![PercentileInput { label: "a".into(), values_us: None }]);
         assert_eq!(chart.ticks.len(), 2);
         assert!(!chart.rows[0].measured);
     }
@@ -112,7 +130,10 @@ mod tests {
     fn marks_follow_a_log_scale() {
         let chart = PercentileChart::new(
             "t",
-            vec![PercentileInput { label: "a".into(), values_us: Some([1000.0, 10_000.0, 100_000.0, 1_000_000.0]) }],
+            vec![PercentileInput {
+                label: "a".into(),
+                values_us: Some([1000.0, 10_000.0, 100_000.0, 1_000_000.0]),
+            }],
         );
         let xs: Vec<f64> = chart.rows[0].marks.iter().map(|m| m.x).collect();
         let steps: Vec<f64> = xs.windows(2).map(|w| w[1] - w[0]).collect();
