@@ -40,6 +40,10 @@ fn a_one_connection_at_a_time_server_does_not_stall_the_start() {
     let _ = server.kill();
     let _ = server.wait();
     assert!(summary.ok_requests > 0, "requests were served: {summary:?}");
-    assert!(summary.setup_us <= 1_500_000, "setup gave up after about 1 s: {} us", summary.setup_us);
+    assert!(
+        summary.setup_us <= 1_500_000,
+        "setup gave up after about 1 s: {} us",
+        summary.setup_us
+    );
     assert!(took < Duration::from_secs(4), "returned in {took:?}, not after the 30 s timeout");
 }

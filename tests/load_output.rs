@@ -30,18 +30,13 @@ fn bench_load(args: &[&str]) -> (String, String) {
         String::from_utf8_lossy(&output.stdout).into_owned(),
         String::from_utf8_lossy(&output.stderr).into_owned(),
     );
-    assert!(
-        output.status.success(),
-        "bench load {args:?} failed:\n{stdout}\n{stderr}"
-    );
+    assert!(output.status.success(), "bench load {args:?} failed:\n{stdout}\n{stderr}");
     (stdout, stderr)
 }
 
 fn assert_valid(validator: &jsonschema::Validator, json: &Value) {
-    let errors: Vec<String> = validator
-        .iter_errors(json)
-        .map(|e| format!("{e} at {}", e.instance_path()))
-        .collect();
+    let errors: Vec<String> =
+        validator.iter_errors(json).map(|e| format!("{e} at {}", e.instance_path())).collect();
     assert!(errors.is_empty(), "{errors:#?}\n{json:#}");
 }
 
@@ -50,18 +45,8 @@ fn json_summary_matches_the_schema_and_the_server() {
     let validator = schema();
     let server = http_server(200, |_| Duration::ZERO);
     let url = server.url();
-    let (stdout, _) = bench_load(&[
-        &url,
-        "-c",
-        "3",
-        "-t",
-        "2",
-        "-d",
-        "400ms",
-        "--timeout",
-        "1s",
-        "--json",
-    ]);
+    let (stdout, _) =
+        bench_load(&[&url, "-c", "3", "-t", "2", "-d", "400ms", "--timeout", "1s", "--json"]);
     let json: Value = serde_json::from_str(&stdout).expect("stdout is JSON");
     assert_valid(&validator, &json);
     let requests = json["requests"].as_u64().expect("requests");
@@ -69,10 +54,7 @@ fn json_summary_matches_the_schema_and_the_server() {
     // How many complete in 400 ms depends on the machine's load (one busy run: 1 complete,
     // 3 in flight); what the server saw does not.
     assert!(requests + in_flight >= 1, "{json:#}");
-    assert_eq!(
-        requests + in_flight,
-        server.requests_reaching(requests + in_flight)
-    );
+    assert_eq!(requests + in_flight, server.requests_reaching(requests + in_flight));
     assert_eq!(json["corrected_latency"], Value::Null);
     assert_eq!(json["duration_us"], 400_000);
     assert_eq!(json["timeout_us"], 1_000_000);
@@ -93,11 +75,7 @@ fn json_summary_matches_the_schema_and_the_server() {
     let sent = json["requests"].as_u64().expect("requests")
         + json["in_flight_at_deadline"].as_u64().expect("in flight");
     assert!((25..=50).contains(&sent), "{json:#}");
-    assert_eq!(
-        server.requests_reaching(before + sent) - before,
-        sent,
-        "{json:#}"
-    );
+    assert_eq!(server.requests_reaching(before + sent) - before, sent, "{json:#}");
 }
 
 /// `bench load` under a shell's `ulimit` (`limit`): exit status, stdout, stderr.
@@ -162,15 +140,9 @@ fn json_windows_cover_the_duration_and_add_up_to_the_totals() {
     assert_valid(&schema(), &json);
     let windows = json["windows"].as_array().expect("windows");
     let field = |window: &Value, name: &str| window[name].as_u64().expect(name);
-    let shape: Vec<_> = windows
-        .iter()
-        .map(|w| (field(w, "start_us"), field(w, "duration_us")))
-        .collect();
-    assert_eq!(
-        shape,
-        [(0, 1_000_000), (1_000_000, 1_000_000), (2_000_000, 500_000)],
-        "{json:#}"
-    );
+    let shape: Vec<_> =
+        windows.iter().map(|w| (field(w, "start_us"), field(w, "duration_us"))).collect();
+    assert_eq!(shape, [(0, 1_000_000), (1_000_000, 1_000_000), (2_000_000, 500_000)], "{json:#}");
     let sum = |name| windows.iter().map(|w| field(w, name)).sum::<u64>();
     assert_eq!(sum("requests"), json["requests"], "{json:#}");
     let errors: u64 = ["connect", "read", "write", "timeout", "status"]
@@ -218,24 +190,15 @@ fn text_report_is_laid_out_like_wrk() {
     let url = server.url();
     let (stdout, _) = bench_load(&[&url, "-c", "2", "-t", "1", "-d", "300ms", "-H", "X-Test: 1"]);
     let lines: Vec<&str> = stdout.lines().collect();
-    assert_eq!(
-        lines[0],
-        format!("Running 300.00ms test @ {url}"),
-        "{stdout}"
-    );
+    assert_eq!(lines[0], format!("Running 300.00ms test @ {url}"), "{stdout}");
     assert_eq!(lines[1], "  1 threads and 2 connections");
-    assert_eq!(
-        lines[2],
-        "  Thread Stats   Avg      Stdev     Max   +/- Stdev"
-    );
+    assert_eq!(lines[2], "  Thread Stats   Avg      Stdev     Max   +/- Stdev");
     assert!(lines[3].starts_with("    Latency "), "{stdout}");
     assert!(lines[4].starts_with("    Req/Sec "), "{stdout}");
     assert_eq!(lines[5], "  Latency Distribution");
     assert!(lines[6].starts_with("     50%"), "{stdout}");
-    let requests_line = lines
-        .iter()
-        .find(|l| l.contains(" requests in 300.00ms, "))
-        .expect(&stdout);
+    let requests_line =
+        lines.iter().find(|l| l.contains(" requests in 300.00ms, ")).expect(&stdout);
     assert!(requests_line.ends_with("B read"), "{stdout}");
     assert!(stdout.contains("  Non-2xx or 3xx responses: "), "{stdout}");
     assert!(stdout.contains("\nRequests/sec: "), "{stdout}");

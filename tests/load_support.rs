@@ -79,9 +79,7 @@ pub fn http_server(
     delay: impl Fn(u64) -> Duration + Send + Sync + 'static,
 ) -> TestServer {
     let runtime = runtime();
-    let listener = runtime
-        .block_on(TcpListener::bind("127.0.0.1:0"))
-        .expect("bind");
+    let listener = runtime.block_on(TcpListener::bind("127.0.0.1:0")).expect("bind");
     let addr = listener.local_addr().expect("local addr");
     let requests = Arc::new(AtomicU64::new(0));
     let connections = Arc::new(AtomicU64::new(0));
@@ -105,18 +103,11 @@ pub fn http_server(
                         Ok::<_, Infallible>(response)
                     }
                 });
-                let _ = http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
+                let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
             });
         }
     });
-    TestServer {
-        addr,
-        requests,
-        connections,
-        _runtime: runtime,
-    }
+    TestServer { addr, requests, connections, _runtime: runtime }
 }
 
 /// A TCP server handing each accepted connection to `handler`; at most `accept_limit`
@@ -127,9 +118,7 @@ where
     Fut: Future<Output = ()> + Send + 'static,
 {
     let runtime = runtime();
-    let listener = runtime
-        .block_on(TcpListener::bind("127.0.0.1:0"))
-        .expect("bind");
+    let listener = runtime.block_on(TcpListener::bind("127.0.0.1:0")).expect("bind");
     let addr = listener.local_addr().expect("local addr");
     let connections = Arc::new(AtomicU64::new(0));
     let conn_count = connections.clone();
@@ -143,12 +132,7 @@ where
         }
         drop(listener);
     });
-    TestServer {
-        addr,
-        requests: Arc::new(AtomicU64::new(0)),
-        connections,
-        _runtime: runtime,
-    }
+    TestServer { addr, requests: Arc::new(AtomicU64::new(0)), connections, _runtime: runtime }
 }
 
 /// Reads one request head (up to the blank line); false at EOF or error.

@@ -54,9 +54,7 @@ fn parse_header(text: &str) -> Result<(String, String), String> {
         Some((name, value)) if !name.trim().is_empty() => {
             Ok((name.trim().to_string(), value.trim().to_string()))
         }
-        _ => Err(format!(
-            "`{text}` is not a header; write it as 'Name: value'"
-        )),
+        _ => Err(format!("`{text}` is not a header; write it as 'Name: value'")),
     }
 }
 
@@ -106,10 +104,9 @@ const OUT_OF_FILES_HELP: &str =
 fn to_cli_error(err: LoadError) -> CliError {
     let message = err.to_string();
     match err {
-        LoadError::BadUrl { .. } => CliError::usage(
-            message,
-            Some("give a URL like http://127.0.0.1:8080/".to_string()),
-        ),
+        LoadError::BadUrl { .. } => {
+            CliError::usage(message, Some("give a URL like http://127.0.0.1:8080/".to_string()))
+        }
         LoadError::BadHeader { .. } | LoadError::BadConfig(_) => CliError::usage(message, None),
         LoadError::Resolve { .. } | LoadError::Connect { .. } => CliError::other(
             message,

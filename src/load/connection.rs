@@ -207,11 +207,7 @@ async fn request_loop(
                 return SessionEnd::Resend(sent_at);
             }
             Ok(Err(ExchangeFailed)) => {
-                let failure = if session.write_failed() {
-                    Failure::Write
-                } else {
-                    Failure::Read
-                };
+                let failure = if session.write_failed() { Failure::Write } else { Failure::Read };
                 stats.record_failure(failure);
                 return SessionEnd::Reconnect;
             }
@@ -236,9 +232,7 @@ struct Elapsed;
 
 impl TimeoutGuard {
     fn new(first_deadline: Instant) -> Self {
-        TimeoutGuard {
-            sleep: Box::pin(sleep_until(first_deadline.into())),
-        }
+        TimeoutGuard { sleep: Box::pin(sleep_until(first_deadline.into())) }
     }
 
     /// Runs `work` until it completes or `deadline` passes.

@@ -43,9 +43,7 @@ impl AsyncRead for CountedIo {
         let before = buf.filled().len();
         let result = Pin::new(&mut self.stream).poll_read(cx, buf);
         let read = (buf.filled().len() - before) as u64;
-        self.counters
-            .bytes_read
-            .set(self.counters.bytes_read.get() + read);
+        self.counters.bytes_read.set(self.counters.bytes_read.get() + read);
         result
     }
 }

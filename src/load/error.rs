@@ -9,11 +9,7 @@ pub enum LoadError {
     #[error("bad URL `{url}`: {reason}")]
     BadUrl { url: String, reason: String },
     #[error("bad header `{name}: {value}`: {reason}")]
-    BadHeader {
-        name: String,
-        value: String,
-        reason: String,
-    },
+    BadHeader { name: String, value: String, reason: String },
     #[error("bad load settings: {0}")]
     BadConfig(String),
     #[error("cannot resolve `{host}`: {source}")]
@@ -26,10 +22,7 @@ pub enum LoadError {
         "none of the {connections} connections could be opened: no file was left for them ({})",
         describe_files_limit(*limit)
     )]
-    OutOfFiles {
-        connections: u32,
-        limit: Option<FilesLimit>,
-    },
+    OutOfFiles { connections: u32, limit: Option<FilesLimit> },
     #[error("cannot pin a generator thread to CPU {cpu}: {source}")]
     Pin { cpu: usize, source: io::Error },
     #[error("cannot start a generator thread: {0}")]

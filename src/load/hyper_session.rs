@@ -31,22 +31,15 @@ impl HyperSession {
     pub async fn open(tcp: TcpStream, target: &Target) -> Option<Self> {
         let counters = Rc::new(IoCounters::default());
         let io = TokioIo::new(CountedIo::new(tcp, counters.clone()));
-        let (sender, connection) = http1::Builder::new()
-            .handshake::<_, Empty<Bytes>>(io)
-            .await
-            .ok()?;
+        let (sender, connection) =
+            http1::Builder::new().handshake::<_, Empty<Bytes>>(io).await.ok()?;
         // Its own local task: measured, ~5% fewer instructions per request than polling it
         // with the request loop in one `select!` (which re-polls both on every wake-up).
         // When it ends (error or server close), a request queued on it fails.
         let driver = tokio::task::spawn_local(async move {
             let _ = connection.await;
         });
-        Some(HyperSession {
-            sender,
-            counters,
-            driver,
-            target: target.clone(),
-        })
+        Some(HyperSession { sender, counters, driver, target: target.clone() })
     }
 }
 
@@ -68,11 +61,8 @@ impl Session for HyperSession {
     }
 
     async fn exchange(&mut self) -> Result<u16, ExchangeFailed> {
-        let response = self
-            .sender
-            .send_request(self.target.request())
-            .await
-            .map_err(|_| ExchangeFailed)?;
+        let response =
+            self.sender.send_request(self.target.request()).await.map_err(|_| ExchangeFailed)?;
         let status = response.status().as_u16();
         let mut body = response.into_body();
         // Stops as soon as the body says it is complete (a Content-Length body after its last

@@ -85,9 +85,8 @@ impl Session for LeanSession {
         let mut reader = ResponseReader::default();
         loop {
             if self.pos < self.filled {
-                let advanced = reader
-                    .advance(&self.buf[self.pos..self.filled])
-                    .map_err(|_| ExchangeFailed)?;
+                let advanced =
+                    reader.advance(&self.buf[self.pos..self.filled]).map_err(|_| ExchangeFailed)?;
                 self.pos += advanced.consumed;
                 if advanced.complete {
                     // Bytes after the response answer nothing we sent: not reused.
@@ -98,11 +97,8 @@ impl Session for LeanSession {
                 }
             }
             self.make_room();
-            let read = self
-                .stream
-                .read(&mut self.buf[self.filled..])
-                .await
-                .map_err(|_| ExchangeFailed)?;
+            let read =
+                self.stream.read(&mut self.buf[self.filled..]).await.map_err(|_| ExchangeFailed)?;
             if read == 0 {
                 reader.at_eof().map_err(|_| ExchangeFailed)?;
                 self.reusable = false;

@@ -127,9 +127,7 @@ pub fn run(config: &LoadConfig) -> Result<LoadSummary, LoadError> {
             target: target.clone(),
             duration: config.duration,
             timeout: config.timeout,
-            rate: config
-                .rate
-                .map(|rate| (rate, u64::from(config.connections))),
+            rate: config.rate.map(|rate| (rate, u64::from(config.connections))),
             progress: config.progress.clone(),
             client: config.client,
         };
@@ -152,27 +150,15 @@ pub fn run(config: &LoadConfig) -> Result<LoadSummary, LoadError> {
     }
 
     setup.gate.wait_for(handles.len());
-    let failure = setup
-        .failures
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .drain(..)
-        .next();
+    let failure = setup.failures.lock().unwrap_or_else(|p| p.into_inner()).drain(..).next();
     let out_of_files = setup.out_of_files.load(Ordering::Relaxed);
     let failure = failure.or_else(|| {
         (setup.established.load(Ordering::Relaxed) == 0).then(|| {
             // A refusal or a timeout tells more about the server than a want of files.
             if out_of_files == u64::from(config.connections) {
-                return LoadError::OutOfFiles {
-                    connections: config.connections,
-                    limit: files,
-                };
+                return LoadError::OutOfFiles { connections: config.connections, limit: files };
             }
-            let source = setup
-                .connect_error
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .take();
+            let source = setup.connect_error.lock().unwrap_or_else(|p| p.into_inner()).take();
             LoadError::Connect {
                 addr: target.addr.to_string(),
                 source: source.unwrap_or_else(|| std::io::Error::other("unknown connect failure")),

@@ -60,11 +60,7 @@ pub struct Advanced {
 
 impl Default for ResponseReader {
     fn default() -> Self {
-        ResponseReader {
-            state: State::Head,
-            status: 0,
-            reusable: false,
-        }
+        ResponseReader { state: State::Head, status: 0, reusable: false }
     }
 }
 
@@ -101,7 +97,9 @@ impl ResponseReader {
                     (take > 0 || self.state == State::Complete).then_some(take as usize)
                 }
                 // httparse takes an empty line for size 0; it is no chunk size.
-                State::ChunkSize if rest.starts_with(b"\r") && (rest.len() < 2 || rest[1] == b'\n') => {
+                State::ChunkSize
+                    if rest.starts_with(b"\r") && (rest.len() < 2 || rest[1] == b'\n') =>
+                {
                     return Err(Malformed("empty chunk size line"));
                 }
                 State::ChunkSize => match httparse::parse_chunk_size(rest) {
@@ -149,10 +147,7 @@ impl ResponseReader {
                 break;
             }
         }
-        Ok(Advanced {
-            consumed,
-            complete: self.state == State::Complete,
-        })
+        Ok(Advanced { consumed, complete: self.state == State::Complete })
     }
 
     /// The stream ended (the server closed it) after everything given so far: completes a
@@ -175,8 +170,11 @@ impl ResponseReader {
         // Not zeroed for every response: httparse writes the slots it returns.
         let mut headers = [const { MaybeUninit::<httparse::Header>::uninit() }; MAX_HEADERS];
         let mut response = httparse::Response::new(&mut []);
-        let parsed =
-            httparse::ParserConfig::default().parse_response_with_uninit_headers(&mut response, rest, &mut headers);
+        let parsed = httparse::ParserConfig::default().parse_response_with_uninit_headers(
+            &mut response,
+            rest,
+            &mut headers,
+        );
         let used = match parsed {
             Ok(httparse::Status::Complete(used)) => used,
             Ok(httparse::Status::Partial) => return limit(rest),
@@ -239,8 +237,8 @@ impl Framing {
     fn add(&mut self, name: &str, value: &[u8]) -> Result<(), Malformed> {
         if name.eq_ignore_ascii_case("content-length") {
             for part in value.split(|&b| b == b',') {
-                let length = parse_length(part.trim_ascii())
-                    .ok_or(Malformed("bad Content-Length"))?;
+                let length =
+                    parse_length(part.trim_ascii()).ok_or(Malformed("bad Content-Length"))?;
                 if self.length.is_some_and(|seen| seen != length) {
                     return Err(Malformed("conflicting Content-Length values"));
                 }
@@ -400,7 +398,11 @@ mod tests {
             b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nHel",
             b"",
         ] {
-            assert!(read_in_pieces(response, 7).is_err(), "{:?}", String::from_utf8_lossy(response));
+            assert!(
+                read_in_pieces(response, 7).is_err(),
+                "{:?}",
+                String::from_utf8_lossy(response)
+            );
         }
     }
 

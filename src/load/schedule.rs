@@ -26,11 +26,7 @@ mod tests {
     #[test]
     fn slots_interleave_connections_at_the_total_rate() {
         let start = Instant::now();
-        let schedule = Schedule {
-            start,
-            rate: 1000,
-            connections: 4,
-        };
+        let schedule = Schedule { start, rate: 1000, connections: 4 };
         assert_eq!(schedule.due(0, 0), start);
         assert_eq!(schedule.due(1, 0) - start, Duration::from_millis(1));
         assert_eq!(schedule.due(3, 0) - start, Duration::from_millis(3));

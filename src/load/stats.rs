@@ -64,9 +64,7 @@ fn histogram() -> Histogram<u64> {
 }
 
 fn micros(duration: Duration) -> u64 {
-    u64::try_from(duration.as_micros())
-        .unwrap_or(u64::MAX)
-        .max(LOWEST_US)
+    u64::try_from(duration.as_micros()).unwrap_or(u64::MAX).max(LOWEST_US)
 }
 
 impl ThreadStats {
@@ -128,8 +126,7 @@ impl ThreadStats {
     pub fn record_rate_sample(&mut self, requests: u64, window: Duration) {
         let seconds = window.as_secs_f64();
         if seconds > 0.0 {
-            self.thread_rps
-                .saturating_record((requests as f64 / seconds).round() as u64);
+            self.thread_rps.saturating_record((requests as f64 / seconds).round() as u64);
         }
     }
 
@@ -160,11 +157,7 @@ impl ThreadStats {
     pub fn summarize(&self, facts: RunFacts<'_>) -> LoadSummary {
         let seconds = facts.duration.as_secs_f64();
         let per_second = |count: u64| {
-            if seconds > 0.0 {
-                count as f64 / seconds
-            } else {
-                0.0
-            }
+            if seconds > 0.0 { count as f64 / seconds } else { 0.0 }
         };
         let rps = per_second(self.requests);
         let mut warnings = facts.warnings;
@@ -262,16 +255,8 @@ mod tests {
     #[test]
     fn merge_adds_counts_and_histograms() {
         let (mut a, mut b) = (stats(), stats());
-        a.record_response(
-            true,
-            Duration::from_millis(1),
-            Some(Duration::from_millis(2)),
-        );
-        b.record_response(
-            false,
-            Duration::from_millis(3),
-            Some(Duration::from_millis(4)),
-        );
+        a.record_response(true, Duration::from_millis(1), Some(Duration::from_millis(2)));
+        b.record_response(false, Duration::from_millis(3), Some(Duration::from_millis(4)));
         b.record_failure(Failure::Timeout);
         a.close_window();
         b.close_window();
@@ -288,14 +273,8 @@ mod tests {
         });
         assert_eq!((summary.requests, summary.ok_requests), (2, 1));
         assert_eq!((summary.errors.status, summary.errors.timeout), (1, 1));
-        assert!(
-            (summary.latency.mean_us - 2000.0).abs() < 5.0,
-            "{:?}",
-            summary.latency
-        );
-        let corrected = summary
-            .corrected_latency
-            .expect("open loop keeps corrected latency");
+        assert!((summary.latency.mean_us - 2000.0).abs() < 5.0, "{:?}", summary.latency);
+        let corrected = summary.corrected_latency.expect("open loop keeps corrected latency");
         assert!((corrected.mean_us - 3000.0).abs() < 5.0, "{corrected:?}");
         let window = &summary.windows[..];
         assert_eq!(window.len(), 1, "{window:?}");
@@ -305,11 +284,7 @@ mod tests {
     #[test]
     fn short_rate_warns() {
         let mut stats = stats();
-        stats.record_response(
-            true,
-            Duration::from_millis(1),
-            Some(Duration::from_millis(1)),
-        );
+        stats.record_response(true, Duration::from_millis(1), Some(Duration::from_millis(1)));
         let facts = |target| RunFacts {
             url: "u",
             connections: 1,

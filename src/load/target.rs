@@ -22,39 +22,26 @@ pub struct Target {
 
 impl Target {
     pub fn parse(url: &str, extra_headers: &[(String, String)]) -> Result<Target, LoadError> {
-        let bad = |reason: &str| LoadError::BadUrl {
-            url: url.to_string(),
-            reason: reason.to_string(),
-        };
+        let bad =
+            |reason: &str| LoadError::BadUrl { url: url.to_string(), reason: reason.to_string() };
         let uri: Uri = url.parse().map_err(|err| bad(&format!("{err}")))?;
         match uri.scheme_str() {
             Some("http") => {}
             Some(other) => {
-                return Err(bad(&format!(
-                    "scheme `{other}` is not supported, use http://"
-                )));
+                return Err(bad(&format!("scheme `{other}` is not supported, use http://")));
             }
             None => return Err(bad("no scheme, write it as http://HOST:PORT/path")),
         }
         let authority = uri.authority().ok_or_else(|| bad("no host"))?;
-        let host = authority
-            .host()
-            .trim_start_matches('[')
-            .trim_end_matches(']');
+        let host = authority.host().trim_start_matches('[').trim_end_matches(']');
         let port = authority.port_u16().unwrap_or(80);
         let addr = (host, port)
             .to_socket_addrs()
-            .map_err(|source| LoadError::Resolve {
-                host: host.to_string(),
-                source,
-            })?
+            .map_err(|source| LoadError::Resolve { host: host.to_string(), source })?
             .next()
             .ok_or_else(|| bad("the host resolves to no address"))?;
-        let path = uri
-            .path_and_query()
-            .map(|pq| pq.as_str())
-            .filter(|pq| !pq.is_empty())
-            .unwrap_or("/");
+        let path =
+            uri.path_and_query().map(|pq| pq.as_str()).filter(|pq| !pq.is_empty()).unwrap_or("/");
         let origin: Uri = path.parse().map_err(|err| bad(&format!("path: {err}")))?;
 
         let mut headers = HeaderMap::new();
@@ -86,12 +73,7 @@ impl Target {
             wire.push_str(&format!("{name}: {value}\r\n"));
         }
         wire.push_str("\r\n");
-        Ok(Target {
-            addr,
-            uri: origin,
-            headers,
-            wire: Bytes::from(wire),
-        })
+        Ok(Target { addr, uri: origin, headers, wire: Bytes::from(wire) })
     }
 
     /// The request's bytes, built once (cloning them is a reference count).
@@ -115,11 +97,9 @@ mod tests {
 
     #[test]
     fn origin_form_and_host_header() {
-        let target = Target::parse(
-            "http://127.0.0.1:8080/a/b?c=1",
-            &[("X-Y".into(), " z ".into())],
-        )
-        .expect("valid URL");
+        let target =
+            Target::parse("http://127.0.0.1:8080/a/b?c=1", &[("X-Y".into(), " z ".into())])
+                .expect("valid URL");
         let request = target.request();
         assert_eq!(target.addr, "127.0.0.1:8080".parse().unwrap());
         assert_eq!(request.uri().to_string(), "/a/b?c=1");
@@ -133,22 +113,17 @@ mod tests {
 
     #[test]
     fn a_host_header_replaces_the_urls() {
-        let target = Target::parse("http://127.0.0.1:8080/", &[("host".into(), "example.org".into())])
-            .expect("valid URL");
+        let target =
+            Target::parse("http://127.0.0.1:8080/", &[("host".into(), "example.org".into())])
+                .expect("valid URL");
         assert_eq!(target.wire(), "GET / HTTP/1.1\r\nhost: example.org\r\n\r\n");
         assert_eq!(target.request().headers()[HOST], "example.org");
     }
 
     #[test]
     fn rejects_https_and_bad_headers() {
-        assert!(matches!(
-            Target::parse("https://127.0.0.1/", &[]),
-            Err(LoadError::BadUrl { .. })
-        ));
-        assert!(matches!(
-            Target::parse("127.0.0.1:80/", &[]),
-            Err(LoadError::BadUrl { .. })
-        ));
+        assert!(matches!(Target::parse("https://127.0.0.1/", &[]), Err(LoadError::BadUrl { .. })));
+        assert!(matches!(Target::parse("127.0.0.1:80/", &[]), Err(LoadError::BadUrl { .. })));
         let bad = [("bad name".to_string(), "v".to_string())];
         assert!(matches!(
             Target::parse("http://127.0.0.1/", &bad),

@@ -11,26 +11,10 @@ struct Units {
     larger: &'static [&'static str],
 }
 
-const TIME_US: Units = Units {
-    scale: 1000.0,
-    base: "us",
-    larger: &["ms", "s"],
-};
-const TIME_S: Units = Units {
-    scale: 60.0,
-    base: "s",
-    larger: &["m", "h"],
-};
-const BINARY: Units = Units {
-    scale: 1024.0,
-    base: "",
-    larger: &["K", "M", "G", "T", "P"],
-};
-const METRIC: Units = Units {
-    scale: 1000.0,
-    base: "",
-    larger: &["k", "M", "G", "T", "P"],
-};
+const TIME_US: Units = Units { scale: 1000.0, base: "us", larger: &["ms", "s"] };
+const TIME_S: Units = Units { scale: 60.0, base: "s", larger: &["m", "h"] };
+const BINARY: Units = Units { scale: 1024.0, base: "", larger: &["K", "M", "G", "T", "P"] };
+const METRIC: Units = Units { scale: 1000.0, base: "", larger: &["k", "M", "G", "T", "P"] };
 
 /// wrk's `format_units`: divides while the amount is at least 85% of the next unit.
 fn format_units(amount: f64, units: &Units, precision: usize) -> String {
@@ -94,11 +78,7 @@ fn distribution(out: &mut String, title: &str, latency: &LatencySummary) {
         ("99.99", latency.p9999_us),
     ];
     for (percent, us) in rows {
-        let _ = writeln!(
-            out,
-            "{percent:>7}%{}",
-            units_cell(format_time_us(us as f64), 10)
-        );
+        let _ = writeln!(out, "{percent:>7}%{}", units_cell(format_time_us(us as f64), 10));
     }
 }
 
@@ -113,11 +93,7 @@ pub fn render_text(summary: &LoadSummary) -> String {
         format_time_us(summary.duration_us as f64)
     };
     let _ = writeln!(out, "Running {length} test @ {}", summary.url);
-    let _ = write!(
-        out,
-        "  {} threads and {} connections",
-        summary.threads, summary.connections
-    );
+    let _ = write!(out, "  {} threads and {} connections", summary.threads, summary.connections);
     if summary.connections_not_opened > 0 {
         let open = u64::from(summary.connections) - summary.connections_not_opened;
         let _ = write!(out, " ({open} open: out of files for the others)");
@@ -129,11 +105,8 @@ pub fn render_text(summary: &LoadSummary) -> String {
             "  open loop: {rate} requests/s target, latency also from the intended send"
         );
     }
-    let _ = writeln!(
-        out,
-        "  Thread Stats{:>6}{:>11}{:>8}{:>12}",
-        "Avg", "Stdev", "Max", "+/- Stdev"
-    );
+    let _ =
+        writeln!(out, "  Thread Stats{:>6}{:>11}{:>8}{:>12}", "Avg", "Stdev", "Max", "+/- Stdev");
     let latency = &summary.latency;
     stats_row(
         &mut out,
@@ -149,11 +122,7 @@ pub fn render_text(summary: &LoadSummary) -> String {
     stats_row(
         &mut out,
         "Req/Sec",
-        [
-            format_metric(rate.mean_rps),
-            format_metric(rate.stdev_rps),
-            format_metric(rate.max_rps),
-        ],
+        [format_metric(rate.mean_rps), format_metric(rate.stdev_rps), format_metric(rate.max_rps)],
         rate.within_stdev_percent,
     );
     if let Some(corrected) = &summary.corrected_latency {
@@ -162,11 +131,7 @@ pub fn render_text(summary: &LoadSummary) -> String {
             "Latency Distribution (from the intended send, coordinated omission corrected)",
             corrected,
         );
-        distribution(
-            &mut out,
-            "Latency Distribution (from the actual send)",
-            latency,
-        );
+        distribution(&mut out, "Latency Distribution (from the actual send)", latency);
     } else {
         distribution(&mut out, "Latency Distribution", latency);
     }
@@ -255,9 +220,6 @@ mod tests {
         };
         let text = render_text(&summary);
         let line = text.lines().nth(1).expect("a second line");
-        assert_eq!(
-            line,
-            "  1 threads and 200 connections (54 open: out of files for the others)"
-        );
+        assert_eq!(line, "  1 threads and 200 connections (54 open: out of files for the others)");
     }
 }

@@ -74,9 +74,7 @@ impl Windows {
     pub fn close(&mut self, latency: &Histogram<u64>, requests: u64, errors: u64) {
         let mut delta = latency.clone();
         if let Some(last) = &self.last.latency {
-            delta
-                .subtract(last)
-                .expect("a running histogram only grows");
+            delta.subtract(last).expect("a running histogram only grows");
         }
         let mut window = Window {
             requests: requests - self.last.requests,
@@ -91,11 +89,7 @@ impl Windows {
             }
             window.latency = Some(small);
         }
-        self.last = Totals {
-            latency: Some(latency.clone()),
-            requests,
-            errors,
-        };
+        self.last = Totals { latency: Some(latency.clone()), requests, errors };
         if self.closed.len() < self.count {
             self.closed.push(window);
         } else if let Some(end) = self.closed.last_mut() {
@@ -122,10 +116,7 @@ impl Windows {
             .map(|(window, i)| {
                 let start_us = i * window_us;
                 let at = |percentile| {
-                    window
-                        .latency
-                        .as_ref()
-                        .map_or(0, |h| h.value_at_percentile(percentile))
+                    window.latency.as_ref().map_or(0, |h| h.value_at_percentile(percentile))
                 };
                 LoadWindow {
                     start_us,
@@ -145,11 +136,8 @@ impl Window {
         self.requests += other.requests;
         self.errors += other.errors;
         if let Some(theirs) = &other.latency {
-            let mine = self
-                .latency
-                .get_or_insert_with(|| histogram(highest_us.max(theirs.high())));
-            mine.add(theirs)
-                .expect("a window holds every latency of the timeout");
+            let mine = self.latency.get_or_insert_with(|| histogram(highest_us.max(theirs.high())));
+            mine.add(theirs).expect("a window holds every latency of the timeout");
         }
     }
 }
@@ -185,20 +173,11 @@ mod tests {
         for _ in 0..3 {
             windows.close(&running(&[]), 0, 0);
         }
-        let shape: Vec<_> = windows
-            .summarize()
-            .iter()
-            .map(|w| (w.start_us, w.duration_us))
-            .collect();
-        assert_eq!(
-            shape,
-            [(0, 1_000_000), (1_000_000, 1_000_000), (2_000_000, 500_000)]
-        );
+        let shape: Vec<_> =
+            windows.summarize().iter().map(|w| (w.start_us, w.duration_us)).collect();
+        assert_eq!(shape, [(0, 1_000_000), (1_000_000, 1_000_000), (2_000_000, 500_000)]);
         let whole = Windows::new(second * 2, second);
-        assert!(
-            !whole.closes_at(second * 2),
-            "the end is closed by the thread"
-        );
+        assert!(!whole.closes_at(second * 2), "the end is closed by the thread");
     }
 
     #[test]
@@ -220,9 +199,6 @@ mod tests {
         assert!((2_970..=3_030).contains(&summary[0].p99_us), "{summary:?}");
         // The second window: 500 ms and the late 2 ms (a), 100 us (b).
         assert!((1_980..=2_020).contains(&summary[1].p50_us), "{summary:?}");
-        assert!(
-            (495_000..=505_000).contains(&summary[1].p99_us),
-            "{summary:?}"
-        );
+        assert!((495_000..=505_000).contains(&summary[1].p99_us), "{summary:?}");
     }
 }

@@ -60,11 +60,7 @@ pub fn work(plan: WorkerPlan, setup: &Setup) -> Option<ThreadStats> {
     let runtime = match prepare(&plan) {
         Ok(runtime) => runtime,
         Err(err) => {
-            setup
-                .failures
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .push(err);
+            setup.failures.lock().unwrap_or_else(|p| p.into_inner()).push(err);
             setup.gate.arrive_and_wait();
             return None;
         }
@@ -82,11 +78,7 @@ pub fn work(plan: WorkerPlan, setup: &Setup) -> Option<ThreadStats> {
         )),
         deadline,
         timeout: plan.timeout,
-        schedule: plan.rate.map(|(rate, connections)| Schedule {
-            start,
-            rate,
-            connections,
-        }),
+        schedule: plan.rate.map(|(rate, connections)| Schedule { start, rate, connections }),
         progress: plan.progress,
         progress_flushed: Cell::new(0),
         silent_closes: Cell::new(false),
@@ -113,10 +105,8 @@ pub fn work(plan: WorkerPlan, setup: &Setup) -> Option<ThreadStats> {
     });
     let cpu = os::thread_cpu_time().saturating_sub(cpu_before);
     ctx.flush_progress();
-    let mut stats = ctx.stats.replace(ThreadStats::new(
-        false,
-        Windows::new(plan.duration, plan.timeout),
-    ));
+    let mut stats =
+        ctx.stats.replace(ThreadStats::new(false, Windows::new(plan.duration, plan.timeout)));
     stats.close_window();
     stats.cpu_us = cpu.as_micros() as u64;
     Some(stats)
@@ -159,10 +149,7 @@ async fn open_connections(plan: &WorkerPlan, setup: &Setup) -> Vec<Option<TcpStr
                     setup.out_of_files.fetch_add(1, Ordering::Relaxed);
                     return None;
                 }
-                let mut first = setup
-                    .connect_error
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner());
+                let mut first = setup.connect_error.lock().unwrap_or_else(|p| p.into_inner());
                 first.get_or_insert(err);
                 Some(None)
             }

@@ -29,7 +29,10 @@ pub fn verify(spec: &RequestSpec, r: &Probed) -> Result<(), String> {
             return Err(format!("content type `{m}` (expected `{}`)", spec.expect_content_type));
         }
         None => {
-            return Err(format!("no Content-Type header (expected `{}`)", spec.expect_content_type));
+            return Err(format!(
+                "no Content-Type header (expected `{}`)",
+                spec.expect_content_type
+            ));
         }
     }
     if r.content_length.is_none() && !r.chunked {
