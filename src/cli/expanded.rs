@@ -60,19 +60,12 @@ pub fn selection<'a>(
     })
 }
 
-/// The directory holding `apps/` and `dockerfiles/`: the matrix file's directory, or the
-/// nearest ancestor of it that has `apps/` (for matrices under `examples/`).
+/// The directory holding `apps/` and `dockerfiles/` (`config::project_root`, the rule the
+/// analyzer checks referenced files against), or the matrix file's own directory when no
+/// ancestor has `apps/`.
 pub fn project_root(file: &Path) -> PathBuf {
-    let dir = file
-        .parent()
-        .map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p })
-        .unwrap_or(Path::new("."));
-    let mut candidate = Some(dir);
-    while let Some(d) = candidate {
-        if d.join("apps").is_dir() {
-            return d.to_path_buf();
-        }
-        candidate = d.parent();
-    }
-    dir.to_path_buf()
+    crate::config::project_root(file).unwrap_or_else(|| match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    })
 }

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use super::CliError;
 use crate::load::{self, HttpClient, LoadConfig, LoadError};
+use crate::model::values::parse_duration;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -41,12 +42,22 @@ pub struct Args {
     pub json: bool,
 }
 
-fn parse_duration(text: &str) -> Result<Duration, String> {
-    let text = text.trim();
-    if let Ok(seconds) = text.parse::<u64>() {
-        return Ok(Duration::from_secs(seconds));
+/// `--client`, for `bench load` and `bench run`: clap stays in `cli`, the library type only
+/// names its values.
+impl clap::ValueEnum for HttpClient {
+    fn value_variants<'a>() -> &'a [Self] {
+        &HttpClient::ALL
     }
-    humantime::parse_duration(text).map_err(|err| format!("{err} (write it like 20s or 500ms)"))
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        let help = match self {
+            HttpClient::Lean => {
+                "bench's own exchange: prebuilt request bytes, responses framed in a reused buffer"
+            }
+            HttpClient::Hyper => "hyper's client connection: the reference to cross-check against",
+        };
+        Some(clap::builder::PossibleValue::new(self.name()).help(help))
+    }
 }
 
 fn parse_header(text: &str) -> Result<(String, String), String> {

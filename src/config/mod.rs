@@ -17,4 +17,4 @@ pub use config_error_kind::ConfigErrorKind;
 pub use diagnostic::{Diagnostic, DiagnosticKind};
 pub use matrix_errors::MatrixErrors;
 pub use source::Source;
-pub use sources::Sources;
+pub use sources::{Sources, project_root};

@@ -152,7 +152,7 @@ fn unreadable(path: &Path, err: &std::io::Error, at: Option<(&Source, SourceSpan
 /// The directory holding `apps/` and `dockerfiles/`: the matrix file's directory, or the
 /// nearest ancestor of it that has `apps/` (for matrices under `examples/`); `None` when
 /// there is none.
-fn project_root(matrix: &Path) -> Option<PathBuf> {
+pub fn project_root(matrix: &Path) -> Option<PathBuf> {
     let dir = match matrix.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),

@@ -31,7 +31,7 @@ pub struct LoadConfig {
 
 /// The HTTP/1.1 client of the generator's connections. Both send the same request and
 /// count the same way; they differ in CPU per request.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum HttpClient {
     /// bench's own exchange: the request written as prebuilt bytes, the response framed in a
     /// reused buffer (`httparse` for the head). About a third of hyper's CPU per request.
@@ -42,6 +42,8 @@ pub enum HttpClient {
 }
 
 impl HttpClient {
+    pub const ALL: [HttpClient; 2] = [HttpClient::Lean, HttpClient::Hyper];
+
     pub fn name(self) -> &'static str {
         match self {
             HttpClient::Lean => "lean",

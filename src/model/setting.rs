@@ -6,7 +6,7 @@ use std::ops::RangeInclusive;
 
 use kdl::KdlValue;
 
-use super::values::{parse_duration, parse_size};
+use super::values::{parse_duration_ms, parse_size};
 use super::{ErrorKind, SettingValue, checks};
 
 /// The kind of value a setting takes, and how it is written in KDL.
@@ -230,7 +230,7 @@ impl Setting {
     pub fn parse(&self, value: &KdlValue) -> Result<SettingValue, ErrorKind> {
         let (number, parsed) = match (self.kind, value) {
             (SettingKind::Duration, KdlValue::String(s)) => {
-                let ms = parse_duration(s).map_err(|reason| self.invalid(reason))?;
+                let ms = parse_duration_ms(s).map_err(|reason| self.invalid(reason))?;
                 (ms as f64, SettingValue::Millis(ms))
             }
             (SettingKind::Size, KdlValue::String(s)) => {

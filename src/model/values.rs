@@ -1,10 +1,22 @@
 //! Parsing of the unit-bearing values of the matrix language.
 
-/// `"20s"`, `"1.5s"`, `"500ms"`, `"2m"` → milliseconds; a value that is not a whole number
-/// of milliseconds is refused rather than rounded.
-pub fn parse_duration(text: &str) -> Result<u64, String> {
-    let d = humantime::parse_duration(text.trim())
-        .map_err(|e| format!("invalid duration `{text}`: {e}"))?;
+use std::time::Duration;
+
+/// The one duration parser, for the matrix language and the command line alike: `"20s"`,
+/// `"1.5s"`, `"500ms"`, `"2m"`; a bare whole number is seconds, as wrk's `-d 10`.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    if let Ok(seconds) = text.parse::<u64>() {
+        return Ok(Duration::from_secs(seconds));
+    }
+    humantime::parse_duration(text)
+        .map_err(|e| format!("invalid duration `{text}`: {e} (write it like 20s or 500ms)"))
+}
+
+/// `parse_duration` in milliseconds; a value that is not a whole number of milliseconds is
+/// refused rather than rounded.
+pub fn parse_duration_ms(text: &str) -> Result<u64, String> {
+    let d = parse_duration(text)?;
     if d.subsec_nanos() % 1_000_000 != 0 {
         return Err(format!("invalid duration `{text}`: not a whole number of milliseconds"));
     }
