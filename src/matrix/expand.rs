@@ -7,19 +7,9 @@ use super::placeholders::Placeholders;
 use super::{Cell, Compile, ImageSpec, Inputs, Launch, LoadSettings, RequestSpec, Resources};
 use crate::model::{Extras, LaunchDef, Model, Row, SettingValue, Settings};
 
-/// Values used when no layer sets a setting: each setting's definition in `model`.
-fn builtin_defaults() -> Settings {
-    Settings::builtin()
-}
-
 /// Expand the model into cells: rows in matrix order, then the row's scenarios in
 /// scenario order, then sweep values in declaration order.
 pub fn expand(model: &Model, inputs: &dyn Inputs) -> Vec<Cell> {
-    let base = {
-        let mut s = builtin_defaults();
-        s.overlay(&model.defaults);
-        s
-    };
     let mut cells = Vec::new();
     for row in &model.rows {
         let runtime = &model.runtimes[&row.runtime];
@@ -35,15 +25,13 @@ pub fn expand(model: &Model, inputs: &dyn Inputs) -> Vec<Cell> {
         }
         row_extras.overlay(&framework.extras);
         for scenario_name in &row.scenarios {
-            let scenario = &model.scenarios[scenario_name];
+            // Settings layer in one place (`Model::settings_of`); the other extras
+            // (packages, env, ...) layer here in the same order.
+            let settings = model.settings_of(row, scenario_name);
             let mut extras = row_extras.clone();
-            let mut settings = base.clone();
-            settings.overlay(&extras.settings);
-            settings.overlay(&scenario.settings);
             let mut na = None;
             for o in model.overrides.iter().filter(|o| o.matcher.matches(row, scenario_name)) {
                 extras.overlay(&o.extras);
-                settings.overlay(&o.extras.settings);
                 if o.na.is_some() {
                     na = o.na.clone();
                 }
