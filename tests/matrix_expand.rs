@@ -415,3 +415,27 @@ fn the_examples_matrix_expands() {
     assert!(out.stdout.lines().any(|l| l == "falcon"), "imports the article's rows");
     assert!(out.stdout.lines().any(|l| l == "starlette-granian"), "adds its own: {}", out.stdout);
 }
+
+#[test]
+fn run_knobs_come_from_settings_and_stay_out_of_the_hash() {
+    let plain = cells("matrix {\n    include flask gunicorn\n}\n");
+    let tuned = cells(
+        r#"
+        matrix {
+            include flask gunicorn
+            override scenario=io {
+                primer-duration "0s"
+                primer-connections 4
+                readiness-timeout "30s"
+                sample-interval "500ms"
+            }
+        }
+        "#,
+    );
+    let find = |c: &[Cell], id: &str| c.iter().find(|c| c.id == id).unwrap().clone();
+    let (hello, io) = (find(&tuned, "flask-gunicorn/hello"), find(&tuned, "flask-gunicorn/io"));
+    assert_eq!(hello.knobs, bench::matrix::RunKnobs::default());
+    assert_eq!((io.knobs.primer_ms, io.knobs.primer_connections), (0, 4), "{:?}", io.knobs);
+    assert_eq!((io.knobs.readiness_timeout_ms, io.knobs.sample_interval_ms), (30_000, 500));
+    assert_eq!(io.hash, find(&plain, "flask-gunicorn/io").hash);
+}

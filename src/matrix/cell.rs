@@ -2,6 +2,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::RunKnobs;
+
 pub use crate::model::BodyRule;
 
 /// One measurable unit: a row (framework + server + variant + runtime) in one scenario,
@@ -31,6 +33,9 @@ pub struct Cell {
     pub image_hash: String,
     pub image: ImageSpec,
     pub load: LoadSettings,
+    /// Primer, readiness timeout and sampling: out of the hash (see `RunKnobs`).
+    #[serde(default)]
+    pub knobs: RunKnobs,
     pub resources: Resources,
     pub request: RequestSpec,
     /// Set when the matrix marks this cell as not applicable: the reason shown as N/A.

@@ -4,7 +4,10 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::placeholders::Placeholders;
-use super::{Cell, Compile, ImageSpec, Inputs, Launch, LoadSettings, RequestSpec, Resources};
+use super::{
+    Cell, Compile, ImageSpec, Inputs, Launch, LoadSettings, RequestSpec, Resources, RunKnobs,
+};
+use crate::model::setting::{self, Setting};
 use crate::model::{Extras, LaunchDef, Model, Row, SettingValue, Settings};
 
 /// Expand the model into cells: rows in matrix order, then the row's scenarios in
@@ -70,15 +73,15 @@ fn sweep_points(settings: &Settings) -> Vec<Point> {
     points
 }
 
-fn millis(p: &Point, key: &str) -> u64 {
-    match p.values.get(key) {
+fn millis(p: &Point, setting: &Setting) -> u64 {
+    match p.values.get(setting.name) {
         Some(SettingValue::Millis(v)) => *v,
         _ => 0,
     }
 }
 
-fn count(p: &Point, key: &str) -> u64 {
-    match p.values.get(key) {
+fn count(p: &Point, setting: &Setting) -> u64 {
+    match p.values.get(setting.name) {
         Some(SettingValue::Count(v)) => *v,
         _ => 0,
     }
@@ -98,7 +101,7 @@ fn cell(
     let framework = &model.frameworks[&row.framework];
     let scenario = &model.scenarios[scenario_name];
     let target = framework.target(&row.interface).unwrap_or_default().to_string();
-    let workers = count(p, "workers").max(1) as u32;
+    let workers = count(p, &setting::WORKERS).max(1) as u32;
     let args = server
         .interfaces_of(row.variant.as_deref())
         .iter()
@@ -145,26 +148,32 @@ fn cell(
         compile,
         env,
     };
-    let rate = count(p, "rate");
+    let rate = count(p, &setting::RATE);
     let load = LoadSettings {
-        duration_ms: millis(p, "duration"),
-        warmup_ms: millis(p, "warmup"),
-        connections: count(p, "connections") as u32,
-        threads: count(p, "threads").max(1) as u32,
-        timeout_ms: millis(p, "timeout"),
+        duration_ms: millis(p, &setting::DURATION),
+        warmup_ms: millis(p, &setting::WARMUP),
+        connections: count(p, &setting::CONNECTIONS) as u32,
+        threads: count(p, &setting::THREADS).max(1) as u32,
+        timeout_ms: millis(p, &setting::TIMEOUT),
         rate: (rate > 0).then_some(rate),
-        repeat: count(p, "repeat").max(1) as u32,
+        repeat: count(p, &setting::REPEAT).max(1) as u32,
+    };
+    let knobs = RunKnobs {
+        primer_ms: millis(p, &setting::PRIMER_DURATION),
+        primer_connections: count(p, &setting::PRIMER_CONNECTIONS).max(1) as u32,
+        readiness_timeout_ms: millis(p, &setting::READINESS_TIMEOUT),
+        sample_interval_ms: millis(p, &setting::SAMPLE_INTERVAL),
     };
     let resources = Resources {
-        cpus: match p.values.get("cpus") {
+        cpus: match p.values.get(setting::CPUS.name) {
             Some(SettingValue::Float(f)) => *f,
             _ => 1.0,
         },
-        cpuset: match p.values.get("cpuset") {
+        cpuset: match p.values.get(setting::CPUSET.name) {
             Some(SettingValue::Text(t)) => Some(t.clone()),
             _ => None,
         },
-        memory_bytes: match p.values.get("memory") {
+        memory_bytes: match p.values.get(setting::MEMORY.name) {
             Some(SettingValue::Bytes(b)) => *b,
             _ => 0,
         },
@@ -214,6 +223,7 @@ fn cell(
         image_hash,
         image,
         load,
+        knobs,
         resources,
         request,
         na,
