@@ -80,7 +80,18 @@ fn html_draws_error_bars_per_second_lines_and_folds_passed_checks() {
     assert_eq!(html.matches("<g class=\"whisker\">").count(), 4, "one per row with an interval");
     assert_eq!(html.matches("<svg class=\"spark\"").count(), 6, "every measured row has windows");
     assert!(html.contains("<details class=\"passed\"><summary>✓ 1 passed</summary>"));
-    assert!(html.contains("<th>Req/Sec 95% CI</th>") && html.contains("<th>Rank</th>"));
+    assert!(html.contains("<th>N</th>") && html.contains("<th>Rank</th>"));
+    // The interval sits under its figure; a single execution says it has none.
+    assert!(
+        html.contains(
+            ">6,000<span class=\"ci\" title=\"95% interval of the median\">5,835–6,191</span>"
+        ),
+        "{html}"
+    );
+    assert!(html.contains(
+        ">4,850<span class=\"ci\" title=\"95% interval of the median\">none (1 execution)</span>"
+    ));
+    assert!(html.contains("4,850 (1 execution, no interval)"), "the bar says it has no error bar");
     assert!(html.contains("title=\"no request completed\">N/A</td>"));
 }
 
@@ -135,4 +146,16 @@ fn output_file_is_replaced_whole_and_no_temporary_is_left() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write"));
+}
+
+#[test]
+fn a_warm_up_that_differs_by_runtime_names_the_runtime() {
+    let mut results = results();
+    for r in results.iter_mut().filter(|r| r.name == "slow") {
+        r.runtime = "pypy".into();
+        r.load_settings.warmup_ms = 15_000;
+    }
+    let md = String::from_utf8(report::render(&results, Format::Markdown, None).unwrap()).unwrap();
+    assert!(md.contains("after a warm-up of 5 s, 15 s for pypy,"), "{md}");
+    assert!(md.contains("Warm-up per test | 5 s, 15 s for pypy |"), "{md}");
 }

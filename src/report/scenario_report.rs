@@ -116,7 +116,11 @@ fn charts(scenario: &str, rows: &[RowReport]) -> ScenarioCharts {
             .map(|r| BarInput {
                 label: r.label.clone(),
                 value: r.ok_rps,
-                value_label: r.ok_rps.map_or("N/A".into(), numbers::int),
+                value_label: match (r.ok_rps, r.statistics.executions) {
+                    (None, _) => "N/A".into(),
+                    (Some(rps), 1) => format!("{} (1 execution, no interval)", numbers::int(rps)),
+                    (Some(rps), _) => numbers::int(rps),
+                },
                 marker: None,
                 interval: r
                     .statistics

@@ -18,7 +18,7 @@ pub struct Sparkline {
     pub title: String,
 }
 
-const WIDTH: f64 = 120.0;
+const WIDTH: f64 = 90.0;
 const HEIGHT: f64 = 22.0;
 
 impl Sparkline {
@@ -74,8 +74,8 @@ mod tests {
     fn draws_the_rate_from_zero_and_marks_error_windows() {
         assert!(Sparkline::of_windows(&[window(5, 0)]).is_none());
         let line = Sparkline::of_windows(&[window(100, 0), window(50, 2), window(0, 0)]).unwrap();
-        assert_eq!(line.path, "M0 1 L60 11 L120 21");
-        assert_eq!(line.error_x, [60.0]);
+        assert_eq!(line.path, "M0 1 L45 11 L90 21");
+        assert_eq!(line.error_x, [45.0]);
         assert_eq!(line.title, "3 windows: 0–100 req/s");
     }
 }
