@@ -216,8 +216,17 @@ fn execution_counts(executions: &[u32]) -> String {
 /// The machine-speed index over the run's executions (`statistics::SpeedRule`): its spread
 /// and the executions the rule flags; `None` when no result records a calibration figure.
 fn speed(results: &[&CellResult]) -> Option<String> {
-    let recorded: Vec<(&CellResult, f64)> =
-        results.iter().filter_map(|r| recorded(r, SPEED_FIELDS).map(|v| (*r, v))).collect();
+    let recorded: Vec<(String, f64)> = results
+        .iter()
+        .filter_map(|r| {
+            recorded(r, SPEED_FIELDS).map(|v| (format!("{} repetition {}", r.id, r.repetition), v))
+        })
+        .collect();
+    speed_line(&recorded)
+}
+
+/// The methodology's speed line from each execution's name and calibration figure.
+fn speed_line(recorded: &[(String, f64)]) -> Option<String> {
     let values: Vec<f64> = recorded.iter().map(|(_, v)| *v).collect();
     let index = match SpeedRule::default().index(&values) {
         Ok(index) => index,
@@ -227,9 +236,7 @@ fn speed(results: &[&CellResult]) -> Option<String> {
         .iter()
         .zip(index.index.iter().zip(&index.flagged))
         .filter(|(_, (_, flagged))| **flagged)
-        .map(|((r, _), (i, _))| {
-            format!("{} repetition {} ({}×)", r.id, r.repetition, numbers::fixed(*i, 2))
-        })
+        .map(|((name, _), (i, _))| format!("{name} ({}×)", numbers::fixed(*i, 2)))
         .collect();
     let spread = format!(
         "{} executions, fastest over slowest {}×",
@@ -327,5 +334,35 @@ fn bytes(value: u64) -> String {
         format!("{} GiB", trim_float(mib / 1024.0))
     } else {
         format!("{} MiB", trim_float(mib))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn speed_line_gives_the_spread_and_names_the_strays() {
+        assert_eq!(speed_line(&[]), None);
+        let run: Vec<(String, f64)> = [100.0, 101.0, 99.0, 100.5, 99.5, 70.0]
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (format!("a/hello repetition {}", i + 1), *v))
+            .collect();
+        let line = speed_line(&run).unwrap();
+        assert!(line.starts_with("6 executions, fastest over slowest 1.44×"), "{line}");
+        assert!(
+            line.ends_with("strays (treat their figures with care): a/hello repetition 6 (0.70×)"),
+            "{line}"
+        );
+        let quiet = speed_line(&run[..5]).unwrap();
+        assert!(quiet.ends_with("none strays"), "{quiet}");
+    }
+
+    #[test]
+    fn execution_counts_read_min_median_max() {
+        assert_eq!(execution_counts(&[5, 5]), "5");
+        assert_eq!(execution_counts(&[1, 5, 5, 3]), "min 1, median 4, max 5");
+        assert_eq!(execution_counts(&[0]), "none measured");
     }
 }
