@@ -65,10 +65,19 @@ fn table_lines(markdown: &str) -> Vec<&str> {
         .collect()
 }
 
+/// A table line cut after its sixth column: the article's columns, which scripts parse;
+/// the interval columns come after them.
+fn first_six(line: &str) -> String {
+    let cells: Vec<&str> = line.split(" | ").collect();
+    assert!(cells.len() > 6, "fewer than 7 columns: {line}");
+    format!("{} |", cells[..6].join(" | "))
+}
+
 #[test]
 fn hello_table_matches_the_article_line_for_line() {
     let markdown = hello_fixture_markdown();
-    let mut ours = table_lines(&markdown);
+    let owned: Vec<String> = table_lines(&markdown).into_iter().map(first_six).collect();
+    let mut ours: Vec<&str> = owned.iter().map(String::as_str).collect();
     assert!(ours.len() > 2, "no table in:\n{markdown}");
     // GFM needs a delimiter line after the header; the article's copy has none.
     let delimiter = ours.remove(1);
@@ -89,4 +98,21 @@ fn hello_section_has_heading_description_and_no_notes() {
     assert!(markdown.contains("1 vCPU and 512 MiB memory"), "{markdown}");
     // One repetition each and every row measured: nothing to footnote.
     assert!(!markdown.contains("[^"), "{markdown}");
+}
+
+#[test]
+fn single_executions_say_they_have_no_interval_and_tie() {
+    let markdown = hello_fixture_markdown();
+    let rows: Vec<&str> = table_lines(&markdown).into_iter().skip(2).collect();
+    assert_eq!(rows.len(), 37);
+    for row in rows {
+        let extra: Vec<&str> = row.split(" | ").skip(6).collect();
+        // Req/Sec CI, Avg ms CI, p50, p99, N, Rank, Failed checks.
+        assert_eq!(extra[0], "none (1 execution)", "{row}");
+        assert_eq!(extra[1], "none (1 execution)", "{row}");
+        assert!(!extra[3].contains('('), "no interval after the p99 point: {row}");
+        assert_eq!(extra[4], "1", "{row}");
+        assert_eq!(extra[5], "1–37", "with no interval every row ties: {row}");
+    }
+    assert!(markdown.contains("Rows with N = 1 were measured once"), "{markdown}");
 }

@@ -35,9 +35,9 @@ pub struct CompareArgs {
     /// Results directory to compare with the baseline.
     #[arg(value_name = "NEW_DIR")]
     new: PathBuf,
-    /// Change in percent flagged when the spread across repetitions is unknown.
-    #[arg(long, value_name = "PERCENT", default_value_t = 10.0)]
-    threshold: f64,
+    /// Output format (html is not available for a comparison).
+    #[arg(long, value_enum, default_value_t = Format::Markdown)]
+    format: Format,
     /// Keep only matching results (repeatable; see --help for how patterns combine).
     #[arg(long, value_name = "GLOB", long_help = ONLY_HELP)]
     only: Vec<String>,
@@ -47,7 +47,7 @@ pub struct CompareArgs {
     /// Write the comparison to FILE instead of standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Exit with status 1 when a change for the worse is flagged.
+    /// Exit with status 1 when a figure is judged slower (its interval excludes 1).
     #[arg(long)]
     fail_on_regression: bool,
 }
@@ -64,25 +64,25 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
 }
 
 pub fn compare(args: CompareArgs) -> Result<ExitCode, CliError> {
-    if !(args.threshold.is_finite() && args.threshold >= 0.0) {
+    if args.format == Format::Html {
         return Err(CliError::usage(
-            format!("--threshold {} is not a percentage", args.threshold),
-            Some("give a number of percent, e.g. --threshold 10".to_string()),
+            "bench compare has no HTML output".to_string(),
+            Some("pass --format markdown, csv or json".to_string()),
         ));
     }
     let (old, new) = (load(&args.old)?, load(&args.new)?);
     let only = selection(&args.only, old.iter().chain(&new).map(|r| r.scenario.as_str()))?;
     let old = keep(old, &only, &args.old)?;
     let new = keep(new, &only, &args.new)?;
-    let mut comparison = Comparison::build(&old, &new, args.threshold);
+    let mut comparison = Comparison::build(&old, &new);
     comparison.old_label = format!("{} ({} results)", args.old.display(), old.len());
     comparison.new_label = format!("{} ({} results)", args.new.display(), new.len());
     let template = args.template.as_deref().map(read_template).transpose()?;
-    let bytes = report::render_comparison(&comparison, template.as_deref())
+    let bytes = report::render_comparison(&comparison, args.format, template.as_deref())
         .map_err(|e| CliError::other(e.to_string(), template_help(args.template.as_deref())))?;
     write_output(args.output.as_deref(), &bytes)?;
     if args.fail_on_regression && comparison.regressions > 0 {
-        eprintln!("{} change(s) for the worse flagged", comparison.regressions);
+        eprintln!("{} figure(s) judged slower beyond the noise", comparison.regressions);
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
@@ -154,10 +154,14 @@ fn template_help(template: Option<&Path>) -> Option<String> {
 
 fn write_output(path: Option<&Path>, bytes: &[u8]) -> Result<(), CliError> {
     match path {
-        Some(path) => std::fs::write(path, bytes).map_err(|e| {
+        Some(path) => write_atomically(path, bytes).map_err(|e| {
             CliError::other(
                 format!("cannot write {}: {e}", path.display()),
-                Some("check the directory exists and is writable".to_string()),
+                Some(
+                    "check the directory exists, is writable and has space; any earlier \
+                     file there is left as it was"
+                        .to_string(),
+                ),
             )
         }),
         None => {
@@ -171,4 +175,34 @@ fn write_output(path: Option<&Path>, bytes: &[u8]) -> Result<(), CliError> {
             })
         }
     }
+}
+
+/// Write `bytes` to a temporary file beside `path`, flush it to disk, then rename it over
+/// `path`: a reader (or a full disk) never sees a truncated report, only the old file or the
+/// whole new one. The temporary file is removed when any step fails.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let name = path.file_name().ok_or_else(|| {
+        std::io::Error::new(std::io::ErrorKind::InvalidInput, "the output path names no file")
+    })?;
+    let temp = dir.join(format!(".{}.{}.tmp", name.to_string_lossy(), std::process::id()));
+    let written = (|| {
+        let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temp, path)?;
+        // The rename itself is durable once the directory is synced; not every file system
+        // lets a directory be opened for that, and the report is complete either way.
+        if let Ok(dir) = std::fs::File::open(dir) {
+            let _ = dir.sync_all();
+        }
+        Ok(())
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written
 }

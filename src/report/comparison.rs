@@ -1,23 +1,25 @@
 use serde::Serialize;
 
+use super::cell_statistics::CellStatistics;
 use super::numbers;
 use super::report_model::ReportModel;
 use super::row_report::RowReport;
+use crate::statistics::{self, Figure, StatisticsError, Verdict};
 use crate::store::CellResult;
 
-/// `bench compare OLD NEW`: per scenario and row, the change in requests/s and p99
-/// latency, flagged only when larger than the spread across repetitions (or, with one
-/// repetition on both sides, than a threshold in percent).
+/// `bench compare OLD NEW`: per scenario and cell, each figure's ratio new/old with its 95%
+/// interval (`statistics::Comparison`) and a verdict only where the interval excludes 1.
 #[derive(Clone, Debug, Serialize)]
 pub struct Comparison {
     pub old_label: String,
     pub new_label: String,
-    pub threshold_percent: f64,
     pub scenarios: Vec<ScenarioComparison>,
-    /// Flagged changes for the worse (fewer requests/s, higher p99).
+    /// Figures judged slower (fewer requests/s, more latency) beyond the noise.
     pub regressions: u32,
-    /// Flagged changes for the better.
+    /// Figures judged faster beyond the noise.
     pub improvements: u32,
+    /// Cells compared without a verdict (one execution on a side).
+    pub undecided: u32,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -32,42 +34,45 @@ pub struct RowComparison {
     pub id: String,
     pub old: Option<Side>,
     pub new: Option<Side>,
-    pub rps: Option<Change>,
-    pub p99: Option<Change>,
-    /// Why nothing is compared (`only in new`, `not measured in old: failed: ...`).
+    /// Requests/s, latency mean, p50 and p99 (empty unless measured on both sides).
+    pub figures: Vec<FigureChange>,
+    /// Why nothing is compared (`only in new`, `not measured in old: failed: ...`), or why
+    /// no verdict is given.
     pub note: Option<String>,
 }
 
-/// One side of a row: its median values and repetitions.
+/// One side of a cell: whether it was measured and with how many executions.
 #[derive(Clone, Debug, Serialize)]
 pub struct Side {
     pub measured: bool,
     pub outcome_label: String,
-    pub ok_rps: Option<f64>,
-    pub p99_us: Option<f64>,
-    pub repetitions: u32,
+    pub executions: u32,
 }
 
+/// One figure of a cell, old against new.
 #[derive(Clone, Debug, Serialize)]
-pub struct Change {
-    pub old: f64,
-    pub new: f64,
-    pub delta: f64,
-    /// `None` when the old value is 0.
-    pub percent: Option<f64>,
-    /// `+12.3%`.
-    pub percent_text: String,
-    /// Largest range (max - min) across repetitions of either side; `None`: unknown.
-    pub spread: Option<f64>,
-    /// What the flag was judged against, for a person.
-    pub basis: String,
-    pub flagged: bool,
-    /// `better` or `worse` when flagged, else empty.
-    pub direction: String,
+pub struct FigureChange {
+    pub figure: Figure,
+    /// Medians of the executions (microseconds for latency); `None`: not measured.
+    pub old: Option<f64>,
+    pub new: Option<f64>,
+    /// `6,480` req/s or `3.04` ms, as the tables print the medians.
+    pub old_text: String,
+    pub new_text: String,
+    /// New over old, with its 95% interval when both sides have 2 executions or more.
+    pub ratio: Option<f64>,
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+    /// `1.05 (0.98–1.12)`, or `1.05` without an interval.
+    pub ratio_text: String,
+    /// `None` when no verdict can be given.
+    pub verdict: Option<Verdict>,
+    /// `faster`, `slower`, `no difference`, or why there is no verdict.
+    pub verdict_label: String,
 }
 
 impl Comparison {
-    pub fn build(old: &[CellResult], new: &[CellResult], threshold_percent: f64) -> Comparison {
+    pub fn build(old: &[CellResult], new: &[CellResult]) -> Comparison {
         let (old, new) = (ReportModel::build(old), ReportModel::build(new));
         let mut names: Vec<String> = new.scenarios.iter().map(|s| s.name.clone()).collect();
         for s in &old.scenarios {
@@ -88,33 +93,28 @@ impl Comparison {
             let (old_rows, new_rows) = (rows_of(&old, &name), rows_of(&new, &name));
             let mut rows: Vec<RowComparison> = new_rows
                 .iter()
-                .map(|n| {
-                    compare_row(old_rows.iter().find(|o| o.id == n.id), Some(n), threshold_percent)
-                })
+                .map(|n| compare_row(old_rows.iter().find(|o| o.id == n.id), Some(n)))
                 .collect();
             rows.extend(
                 old_rows
                     .iter()
                     .filter(|o| !new_rows.iter().any(|n| n.id == o.id))
-                    .map(|o| compare_row(Some(o), None, threshold_percent)),
+                    .map(|o| compare_row(Some(o), None)),
             );
             scenarios.push(ScenarioComparison { name, rows });
         }
-        let count = |direction: &str| {
-            scenarios
-                .iter()
-                .flat_map(|s| &s.rows)
-                .flat_map(|r| [&r.rps, &r.p99])
-                .flatten()
-                .filter(|c| c.direction == direction)
-                .count() as u32
+        let all = || scenarios.iter().flat_map(|s| &s.rows);
+        let count = |verdict: Verdict| {
+            all().flat_map(|r| &r.figures).filter(|f| f.verdict == Some(verdict)).count() as u32
         };
+        let undecided =
+            all().filter(|r| r.figures.first().is_some_and(|f| f.verdict.is_none())).count() as u32;
         Comparison {
             old_label: String::new(),
             new_label: String::new(),
-            threshold_percent,
-            regressions: count("worse"),
-            improvements: count("better"),
+            regressions: count(Verdict::Slower),
+            improvements: count(Verdict::Faster),
+            undecided,
             scenarios,
         }
     }
@@ -124,26 +124,23 @@ fn side(row: &RowReport) -> Side {
     Side {
         measured: row.measured,
         outcome_label: row.outcome_label.clone(),
-        ok_rps: row.ok_rps,
-        p99_us: row.latency.as_ref().map(|l| l.p99_us as f64),
-        repetitions: row.ok_repetitions,
+        executions: row.statistics.executions,
     }
 }
 
-fn compare_row(old: Option<&RowReport>, new: Option<&RowReport>, threshold: f64) -> RowComparison {
+fn compare_row(old: Option<&RowReport>, new: Option<&RowReport>) -> RowComparison {
     let any = new.or(old).expect("a compared row exists on one side");
     let mut row = RowComparison {
         label: any.label.clone(),
         id: any.id.clone(),
         old: old.map(side),
         new: new.map(side),
-        rps: None,
-        p99: None,
+        figures: Vec::new(),
         note: None,
     };
     match (old, new) {
-        (None, Some(_)) => row.note = Some("only in new".into()),
-        (Some(_), None) => row.note = Some("only in old".into()),
+        (None, _) => row.note = Some("only in new".into()),
+        (_, None) => row.note = Some("only in old".into()),
         (Some(o), Some(n)) if !o.measured || !n.measured => {
             let mut notes = Vec::new();
             for (which, r) in [("old", o), ("new", n)] {
@@ -156,79 +153,77 @@ fn compare_row(old: Option<&RowReport>, new: Option<&RowReport>, threshold: f64)
             }
             row.note = Some(notes.join("; "));
         }
-        (Some(o), Some(n)) => {
-            let spread = |r: &RowReport, min: Option<f64>, max: Option<f64>| {
-                if r.ok_repetitions >= 2 { min.zip(max).map(|(a, b)| b - a) } else { None }
-            };
-            row.rps = Some(change(
-                o.ok_rps.unwrap_or(0.0),
-                n.ok_rps.unwrap_or(0.0),
-                [spread(o, o.ok_rps_min, o.ok_rps_max), spread(n, n.ok_rps_min, n.ok_rps_max)],
-                true,
-                threshold,
-                &|v| format!("{} req/s", numbers::int(v)),
-            ));
-            let p99 = |r: &RowReport| r.latency.as_ref().map_or(0.0, |l| l.p99_us as f64);
-            row.p99 = Some(change(
-                p99(o),
-                p99(n),
-                [spread(o, o.p99_us_min, o.p99_us_max), spread(n, n.p99_us_min, n.p99_us_max)],
-                false,
-                threshold,
-                &|v| format!("{} ms", numbers::ms(v)),
-            ));
+        (Some(o), Some(n))
+            if o.statistics.estimates.is_none() || n.statistics.estimates.is_none() =>
+        {
+            let mut notes = Vec::new();
+            for (which, r) in [("old", o), ("new", n)] {
+                if r.statistics.estimates.is_none() {
+                    let why = r.statistics.refused.as_deref().unwrap_or("no request completed");
+                    notes.push(format!("nothing to compare in {which}: {why}"));
+                }
+            }
+            row.note = Some(notes.join("; "));
         }
-        (None, None) => unreachable!(),
+        (Some(o), Some(n)) => {
+            let (o, n) = (&o.statistics, &n.statistics);
+            row.figures = Figure::ALL.iter().map(|&f| change(f, o, n)).collect();
+            if o.executions < 2 || n.executions < 2 {
+                row.note = Some(format!(
+                    "no verdict can be given: a comparison needs 2 executions or more on each \
+                     side (old has {}, new has {}); run more with --repeat",
+                    o.executions, n.executions
+                ));
+            }
+        }
     }
     row
 }
 
-fn change(
-    old: f64,
-    new: f64,
-    spreads: [Option<f64>; 2],
-    higher_is_better: bool,
-    threshold: f64,
-    unit: &dyn Fn(f64) -> String,
-) -> Change {
-    let delta = new - old;
-    let percent = if old == 0.0 { None } else { Some(delta / old * 100.0) };
-    let spread = spreads.iter().flatten().copied().reduce(f64::max);
-    let (flagged, basis) = match spread {
-        Some(spread) => {
-            let sides = if spreads.iter().all(Option::is_some) {
-                "both sides"
-            } else if spreads[0].is_some() {
-                "old only"
-            } else {
-                "new only"
-            };
-            (delta.abs() > spread, format!("spread across repetitions {} ({sides})", unit(spread)))
-        }
-        None => (
-            percent.is_none_or(|p| p.abs() > threshold) && delta != 0.0,
-            format!(
-                "spread unknown (one repetition each): threshold {}%",
-                numbers::fixed(threshold, 0)
-            ),
-        ),
+fn change(figure: Figure, old: &CellStatistics, new: &CellStatistics) -> FigureChange {
+    let point = |s: &CellStatistics| s.estimates.as_ref().map(|e| e.of(figure).point);
+    let (old_point, new_point) = (point(old), point(new));
+    let text = |v: Option<f64>| match (v, figure) {
+        (None, _) => "N/A".to_string(),
+        (Some(v), Figure::RequestsPerSecond) => numbers::int(v),
+        (Some(v), _) => numbers::ms(v),
     };
-    let better = (delta > 0.0) == higher_is_better;
-    Change {
-        old,
-        new,
-        delta,
-        percent,
-        percent_text: percent.map_or("n/a".into(), |p| {
-            format!("{}{}%", if p > 0.0 { "+" } else { "" }, numbers::fixed(p, 1))
-        }),
-        spread,
-        basis,
-        flagged,
-        direction: match (flagged, better) {
-            (false, _) => String::new(),
-            (true, true) => "better".into(),
-            (true, false) => "worse".into(),
-        },
+    let mut out = FigureChange {
+        figure,
+        old: old_point,
+        new: new_point,
+        old_text: text(old_point),
+        new_text: text(new_point),
+        ratio: old_point.zip(new_point).map(|(o, n)| n / o),
+        low: None,
+        high: None,
+        ratio_text: String::new(),
+        verdict: None,
+        verdict_label: String::new(),
+    };
+    match statistics::Comparison::of(old.figures.of(figure), new.figures.of(figure), figure) {
+        Ok(c) => {
+            out.ratio = Some(c.ratio);
+            (out.low, out.high) = (Some(c.low), Some(c.high));
+            out.verdict = Some(c.verdict);
+            out.verdict_label = match c.verdict {
+                Verdict::Faster => "faster",
+                Verdict::Slower => "slower",
+                Verdict::NoDifference => "no difference",
+            }
+            .to_string();
+        }
+        // The row's note says why in full.
+        Err(StatisticsError::TooFewToCompare { .. }) => out.verdict_label = "no verdict".into(),
+        Err(error) => out.verdict_label = format!("no verdict: {error}"),
     }
+    let ratio = |v: f64| numbers::fixed(v, 2);
+    out.ratio_text = match (out.ratio, out.low, out.high) {
+        (Some(r), Some(low), Some(high)) => {
+            format!("{} ({}–{})", ratio(r), ratio(low), ratio(high))
+        }
+        (Some(r), _, _) => ratio(r),
+        _ => "N/A".to_string(),
+    };
+    out
 }

@@ -2,6 +2,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::load::{LatencySummary, LoadSummary};
+use crate::statistics::CellEstimates;
 use crate::store::{CellResult, Usage};
 
 /// Every stored result, flagged, for the CSV and JSON exports.
@@ -23,8 +24,20 @@ pub struct ExportedResult {
     /// Belongs to the newest configuration (hash) of its cell; `false`: an older one, left
     /// out of the tables.
     pub current: bool,
+    /// Its cell's summary over every measured execution (same on each of the cell's results;
+    /// only for the current configuration).
+    pub cell: Option<CellSummary>,
     #[serde(flatten)]
     pub result: CellResult,
+}
+
+/// A cell's N, rank and 95% intervals, as export columns (`cell.estimates.requests_per_second.low`).
+#[derive(Clone, Debug, Serialize)]
+pub struct CellSummary {
+    pub executions: u32,
+    /// `2–4` for a tie, empty when not measured.
+    pub rank: String,
+    pub estimates: Option<CellEstimates>,
 }
 
 const LEADING: [&str; 10] = [

@@ -1,5 +1,8 @@
 use serde::Serialize;
+use serde_json::Value;
 
+use super::numbers;
+use crate::statistics::{Estimate, SpeedRule};
 use crate::store::{CellResult, Outcome};
 
 /// How the results were measured, from the settings stored with them (not from a matrix
@@ -11,6 +14,10 @@ pub struct Methodology {
     pub started_at: Option<String>,
     pub finished_at: Option<String>,
     pub result_count: usize,
+    /// Measured executions per measured cell: `3` or `min 1, median 3, max 5`.
+    pub executions: String,
+    /// The run's machine-speed spread and strays, when results record a calibration figure.
+    pub speed: Option<String>,
 }
 
 /// One labelled setting: `Duration per test`, `20 s`.
@@ -50,7 +57,7 @@ impl LoadDescription {
             memory: d(&|r| bytes(r.resources.memory_bytes)),
             workers: d(&|r| r.resources.workers.to_string()),
             duration: d(&|r| seconds(r.load_settings.duration_ms)),
-            warmup: d(&|r| seconds(r.load_settings.warmup_ms)),
+            warmup: warmup(results),
             connections: d(&|r| r.load_settings.connections.to_string()),
             threads: d(&|r| r.load_settings.threads.to_string()),
             timeout: d(&|r| seconds(r.load_settings.timeout_ms)),
@@ -64,8 +71,10 @@ impl LoadDescription {
 }
 
 impl Methodology {
-    pub fn of(results: &[&CellResult]) -> Methodology {
+    /// `executions`: each measured cell's number of measured executions.
+    pub fn of(results: &[&CellResult], executions: &[u32]) -> Methodology {
         let load = LoadDescription::of(results);
+        let speed = speed(results);
         let prov = |f: &dyn Fn(&CellResult) -> Option<String>| {
             distinct(results.iter().map(|r| f(r).unwrap_or_else(|| "unknown".to_string())))
         };
@@ -79,7 +88,11 @@ impl Methodology {
             ("Generator threads", load.threads),
             ("Request timeout", load.timeout),
             ("Load mode", load.mode),
-            ("Repetitions per cell", load.repeat),
+            ("Repetitions per cell (setting)", load.repeat),
+            ("Measured executions per cell", execution_counts(executions)),
+            ("Schedule seed", prov(&|r| recorded(r, SEED_FIELDS).map(|v| v.to_string()))),
+            ("Requests resent after a silent close", resent(results)),
+            ("Generator warnings", warnings(results)),
             ("Load generator", prov(&|r| Some(r.provenance.generator.clone()))),
             ("Host CPU", prov(&|r| r.provenance.host_cpu.clone())),
             ("Kernel", prov(&|r| r.provenance.kernel.clone())),
@@ -91,9 +104,14 @@ impl Methodology {
             ("Cells per outcome", outcomes(results)),
             ("Time spent (summed over results)", time_spent(results)),
         ];
+        let has_seed = results.iter().any(|r| recorded(r, SEED_FIELDS).is_some());
+        let shown = |(label, _): &(&str, String)| *label != "Schedule seed" || has_seed;
         Methodology {
+            executions: execution_counts(executions),
+            speed,
             settings: pairs
                 .into_iter()
+                .filter(shown)
                 .map(|(label, value)| Setting { label: label.to_string(), value })
                 .collect(),
             started_at: results
@@ -142,14 +160,148 @@ fn time_spent(results: &[&CellResult]) -> String {
     let measure = phase(&["measure"]);
     let warm = phase(&["primer", "warmup", "settle"]);
     let other = phase(&["start", "ready", "verify", "teardown"]);
+    let s = numbers::int;
     format!(
         "building images {} s; in containers {} s: measuring {} s, priming, warming up and settling {} s, starting, verifying and removing {} s",
-        build.round(),
-        (measure + warm + other).round(),
-        measure.round(),
-        warm.round(),
-        other.round()
+        s(build),
+        s(measure + warm + other),
+        s(measure),
+        s(warm),
+        s(other)
     )
+}
+
+/// Where results may record the seed of their interleaved schedule and a machine-speed
+/// calibration figure (dotted paths into the stored JSON): the report shows them when the
+/// run stage records them, whichever of these names it uses, and says nothing otherwise.
+const SEED_FIELDS: &[&str] =
+    &["seed", "schedule_seed", "provenance.seed", "provenance.schedule_seed"];
+const SPEED_FIELDS: &[&str] = &[
+    "speed_index",
+    "calibration",
+    "provenance.speed_index",
+    "provenance.calibration",
+    "provenance.calibration_ops_per_second",
+];
+
+/// The first of `fields` the result records as a number.
+fn recorded(result: &CellResult, fields: &[&str]) -> Option<f64> {
+    let value = serde_json::to_value(result).ok()?;
+    fields.iter().find_map(|field| {
+        field.split('.').try_fold(&value, |v, key| v.get(key)).and_then(Value::as_f64)
+    })
+}
+
+/// `3`, or `min 1, median 3, max 5` when cells differ.
+fn execution_counts(executions: &[u32]) -> String {
+    let values: Vec<f64> = executions.iter().filter(|&&n| n > 0).map(|&n| n as f64).collect();
+    let (Some(min), Some(max)) =
+        (values.iter().copied().reduce(f64::min), values.iter().copied().reduce(f64::max))
+    else {
+        return "none measured".to_string();
+    };
+    if min == max {
+        return numbers::int(min);
+    }
+    // The statistics' median (the point of an estimate) rather than a second definition.
+    let median = Estimate::from_executions(&values).map_or(min, |e| e.point);
+    format!(
+        "min {}, median {}, max {}",
+        numbers::int(min),
+        numbers::fixed(median, 1).trim_end_matches(".0"),
+        numbers::int(max)
+    )
+}
+
+/// The machine-speed index over the run's executions (`statistics::SpeedRule`): its spread
+/// and the executions the rule flags; `None` when no result records a calibration figure.
+fn speed(results: &[&CellResult]) -> Option<String> {
+    let recorded: Vec<(String, f64)> = results
+        .iter()
+        .filter_map(|r| {
+            recorded(r, SPEED_FIELDS).map(|v| (format!("{} repetition {}", r.id, r.repetition), v))
+        })
+        .collect();
+    speed_line(&recorded)
+}
+
+/// The methodology's speed line from each execution's name and calibration figure.
+fn speed_line(recorded: &[(String, f64)]) -> Option<String> {
+    let values: Vec<f64> = recorded.iter().map(|(_, v)| *v).collect();
+    let index = match SpeedRule::default().index(&values) {
+        Ok(index) => index,
+        Err(error) => return (!values.is_empty()).then(|| format!("not computed: {error}")),
+    };
+    let strays: Vec<String> = recorded
+        .iter()
+        .zip(index.index.iter().zip(&index.flagged))
+        .filter(|(_, (_, flagged))| **flagged)
+        .map(|((name, _), (i, _))| format!("{name} ({}×)", numbers::fixed(*i, 2)))
+        .collect();
+    let spread = format!(
+        "{} executions, fastest over slowest {}×",
+        values.len(),
+        numbers::fixed(index.spread, 2)
+    );
+    Some(if strays.is_empty() {
+        format!("{spread}; none strays")
+    } else {
+        format!("{spread}; strays (treat their figures with care): {}", strays.join(", "))
+    })
+}
+
+/// The warm-up most results used, then the others with the runtimes that used them:
+/// `5 s, 15 s for pypy`.
+fn warmup(results: &[&CellResult]) -> String {
+    let mut values: Vec<(String, usize, Vec<String>)> = Vec::new();
+    for r in results {
+        let value = seconds(r.load_settings.warmup_ms);
+        match values.iter_mut().find(|(v, _, _)| *v == value) {
+            Some((_, count, runtimes)) => {
+                *count += 1;
+                if !runtimes.contains(&r.runtime) {
+                    runtimes.push(r.runtime.clone());
+                }
+            }
+            None => values.push((value, 1, vec![r.runtime.clone()])),
+        }
+    }
+    values.sort_by_key(|v| std::cmp::Reverse(v.1));
+    let mut parts = values.iter().enumerate().map(|(i, (value, _, runtimes))| {
+        if i == 0 { value.clone() } else { format!("{value} for {}", runtimes.join(", ")) }
+    });
+    let first = parts.next().unwrap_or_else(|| "unknown".to_string());
+    std::iter::once(first).chain(parts).collect::<Vec<_>>().join(", ")
+}
+
+/// Total requests resent after silent closes and the cells where it happened.
+fn resent(results: &[&CellResult]) -> String {
+    let mut cells: Vec<&str> = Vec::new();
+    let mut total = 0;
+    for r in results {
+        let count = r.load.as_ref().map_or(0, |l| l.resent);
+        total += count;
+        if count > 0 && !cells.contains(&r.id.as_str()) {
+            cells.push(&r.id);
+        }
+    }
+    if total == 0 {
+        return "none".to_string();
+    }
+    format!(
+        "{} in {} cells (noted on their rows; not errors: GET is idempotent)",
+        numbers::int(total as f64),
+        numbers::int(cells.len() as f64)
+    )
+}
+
+/// How many results carry a generator warning (listen backlog, rate not reached).
+fn warnings(results: &[&CellResult]) -> String {
+    let warned = results.iter().filter(|r| r.load.as_ref().is_some_and(|l| !l.warnings.is_empty()));
+    match warned.count() {
+        0 => "none".to_string(),
+        n => format!("{} results (noted on their rows)", numbers::int(n as f64)),
+    }
 }
 
 /// Distinct values in order of first appearance, joined with `, `; `unknown` when empty.
@@ -182,5 +334,35 @@ fn bytes(value: u64) -> String {
         format!("{} GiB", trim_float(mib / 1024.0))
     } else {
         format!("{} MiB", trim_float(mib))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn speed_line_gives_the_spread_and_names_the_strays() {
+        assert_eq!(speed_line(&[]), None);
+        let run: Vec<(String, f64)> = [100.0, 101.0, 99.0, 100.5, 99.5, 70.0]
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (format!("a/hello repetition {}", i + 1), *v))
+            .collect();
+        let line = speed_line(&run).unwrap();
+        assert!(line.starts_with("6 executions, fastest over slowest 1.44×"), "{line}");
+        assert!(
+            line.ends_with("strays (treat their figures with care): a/hello repetition 6 (0.70×)"),
+            "{line}"
+        );
+        let quiet = speed_line(&run[..5]).unwrap();
+        assert!(quiet.ends_with("none strays"), "{quiet}");
+    }
+
+    #[test]
+    fn execution_counts_read_min_median_max() {
+        assert_eq!(execution_counts(&[5, 5]), "5");
+        assert_eq!(execution_counts(&[1, 5, 5, 3]), "min 1, median 4, max 5");
+        assert_eq!(execution_counts(&[0]), "none measured");
     }
 }

@@ -7,6 +7,7 @@
 //! the format with it; `render_comparison` does the same for `bench compare`'s
 //! `Comparison`. No I/O here: the CLI reads the results and writes the bytes.
 
+mod cell_statistics;
 pub mod charts;
 mod comparison;
 mod export;
@@ -20,7 +21,8 @@ mod row_report;
 mod scenario_report;
 mod templates;
 
-pub use comparison::{Change, Comparison, RowComparison, ScenarioComparison, Side};
+pub use cell_statistics::{CellStatistics, NO_INTERVAL};
+pub use comparison::{Comparison, FigureChange, RowComparison, ScenarioComparison, Side};
 pub use export::{Export, ExportedResult};
 pub use format::Format;
 pub use json_report::JsonReport;
@@ -33,8 +35,9 @@ pub use templates::{escape_markdown, quote_csv};
 
 use crate::store::CellResult;
 
-/// The shipped `bench compare` template (markdown).
+/// The shipped `bench compare` templates (markdown, CSV).
 pub const COMPARE_TEMPLATE: &str = include_str!("../../report-templates/compare.md.j2");
+pub const COMPARE_CSV_TEMPLATE: &str = include_str!("../../report-templates/compare.csv.j2");
 
 /// Render `results` as `format`, with the shipped template or `template` (its source).
 pub fn render(
@@ -60,15 +63,24 @@ pub fn render_model(
     templates::render(&env, name, minijinja::Value::from(minijinja::value::Serde(model)))
 }
 
-/// Render a comparison as markdown with the shipped template or `template`.
+/// Render a comparison as `format` (HTML is refused) with the shipped template or
+/// `template`; JSON without a template is the `Comparison` serialized.
 pub fn render_comparison(
     comparison: &Comparison,
+    format: Format,
     template: Option<&str>,
 ) -> Result<Vec<u8>, ReportError> {
-    let env = templates::environment("compare.md", template.unwrap_or(COMPARE_TEMPLATE))?;
-    templates::render(
-        &env,
-        "compare.md",
-        minijinja::Value::from(minijinja::value::Serde(comparison)),
-    )
+    let (name, shipped) = match format {
+        Format::Markdown => ("compare.md", COMPARE_TEMPLATE),
+        Format::Csv => ("compare.csv", COMPARE_CSV_TEMPLATE),
+        Format::Json if template.is_none() => {
+            let mut bytes = serde_json::to_vec_pretty(comparison).map_err(ReportError::Json)?;
+            bytes.push(b'\n');
+            return Ok(bytes);
+        }
+        Format::Json => ("compare.json", ""),
+        Format::Html => return Err(ReportError::Unsupported("bench compare --format html")),
+    };
+    let env = templates::environment(name, template.unwrap_or(shipped))?;
+    templates::render(&env, name, minijinja::Value::from(minijinja::value::Serde(comparison)))
 }

@@ -7,6 +7,9 @@ pub enum ReportError {
     /// The JSON report could not be serialized.
     #[error("cannot write the report as JSON: {0}")]
     Json(#[source] serde_json::Error),
+    /// A format this output does not have.
+    #[error("{0} is not available: use markdown, csv or json")]
+    Unsupported(&'static str),
 }
 
 impl ReportError {

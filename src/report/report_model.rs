@@ -1,6 +1,6 @@
 use serde::Serialize;
 
-use super::export::{Export, ExportedResult};
+use super::export::{CellSummary, Export, ExportedResult};
 use super::methodology::Methodology;
 use super::row_report::RowReport;
 use super::scenario_report::ScenarioReport;
@@ -46,21 +46,33 @@ impl ReportModel {
         for scenario in chunk_by(&sorted, |r| (r.scenario_index, r.scenario.clone())) {
             let cells = chunk_by(&scenario, |r| (r.row_index, r.name.clone(), sweep_key(r)));
             let rows: Vec<RowReport> = cells.iter().map(|cell| RowReport::build(cell)).collect();
-            for (cell, row) in cells.iter().zip(&rows) {
+            // Built first: it ranks the rows, which the export carries.
+            let report = ScenarioReport::build(rows, &scenario, &mut next_footnote);
+            for (cell, row) in cells.iter().zip(&report.rows) {
                 for result in cell {
+                    let current = result.hash == row.hash;
                     exported.push(ExportedResult {
-                        median: result.hash == row.hash
-                            && result.repetition == row.shown_repetition,
-                        current: result.hash == row.hash,
+                        median: current && result.repetition == row.shown_repetition,
+                        current,
+                        cell: current.then(|| CellSummary {
+                            executions: row.statistics.executions,
+                            rank: row.statistics.rank_label.clone(),
+                            estimates: row.statistics.estimates.clone(),
+                        }),
                         result: (*result).clone(),
                     });
                 }
             }
-            scenarios.push(ScenarioReport::build(rows, &scenario, &mut next_footnote));
+            scenarios.push(report);
         }
+        let executions: Vec<u32> = scenarios
+            .iter()
+            .flat_map(|s: &ScenarioReport| &s.rows)
+            .map(|r| r.statistics.executions)
+            .collect();
         ReportModel {
             generated_by: format!("bench {}", env!("CARGO_PKG_VERSION")),
-            methodology: Methodology::of(&sorted),
+            methodology: Methodology::of(&sorted, &executions),
             scenarios,
             export: Export::new(exported),
         }

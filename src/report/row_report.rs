@@ -3,6 +3,8 @@ use serde::Serialize;
 use crate::load::LatencySummary;
 use crate::store::{CellResult, Check, Outcome, Usage};
 
+use super::cell_statistics::CellStatistics;
+use super::charts::Sparkline;
 use super::numbers;
 
 /// One line of a scenario's table: a row of the matrix with one value of each swept
@@ -32,6 +34,7 @@ pub struct RowReport {
     pub ok_repetitions: u32,
     /// The repetition shown (median by `ok_rps`; the latest one when none was measured).
     pub shown_repetition: u32,
+    /// `None` when not measured or when no request completed (nothing to time).
     pub latency: Option<LatencySummary>,
     pub ok_rps: Option<f64>,
     pub ok_requests: Option<u64>,
@@ -40,11 +43,25 @@ pub struct RowReport {
     pub ok_rps_max: Option<f64>,
     pub p99_us_min: Option<f64>,
     pub p99_us_max: Option<f64>,
+    /// Medians, 95% intervals, N and rank over the measured repetitions.
+    pub statistics: CellStatistics,
+    /// Requests resent after the server silently closed a kept-alive connection, summed
+    /// over the measured repetitions.
+    pub resent: u64,
+    /// The generator's warnings (listen backlog, rate not reached), distinct, over the
+    /// measured repetitions.
+    pub warnings: Vec<String>,
+    /// The shown repetition's requests per second, window by window, when stored.
+    pub per_second: Option<Sparkline>,
     pub usage: Option<Usage>,
     pub checks: Vec<Check>,
     pub failed_checks: u32,
     /// Columns a failed check casts doubt on: `rps`, `latency`, `requests`.
     pub suspect: Vec<String>,
+    /// Each failed check with the column it concerns: `("latency", "littles-law")`.
+    pub failed_by_column: Vec<(String, String)>,
+    /// `littles-law (latency columns)`, joined with `; `: the tables' failed-check column.
+    pub failed_summary: String,
     /// Older results of this cell with another configuration (other hash), left out.
     pub superseded: u32,
     /// Explanation of N/A, medians, failed checks; numbered when the scenario is built.
@@ -72,12 +89,27 @@ impl RowReport {
         ok.sort_by(|a, b| ok_rps(a).total_cmp(&ok_rps(b)).then(a.repetition.cmp(&b.repetition)));
         let shown = if ok.is_empty() { *current.last().unwrap() } else { ok[(ok.len() - 1) / 2] };
         let load = shown.load.as_ref().filter(|_| !ok.is_empty());
+        let statistics = CellStatistics::of(&ok);
+        let resent: u64 = ok.iter().filter_map(|r| r.load.as_ref()).map(|l| l.resent).sum();
+        let mut warnings: Vec<String> = Vec::new();
+        for warning in ok.iter().filter_map(|r| r.load.as_ref()).flat_map(|l| &l.warnings) {
+            if !warnings.contains(warning) {
+                warnings.push(warning.clone());
+            }
+        }
         let p99s = ok.iter().map(|r| r.load.as_ref().unwrap().latency.p99_us as f64);
         let failed: Vec<&Check> = shown.checks.iter().filter(|c| !c.passed).collect();
         let mut suspect: Vec<String> =
             failed.iter().map(|c| concerns(&c.name).to_string()).collect();
         suspect.sort();
         suspect.dedup();
+        let failed_by_column: Vec<(String, String)> =
+            failed.iter().map(|c| (concerns(&c.name).to_string(), c.name.clone())).collect();
+        let failed_summary = failed_by_column
+            .iter()
+            .map(|(column, name)| format!("{name} ({})", column_name(column)))
+            .collect::<Vec<_>>()
+            .join("; ");
 
         let mut notes = Vec::new();
         if ok.is_empty() {
@@ -106,8 +138,24 @@ impl RowReport {
                 ));
             }
             for check in &failed {
-                notes.push(format!("check {} failed: {}", check.name, check.detail));
+                notes.push(format!(
+                    "check {} failed (concerns {}): {}",
+                    check.name,
+                    column_name(concerns(&check.name)),
+                    check.detail
+                ));
             }
+            if load.is_some_and(|l| l.requests == 0) {
+                notes.push("no request completed: latency N/A".to_string());
+            }
+            if resent > 0 {
+                notes.push(format!(
+                    "{} requests resent after the server closed a kept-alive connection",
+                    numbers::int(resent as f64)
+                ));
+            }
+            notes.extend(warnings.iter().map(|w| format!("generator warning: {w}")));
+            notes.extend(statistics.refused.clone());
         }
         if superseded > 0 {
             let s = if superseded == 1 { "" } else { "s" };
@@ -138,17 +186,23 @@ impl RowReport {
             repetitions: current.len() as u32,
             ok_repetitions: ok.len() as u32,
             shown_repetition: shown.repetition,
-            latency: load.map(|l| l.latency.clone()),
+            latency: load.filter(|l| l.requests > 0).map(|l| l.latency.clone()),
             ok_rps: load.map(|l| l.ok_rps),
             ok_requests: load.map(|l| l.ok_requests),
             ok_rps_min: ok.first().map(|r| ok_rps(r)),
             ok_rps_max: ok.last().map(|r| ok_rps(r)),
             p99_us_min: p99s.clone().reduce(f64::min),
             p99_us_max: p99s.reduce(f64::max),
+            statistics,
+            resent,
+            warnings,
+            per_second: load.and_then(|l| Sparkline::of_windows(&l.windows)),
             usage: shown.usage.clone().filter(|_| !ok.is_empty()),
             checks: shown.checks.clone(),
             failed_checks: failed.len() as u32,
             suspect,
+            failed_by_column,
+            failed_summary,
             superseded,
             note: if notes.is_empty() { None } else { Some(notes.join("; ")) },
             footnote: None,
@@ -187,6 +241,15 @@ fn outcome_reason(result: &CellResult) -> String {
     match &result.reason {
         Some(reason) => format!("{}: {reason}", outcome_label(result)),
         None => format!("{} (no reason recorded)", outcome_label(result)),
+    }
+}
+
+/// The table column a `concerns` value names, for notes.
+fn column_name(concern: &str) -> &'static str {
+    match concern {
+        "latency" => "latency columns",
+        "requests" => "Total Requests",
+        _ => "Req/Sec",
     }
 }
 

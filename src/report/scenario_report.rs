@@ -4,6 +4,7 @@ use super::charts::{BarChart, BarInput, LineChart, PercentileChart, PercentileIn
 use super::methodology::LoadDescription;
 use super::numbers;
 use super::row_report::{RowReport, label};
+use crate::statistics::{Figure, RankRange, rank_ranges};
 use crate::store::CellResult;
 
 /// One scenario's section: description, settings, table rows in matrix order, footnotes
@@ -19,6 +20,8 @@ pub struct ScenarioReport {
     pub footnotes: Vec<Footnote>,
     /// Some row shows the median of several repetitions.
     pub has_medians: bool,
+    /// Some measured row has a single execution, so no interval.
+    pub has_single_executions: bool,
     pub charts: ScenarioCharts,
 }
 
@@ -54,6 +57,7 @@ impl ScenarioReport {
         results: &[&CellResult],
         next_footnote: &mut u32,
     ) -> ScenarioReport {
+        rank(&mut rows);
         let mut footnotes = Vec::new();
         for row in &mut rows {
             if let Some(text) = &row.note {
@@ -77,10 +81,30 @@ impl ScenarioReport {
                 .unwrap_or_default(),
             settings: LoadDescription::of(results),
             has_medians: rows.iter().any(|r| r.ok_repetitions > 1),
+            has_single_executions: rows.iter().any(|r| r.statistics.executions == 1),
             charts: charts(&first.scenario, &rows),
             footnotes,
             rows,
         }
+    }
+}
+
+/// Rank ranges by requests/s among the rows with an interval (`statistics::rank_ranges`);
+/// measured rows without one (no 2xx response) share the ranks after them.
+fn rank(rows: &mut [RowReport]) {
+    let estimated: Vec<usize> =
+        (0..rows.len()).filter(|&i| rows[i].statistics.estimates.is_some()).collect();
+    let estimates: Vec<_> = estimated
+        .iter()
+        .map(|&i| rows[i].statistics.estimates.as_ref().unwrap().requests_per_second.clone())
+        .collect();
+    for (&i, range) in estimated.iter().zip(rank_ranges(&estimates, Figure::RequestsPerSecond)) {
+        rows[i].statistics.set_rank(range);
+    }
+    let unranked = rows.iter().filter(|r| r.measured && r.statistics.estimates.is_none()).count();
+    let last = RankRange { best: estimated.len() + 1, worst: estimated.len() + unranked };
+    for row in rows.iter_mut().filter(|r| r.measured && r.statistics.estimates.is_none()) {
+        row.statistics.set_rank(last);
     }
 }
 
@@ -92,8 +116,17 @@ fn charts(scenario: &str, rows: &[RowReport]) -> ScenarioCharts {
             .map(|r| BarInput {
                 label: r.label.clone(),
                 value: r.ok_rps,
-                value_label: r.ok_rps.map_or("N/A".into(), numbers::int),
+                value_label: match (r.ok_rps, r.statistics.executions) {
+                    (None, _) => "N/A".into(),
+                    (Some(rps), 1) => format!("{} (1 execution, no interval)", numbers::int(rps)),
+                    (Some(rps), _) => numbers::int(rps),
+                },
                 marker: None,
+                interval: r
+                    .statistics
+                    .estimates
+                    .as_ref()
+                    .and_then(|e| e.requests_per_second.low.zip(e.requests_per_second.high)),
                 flagged: flagged(r, "rps"),
             })
             .collect(),
@@ -125,6 +158,7 @@ fn charts(scenario: &str, rows: &[RowReport]) -> ScenarioCharts {
                     )
                 }),
                 marker: r.usage.as_ref().map(|u| u.cpu_percent_max),
+                interval: None,
                 flagged: false,
             })
             .collect(),
@@ -140,6 +174,7 @@ fn charts(scenario: &str, rows: &[RowReport]) -> ScenarioCharts {
                     format!("{} MiB", numbers::mib(u.memory_bytes_max as f64))
                 }),
                 marker: None,
+                interval: None,
                 flagged: r.usage.as_ref().is_some_and(|u| u.oom_killed),
             })
             .collect(),

@@ -30,17 +30,20 @@ pub struct Bar {
     pub measured: bool,
     /// A secondary mark (CPU peak), as an x position.
     pub marker_x: Option<f64>,
+    /// The 95% interval as an error bar from `x1` to `x2`; `None` without one.
+    pub interval_x: Option<(f64, f64)>,
     /// An honesty check failed for this row.
     pub flagged: bool,
 }
 
 /// One bar's input: label, value (`None`: not measured, drawn as `N/A`), value text,
-/// optional secondary mark, flagged.
+/// optional secondary mark, optional interval (low, high), flagged.
 pub struct BarInput {
     pub label: String,
     pub value: Option<f64>,
     pub value_label: String,
     pub marker: Option<f64>,
+    pub interval: Option<(f64, f64)>,
     pub flagged: bool,
 }
 
@@ -59,7 +62,11 @@ impl BarChart {
             TOP,
             value_width,
         );
-        let max = inputs.iter().flat_map(|b| [b.value, b.marker]).flatten().fold(floor, f64::max);
+        let max = inputs
+            .iter()
+            .flat_map(|b| [b.value, b.marker, b.interval.map(|i| i.1)])
+            .flatten()
+            .fold(floor, f64::max);
         let (top, tick_values) = nice_scale(max);
         let scale = |v: f64| r1(frame.plot_width * (v / top).clamp(0.0, 1.0));
         let bars = inputs
@@ -68,7 +75,11 @@ impl BarChart {
             .map(|(i, b)| {
                 let y = frame.row_top(i);
                 let length = b.value.map(scale).unwrap_or(0.0);
-                let end = b.marker.map(scale).unwrap_or(0.0).max(length);
+                let interval = b.interval.map(|(low, high)| (scale(low), scale(high)));
+                let end = [b.marker.map(scale), interval.map(|i| i.1)]
+                    .into_iter()
+                    .flatten()
+                    .fold(length, f64::max);
                 Bar {
                     y: r1(y + (ROW - THICKNESS) / 2.0),
                     thickness: THICKNESS,
@@ -78,6 +89,8 @@ impl BarChart {
                     value_label: b.value_label,
                     measured: b.value.is_some(),
                     marker_x: b.marker.map(|m| r1(frame.plot_x + scale(m))),
+                    interval_x: interval
+                        .map(|(low, high)| (r1(frame.plot_x + low), r1(frame.plot_x + high))),
                     flagged: b.flagged,
                     label: b.label,
                 }

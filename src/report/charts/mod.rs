@@ -6,12 +6,14 @@ mod bar_chart;
 mod frame;
 mod line_chart;
 mod percentile_chart;
+mod sparkline;
 
 pub use axis::Tick;
 pub use bar_chart::{Bar, BarChart, BarInput};
 pub use frame::Frame;
 pub use line_chart::{LineChart, LinePoint, LineSeries, SeriesInput};
 pub use percentile_chart::{PercentileChart, PercentileInput, PercentileMark, PercentileRow};
+pub use sparkline::Sparkline;
 
 /// Categorical colours, readable on white, distinct for the colour-blind in the first six.
 pub const PALETTE: [&str; 10] = [
