@@ -30,6 +30,7 @@
 //! `run_context`, `checks`, `verify`, `plan` (jobs, shards), `placement`, `host`, `http`,
 //! `progress`, `phase_clock`, `failure`.
 
+mod calibrate;
 mod checks;
 mod execution;
 mod failure;
@@ -45,23 +46,27 @@ mod progress;
 mod provenance;
 mod run_context;
 mod run_options;
+mod run_plan;
 mod runner;
 mod samples;
 mod server;
 mod smoke;
 mod smoke_row;
+mod steady_warmup;
 mod verify;
 
+pub use calibrate::{Calibrate, PinnedCalibration};
 pub use checks::{CheckInput, honesty_checks};
 pub use host::{Clock, HostFacts, SystemClock, rfc3339};
 pub use http::{Http, RealHttp};
 pub use image_cache::image_tag;
 pub use knobs::Knobs;
 pub use placement::{Placement, parse_cpuset};
-pub use plan::{Job, Shard, jobs};
+pub use plan::{Job, Shard};
 pub use progress::{Display, Progress, Quiet};
 pub use run_context::RunContext;
 pub use run_options::RunOptions;
+pub use run_plan::{Planned, RunPlan};
 pub use runner::{RunSummary, Runner};
 pub use smoke::Smoke;
 pub use smoke_row::{SmokeCheck, SmokeRow};
