@@ -1,6 +1,6 @@
 use std::future::Future;
 use std::hint::black_box;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::store::Calibration;
 
@@ -14,8 +14,10 @@ pub trait Calibrate: Send + Sync {
     ) -> impl Future<Output = Result<Calibration, String>> + Send;
 }
 
-/// The real calibration: a fixed integer workload on a fresh host thread pinned to the
-/// server's CPUs, timed by the wall clock.
+/// The real calibration: a fixed integer workload, repeated in chunks for a fixed time on a
+/// fresh host thread pinned to the server's CPUs; its figure is the work done per second of
+/// wall time. A fixed time rather than a fixed amount of work keeps it as short on a slow
+/// machine (or in a debug build) as on a fast one; the figure compares within a run.
 ///
 /// Why a pinned host thread: the server's container is confined to those CPUs by its cpuset,
 /// and its CPU quota is a fixed limit; what varies from one execution to the next is how
@@ -27,24 +29,27 @@ pub trait Calibrate: Send + Sync {
 /// before the container starts, so the server's own startup does not slow it.
 #[derive(Clone, Copy, Debug)]
 pub struct PinnedCalibration {
-    /// Iterations of the workload: fixed, so that figures compare within a run.
-    pub iterations: u64,
+    /// How long the workload runs (to the end of the chunk that passes it).
+    pub duration: Duration,
 }
 
 impl Default for PinnedCalibration {
     fn default() -> Self {
-        PinnedCalibration { iterations: 150_000_000 }
+        PinnedCalibration { duration: Duration::from_millis(150) }
     }
 }
 
+/// Iterations between two looks at the clock: a few milliseconds of work.
+const CHUNK: u64 = 1_000_000;
+
 impl Calibrate for PinnedCalibration {
     async fn calibrate(&self, cpus: Vec<usize>) -> Result<Calibration, String> {
-        let iterations = self.iterations;
+        let duration = self.duration;
         // A thread of its own: a pool thread would keep the pinning for later work.
         let timed = tokio::task::spawn_blocking(move || {
             std::thread::Builder::new()
                 .name("bench-calibrate".into())
-                .spawn(move || timed_workload(iterations, cpus))
+                .spawn(move || timed_workload(duration, cpus))
                 .map_err(|e| format!("cannot start the calibration thread: {e}"))?
                 .join()
                 .map_err(|_| "the calibration thread panicked".to_string())?
@@ -53,12 +58,16 @@ impl Calibrate for PinnedCalibration {
     }
 }
 
-fn timed_workload(iterations: u64, cpus: Vec<usize>) -> Result<Calibration, String> {
+fn timed_workload(duration: Duration, cpus: Vec<usize>) -> Result<Calibration, String> {
     if !cpus.is_empty() {
         pin(&cpus).map_err(|e| format!("cannot pin the calibration to CPUs {cpus:?}: {e}"))?;
     }
     let (wall, cpu) = (Instant::now(), thread_cpu_seconds());
-    black_box(workload(black_box(iterations)));
+    let mut iterations = 0;
+    while iterations == 0 || wall.elapsed() < duration {
+        black_box(workload(black_box(CHUNK)));
+        iterations += CHUNK;
+    }
     let cpu_seconds = thread_cpu_seconds() - cpu;
     let wall_seconds = wall.elapsed().as_secs_f64().max(1e-9);
     Ok(Calibration {
@@ -114,12 +123,12 @@ mod tests {
 
     #[tokio::test]
     async fn the_real_workload_runs_pinned_and_reports_its_rate() {
-        let calibration =
-            PinnedCalibration { iterations: 2_000_000 }.calibrate(vec![0]).await.unwrap();
+        let short = PinnedCalibration { duration: Duration::from_millis(20) };
+        let calibration = short.calibrate(vec![0]).await.unwrap();
         assert_eq!(calibration.cpus, [0]);
-        assert!(calibration.mops_per_second > 0.0 && calibration.wall_ms > 0.0);
+        assert!(calibration.mops_per_second > 0.0 && calibration.wall_ms >= 20.0);
         assert!((0.0..=1.0).contains(&calibration.cpu_share), "{calibration:?}");
-        let far = PinnedCalibration { iterations: 1 }.calibrate(vec![100_000]).await;
+        let far = short.calibrate(vec![100_000]).await;
         assert!(far.unwrap_err().contains("cannot pin"));
     }
 }
