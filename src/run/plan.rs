@@ -49,12 +49,13 @@ pub struct Job {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::config::Sources;
     use crate::matrix::{FixedInputs, expand};
 
-    fn cells() -> Vec<Cell> {
+    /// Three rows of one server, in two scenarios.
+    pub(in crate::run) fn cells() -> Vec<Cell> {
         let text = r#"
             runtime cpython label="" { python "python3"; }
             server s { command "s {app}"; interface wsgi; }

@@ -193,3 +193,74 @@ fn distinct<'c>(names: impl Iterator<Item = &'c str>) -> Vec<&'c str> {
     }
     seen
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::SystemTime;
+
+    use super::*;
+    use crate::load::LoadSummary;
+    use crate::run::provenance::blank_result;
+    use crate::run::{HostFacts, RunOptions};
+
+    fn cells(repeat: u32) -> Vec<Cell> {
+        let mut cells = crate::run::plan::tests::cells();
+        cells.iter_mut().for_each(|c| c.load.repeat = repeat);
+        cells
+    }
+
+    /// The result of `planned`, `ok` at `rps` or failed.
+    fn result(planned: &Planned, rps: Option<f64>) -> CellResult {
+        let options = RunOptions::new(".".into(), "m.kdl".into(), std::path::Path::new("r"));
+        let host = HostFacts::default();
+        let mut r = blank_result(&planned.job, &options, &host, None, SystemTime::now());
+        if let Some(rps) = rps {
+            r.outcome = Outcome::Ok;
+            r.load = Some(LoadSummary { ok_rps: rps, ..Default::default() });
+        }
+        r
+    }
+
+    #[test]
+    fn stored_executions_are_skipped_and_the_rest_interleaved() {
+        let cells = cells(2);
+        let first =
+            RunPlan::new(&cells, &cells, &ResultIndex::default(), 9, None).first_round().remove(0);
+        let stored = ResultIndex::new(vec![result(&first, Some(10.0))]);
+        let mut plan = RunPlan::new(&cells, &cells, &stored, 9, None);
+        assert_eq!(plan.skipped(), 1);
+        let order = plan.first_round();
+        assert_eq!(order.len(), cells.len() * 2 - 1);
+        assert!(order.windows(2).all(|p| p[0].cell != p[1].cell), "{order:?}");
+        let of_first: Vec<u32> =
+            order.iter().filter(|p| p.cell == first.cell).map(|p| p.job.repetition).collect();
+        assert_eq!(of_first, [2], "execution 1 is stored");
+        assert!(order.iter().all(|p| p.round == 1));
+        assert!(plan.next_round(2).unwrap().is_empty(), "no rounds without a target");
+    }
+
+    #[test]
+    fn precision_rounds_take_only_wide_cells_that_never_failed() {
+        let cells = cells(1);
+        let precision = Precision { target: 0.05, min_executions: 3, max_executions: 4 };
+        let mut plan = RunPlan::new(&cells, &cells, &ResultIndex::default(), 1, Some(precision));
+        let round = plan.first_round();
+        assert_eq!(round.len(), cells.len() * 3, "the target's minimum, not the repeat setting");
+        // Cell 0 is steady, cell 1 wide, cell 2 wide but failed once; the others steady.
+        for planned in &round {
+            let rps = match (planned.cell, planned.job.repetition) {
+                (1, n) => Some(100.0 * f64::from(n)),
+                (2, 2) => None,
+                (2, n) => Some(100.0 * f64::from(n)),
+                _ => Some(100.0),
+            };
+            plan.record(planned.cell, &result(planned, rps));
+        }
+        let second = plan.next_round(2).unwrap();
+        let picked: Vec<(usize, u32, u32)> =
+            second.iter().map(|p| (p.cell, p.job.repetition, p.round)).collect();
+        assert_eq!(picked, [(1, 4, 2)]);
+        plan.record(1, &result(&second[0], Some(400.0)));
+        assert!(plan.next_round(3).unwrap().is_empty(), "at the maximum");
+    }
+}
