@@ -59,7 +59,61 @@ impl LoadWatch {
 
 #[cfg(test)]
 mod tests {
+    use std::io::{Read, Write};
+    use std::sync::Arc;
+    use std::time::Duration;
+
     use super::*;
+    use crate::load::{LoadConfig, run_watched};
+
+    /// A keep-alive HTTP/1.1 server on 127.0.0.1 answering `ok` to every request; its URL.
+    fn server() -> String {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                std::thread::spawn(move || {
+                    let (mut stream, mut buf) = (stream, [0u8; 4096]);
+                    while let Ok(n @ 1..) = stream.read(&mut buf) {
+                        let requests = buf[..n].windows(4).filter(|w| w == b"\r\n\r\n").count();
+                        let answer = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+                        if (0..requests).any(|_| stream.write_all(answer).is_err()) {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        url
+    }
+
+    #[test]
+    fn a_real_run_shows_its_windows_and_ends_when_told() {
+        let config = LoadConfig {
+            connections: 2,
+            threads: 2,
+            duration: Duration::from_secs(60),
+            ..LoadConfig::new(server())
+        };
+        let watch = Arc::new(LoadWatch::default());
+        let shared = watch.clone();
+        let run = std::thread::spawn(move || run_watched(&config, shared));
+        while watch.windows().is_empty() {
+            assert!(!run.is_finished(), "the run ended before its first window");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        watch.stop();
+        let summary = run.join().unwrap().unwrap();
+        assert!(summary.duration_us < 60_000_000, "stopped long before its 60 s: {summary:?}");
+        assert!(summary.windows.len() >= 2, "a whole window, then the rest: {:?}", summary.windows);
+        let windowed: u64 = summary.windows.iter().map(|w| w.requests).sum();
+        assert_eq!(windowed, summary.requests);
+        assert_eq!(
+            summary.windows[0].requests,
+            watch.windows()[0],
+            "the watch saw the same window"
+        );
+    }
 
     #[test]
     fn a_window_is_complete_once_every_thread_reported_it() {
