@@ -19,7 +19,6 @@ use super::steady_warmup::steady_warmup;
 use crate::engine::{ContainerId, ContainerState, Engine};
 use crate::load::{LoadConfig, LoadSummary};
 use crate::matrix::Cell;
-use crate::statistics::WarmupRule;
 use crate::store::{CellResult, Check, Outcome, Warmup};
 
 /// One measurement of a cell in its started server container, phase by phase: ready →
@@ -89,7 +88,7 @@ impl<'r, 'a, E: Engine, H: Http, C: Clock> Execution<'r, 'a, E, H, C> {
         if warmup_ms > 0 {
             progress.phase("warming up");
             let config = LoadConfig { duration: Duration::from_millis(warmup_ms), ..base.clone() };
-            let (loaded, end) = steady_warmup(self.ctx.http, config, WarmupRule::default()).await;
+            let (loaded, end) = steady_warmup(self.ctx.http, config, knobs.warmup_rule).await;
             let summary = self.alive_after(loaded, "warmup").await?;
             let duration_ms = summary.duration_us / 1000;
             result.warmup = Some(Warmup { end, duration_ms, windows: summary.windows });
