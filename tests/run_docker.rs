@@ -41,6 +41,14 @@ fn results(dir: &Path) -> Vec<serde_json::Value> {
     out
 }
 
+/// The bench containers of the cells of `results` still there. The engine is shared: other
+/// runs' containers (other cells, other settings) are not this test's business.
+fn leftover(results: &[serde_json::Value]) -> Vec<String> {
+    let hashes: Vec<&str> = results.iter().map(|r| &r["hash"].as_str().unwrap()[..12]).collect();
+    let all = bench_containers();
+    all.lines().filter(|name| hashes.iter().any(|h| name.contains(h))).map(String::from).collect()
+}
+
 fn bench_containers() -> String {
     let out = Command::new("docker")
         .args(["ps", "-a", "--filter", "label=bench=1", "--format", "{{.Names}}"])
@@ -140,7 +148,7 @@ fn run_stores_checks_resumes_and_isolates_failures() {
         assert_eq!(oom["outcome"], "failed", "{}", oom["id"]);
         assert_eq!(oom["resources"]["memory_bytes"], 10 << 20);
     }
-    assert_eq!(bench_containers(), "", "no container is left");
+    assert_eq!(leftover(&r), Vec::<String>::new(), "no container is left");
 
     // Resume: a second run measures nothing and leaves the results as they are.
     let before: Vec<String> = r.iter().map(|r| r.to_string()).collect();
@@ -219,4 +227,78 @@ fn ctrl_c_removes_containers_and_keeps_finished_results() {
     for r in &after {
         assert_eq!(r["outcome"], "ok");
     }
+}
+
+#[test]
+fn executions_run_interleaved_with_a_seed_a_calibration_and_a_watched_warmup() {
+    if !common::docker::available() {
+        return;
+    }
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = tempfile::tempdir().unwrap();
+    let res = dir.path().join("results");
+    let out = bench(&[
+        "run",
+        "tests/fixtures/e2e/matrix.kdl",
+        "--only",
+        "bjoern",
+        "--only",
+        "bjoern-pypy",
+        "--only",
+        "hello",
+        "--duration",
+        "1s",
+        "--warmup",
+        "6s",
+        "--executions",
+        "3",
+        "--seed",
+        "42",
+        "--results",
+        res.to_str().unwrap(),
+    ])
+    .output()
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("order seed 42"), "the seed is printed first: {stderr}");
+    assert!(stderr.contains("machine speed varied"), "{stderr}");
+    let mut r = results(&res);
+    assert_eq!(r.len(), 6, "3 executions of 2 cells");
+    r.sort_by_key(|r| r["schedule"]["position"].as_u64().unwrap());
+    for (pair, position) in r.windows(2).zip(1..) {
+        let (a, b) = (&pair[0], &pair[1]);
+        assert_ne!(
+            a["id"],
+            b["id"],
+            "no cell twice in a row (positions {position}, {})",
+            position + 1
+        );
+        let (a_end, b_start) = (&a["provenance"]["finished_at"], &b["provenance"]["started_at"]);
+        assert!(
+            a_end.as_str() <= b_start.as_str(),
+            "stored start times follow the order: {a_end} then {b_start}"
+        );
+    }
+    for e in &r {
+        let id = e["id"].as_str().unwrap();
+        assert_eq!(e["outcome"], "ok", "{id}: {}", e["reason"]);
+        assert_eq!(e["schedule"]["seed"], 42);
+        let calibration = &e["calibration"];
+        assert!(calibration["mops_per_second"].as_f64().unwrap() > 0.0, "{id}: {calibration}");
+        assert_eq!(calibration["cpus"].as_array().unwrap().len(), 1, "{id}: the server's core");
+        let warmup = &e["warmup"];
+        let windows = warmup["windows"].as_array().unwrap().len();
+        let duration_ms = warmup["duration_ms"].as_u64().unwrap();
+        match warmup["end"]["reason"].as_str().unwrap() {
+            // Ended early: at least three whole windows seen, before the configured 6 s.
+            "steady" => assert!(
+                warmup["end"]["windows"].as_u64().unwrap() >= 3 && duration_ms < 6000,
+                "{id}: {warmup}"
+            ),
+            "bound" => assert_eq!(windows, 6, "{id}: {warmup}"),
+            other => panic!("{id}: warm-up ended by {other}"),
+        }
+    }
+    assert_eq!(leftover(&r), Vec::<String>::new(), "no container is left");
 }

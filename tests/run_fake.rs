@@ -1,162 +1,23 @@
 //! The orchestrator through the engine and HTTP traits, without Docker or servers:
 //! images built once per hash, a fresh container per measurement and always removed,
-//! and every kind of failure recorded while the others are measured.
+//! and every kind of failure recorded while the others are measured. The executions'
+//! order, resume, precision rounds and the warm-up are in `run_fake/executions.rs`.
 
-use std::sync::Mutex;
 use std::time::Duration;
 
-use bench::config::Sources;
 use bench::engine::Containers;
 use bench::engine::fake::{FakeCall, FakeEngine, FakeOutcome};
-use bench::load::{HttpClient, LatencySummary, LoadConfig, LoadSummary};
-use bench::matrix::{Cell, FixedInputs, expand};
-use bench::model::analyze;
-use bench::run::{
-    HostFacts, Http, Probed, Quiet, RunContext, RunOptions, Runner, Smoke, SmokeCheck, SystemClock,
-    image_tag, jobs,
-};
+use bench::load::HttpClient;
+use bench::matrix::Cell;
+use bench::run::{Smoke, SmokeCheck, image_tag};
 use bench::store::{Outcome, Store};
 
-const MATRIX: &str = r#"
-runtime cpython label="" {
-    python "python3"
-}
-server bjoern {
-    packages "bjoern==3.2.2"
-    script "bjoern_server.py"
-    interface wsgi
-}
-server gunicorn {
-    packages "gunicorn==23.0.0"
-    command "gunicorn --bind 127.0.0.1:$PORT {app}"
-    interface wsgi
-}
-framework plain label="" {
-    interface wsgi "plain_app:app"
-}
-framework flask {
-    interface wsgi "flask_app:app"
-}
-scenario hello {
-    path "/hello"
-}
-scenario io {
-    path "/io"
-}
-defaults {
-    duration "1s"
-}
-matrix {
-    include plain bjoern
-    include flask bjoern
-    include plain gunicorn
-    include flask gunicorn
-    override row=flask-gunicorn scenario=io {
-        na "not applicable here"
-    }
-}
-"#;
-
-fn cells() -> Vec<Cell> {
-    let sources = Sources::from_text("matrix.kdl", MATRIX).unwrap();
-    let model = analyze(&sources).unwrap_or_else(|e| panic!("{}", e.render()));
-    expand(&model, &FixedInputs("fake".into()))
+mod run_fake {
+    pub mod executions;
+    pub mod fakes;
 }
 
-/// Answers every path correctly, except bodies scripted otherwise; load returns a summary.
-#[derive(Default)]
-struct FakeHttp {
-    wrong_body_on: Option<String>,
-    loads: Mutex<Vec<LoadConfig>>,
-}
-
-impl Http for FakeHttp {
-    async fn get(&self, url: &str, _timeout: Duration) -> Result<Probed, String> {
-        let body = if self.wrong_body_on.as_deref().is_some_and(|p| url.contains(p)) {
-            "Hello there"
-        } else {
-            "Hello World"
-        };
-        Ok(Probed {
-            status: 200,
-            content_type: Some("text/plain".into()),
-            content_length: Some(body.len() as u64),
-            chunked: false,
-            body: body.as_bytes().to_vec(),
-            server: None,
-        })
-    }
-
-    async fn load(&self, config: LoadConfig) -> Result<LoadSummary, String> {
-        self.loads.lock().unwrap().push(config.clone());
-        let secs = config.duration.as_secs_f64();
-        let rps = 1000.0;
-        let requests = (rps * secs) as u64;
-        Ok(LoadSummary {
-            url: config.url.clone(),
-            connections: config.connections,
-            threads: config.threads,
-            duration_us: (secs * 1e6) as u64,
-            requests,
-            ok_requests: requests,
-            rps,
-            ok_rps: rps,
-            http_client: config.client.name().to_string(),
-            latency: LatencySummary {
-                mean_us: config.connections as f64 / rps * 1e6,
-                ..Default::default()
-            },
-            ..Default::default()
-        })
-    }
-}
-
-struct Setup {
-    dir: tempfile::TempDir,
-    options: RunOptions,
-    host: HostFacts,
-}
-
-fn setup() -> Setup {
-    let dir = tempfile::tempdir().unwrap();
-    let mut options =
-        RunOptions::new(env!("CARGO_MANIFEST_DIR").into(), "matrix.kdl".into(), dir.path());
-    options.knobs.primer = Duration::ZERO;
-    options.knobs.sample_every = Duration::from_millis(10);
-    let host = HostFacts { online_cpus: 2, ..Default::default() };
-    Setup { dir, options, host }
-}
-
-/// A runner over the fakes, writing to `store`.
-fn runner<'a>(
-    engine: &'a FakeEngine,
-    http: &'a FakeHttp,
-    containers: &'a Containers,
-    store: &'a Store,
-    s: &'a Setup,
-) -> Runner<'a, FakeEngine, FakeHttp, SystemClock> {
-    Runner::new(context(engine, http, containers, store, s))
-}
-
-fn context<'a>(
-    engine: &'a FakeEngine,
-    http: &'a FakeHttp,
-    containers: &'a Containers,
-    store: &'a Store,
-    s: &'a Setup,
-) -> RunContext<'a, FakeEngine, FakeHttp, SystemClock> {
-    RunContext {
-        engine,
-        http,
-        clock: &SystemClock,
-        containers,
-        store,
-        progress: &Quiet,
-        options: &s.options,
-        host: &s.host,
-        engine_version: Some("fake-1.0".into()),
-    }
-}
+use run_fake::fakes::{FakeHttp, Setup, cells, context, plan, runner, setup};
 
 fn tag_of(cells: &[Cell], name: &str) -> String {
     image_tag(cells.iter().find(|c| c.name == name).unwrap())
@@ -185,10 +46,10 @@ async fn measures_builds_once_per_image_and_isolates_failures() {
     let http = FakeHttp::default();
     let store = Store::open(s.dir.path().join("results")).unwrap();
     let containers = Containers::new();
-    let (jobs, skipped) = jobs(&cells, &cells, |_, _| false);
-    assert_eq!((jobs.len(), skipped), (8, 0));
+    let mut plan = plan(&cells, &store, 7, None);
+    assert_eq!(plan.skipped(), 0);
     let mut runner = runner(&engine, &http, &containers, &store, &s);
-    let summary = runner.run(&jobs, skipped).await.unwrap();
+    let summary = runner.run(&mut plan).await.unwrap();
     assert_eq!((summary.ok, summary.failed, summary.invalid, summary.na), (3, 4, 0, 1));
 
     let results = store.load_all().unwrap();
@@ -200,6 +61,9 @@ async fn measures_builds_once_per_image_and_isolates_failures() {
     assert_eq!(ok.provenance.docker_version.as_deref(), Some("fake-1.0"));
     assert!(ok.checks.iter().any(|c| c.name == "littles-law" && c.passed), "{:?}", ok.checks);
     assert!(ok.usage.as_ref().is_some_and(|u| u.samples >= 1));
+    // Calibrated on the server's core (the last of 2) before the container started.
+    assert_eq!(ok.calibration.as_ref().map(|c| c.cpus.clone()), Some(vec![1]));
+    assert_eq!(ok.schedule.as_ref().map(|s| (s.seed, s.round)), Some((7, 1)));
     let phases: Vec<&str> = ok.provenance.phases_ms.keys().map(String::as_str).collect();
     assert_eq!(
         phases,
@@ -245,9 +109,9 @@ async fn a_wrong_answer_is_invalid_and_not_measured() {
     let http = FakeHttp { wrong_body_on: Some("/io".into()), ..Default::default() };
     let store = Store::open(s.dir.path().join("results")).unwrap();
     let containers = Containers::new();
-    let (jobs, skipped) = jobs(&cells, &cells, |_, _| false);
+    let mut plan = plan(&cells, &store, 7, None);
     let mut runner = runner(&engine, &http, &containers, &store, &s);
-    runner.run(&jobs, skipped).await.unwrap();
+    runner.run(&mut plan).await.unwrap();
     let results = store.load_all().unwrap();
     let io = results.iter().find(|r| r.id == "bjoern/io").unwrap();
     assert_eq!(io.outcome, Outcome::Invalid);
@@ -266,9 +130,9 @@ async fn run_all(
 ) -> Vec<bench::store::CellResult> {
     let store = Store::open(s.dir.path().join("results")).unwrap();
     let containers = Containers::new();
-    let (jobs, skipped) = jobs(cells, cells, |_, _| false);
+    let mut plan = plan(cells, &store, 7, None);
     let mut runner = runner(engine, http, &containers, &store, s);
-    runner.run(&jobs, skipped).await.unwrap();
+    runner.run(&mut plan).await.unwrap();
     store.load_all().unwrap()
 }
 
@@ -308,24 +172,6 @@ async fn a_server_killed_during_the_warmup_is_reported_as_such_and_not_measured(
     assert!(r.load.is_none());
     assert_eq!(http.loads.lock().unwrap().len(), 1, "the warmup ran, the measurement did not");
     assert!(engine.live().is_empty());
-}
-
-#[tokio::test]
-async fn stored_results_are_skipped_and_repetitions_kept_apart() {
-    let mut cells: Vec<Cell> = cells().into_iter().filter(|c| c.id == "bjoern/hello").collect();
-    cells[0].load.repeat = 3;
-    let s = setup();
-    let engine = FakeEngine::new().with_image("debian:bookworm-slim");
-    let http = FakeHttp::default();
-    let store = Store::open(s.dir.path().join("results")).unwrap();
-    let containers = Containers::new();
-    let (first, _) = jobs(&cells, &cells, |h, r| store.find(h, r).is_some());
-    assert_eq!(first.iter().map(|j| j.repetition).collect::<Vec<_>>(), [1, 2, 3]);
-    let mut runner = runner(&engine, &http, &containers, &store, &s);
-    runner.run(&first[..2], 0).await.unwrap();
-    let (rest, skipped) = jobs(&cells, &cells, |h, r| store.find(h, r).is_some());
-    assert_eq!((rest.len(), rest[0].repetition, skipped), (1, 3, 2));
-    assert_eq!(store.load_all().unwrap().len(), 2);
 }
 
 #[tokio::test]

@@ -8,7 +8,12 @@ use super::session::{MatrixArgs, Session};
 use crate::engine::{Containers, DockerEngine, Engine, EngineError, ctrl_c, until_interrupted};
 use crate::load::HttpClient;
 use crate::model::{SettingValue, Settings, setting};
-use crate::run::{Display, RealHttp, RunContext, Runner, Shard, SystemClock, jobs};
+use crate::run::{
+    Display, PinnedCalibration, RealHttp, RunContext, RunPlan, RunSummary, Runner, Shard,
+    SystemClock,
+};
+use crate::statistics::Precision;
+use crate::store::ResultIndex;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -20,9 +25,22 @@ pub struct Args {
     /// Warm each cell up this long before measuring (overrides the matrix).
     #[arg(long, value_parser = humantime::parse_duration)]
     pub warmup: Option<Duration>,
-    /// Measure each cell N times (overrides the matrix); reports use the median.
+    /// Measure each cell as N executions, each in a fresh container, interleaved with every
+    /// other cell's in a random order (overrides the matrix's `repeat`; `--repeat` is the
+    /// same option under its former name).
+    #[arg(long, value_name = "N", alias = "repeat")]
+    pub executions: Option<u32>,
+    /// The seed of the run's random order: the same seed replays the same order (each
+    /// result records the seed it ran with). Random when not given.
     #[arg(long, value_name = "N")]
-    pub repeat: Option<u32>,
+    pub seed: Option<u64>,
+    /// Keep adding rounds of executions to the cells whose requests/s interval (95%) is
+    /// wider than ±this (e.g. 5%), each cell getting at least 3, up to --max-executions.
+    #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
+    pub precision: Option<f64>,
+    /// With --precision: no cell gets more executions than this.
+    #[arg(long, value_name = "N", default_value_t = Precision::default().max_executions, requires = "precision")]
+    pub max_executions: usize,
     /// Results directory.
     #[arg(long, default_value = "results")]
     pub results: PathBuf,
@@ -49,7 +67,7 @@ fn overrides(args: &Args) -> Settings {
     if let Some(d) = args.warmup {
         s.set(&setting::WARMUP, vec![SettingValue::Millis(d.as_millis() as u64)]);
     }
-    if let Some(n) = args.repeat {
+    if let Some(n) = args.executions {
         s.set(&setting::REPEAT, vec![SettingValue::Count(n.max(1) as u64)]);
     }
     s
@@ -69,14 +87,24 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
         Some(s) => s.select(expanded.selected),
         None => expanded.selected,
     };
-    let stored = store.index().map_err(|e| CliError::other(e.to_string(), None))?;
-    let (jobs, skipped) =
-        jobs(&expanded.all, &selected, |hash, rep| !args.force && stored.contains(hash, rep));
+    let stored = match args.force {
+        true => ResultIndex::default(),
+        false => store.index().map_err(|e| CliError::other(e.to_string(), None))?,
+    };
+    let precision = args.precision.map(|target| Precision {
+        target,
+        max_executions: args.max_executions.max(Precision::default().min_executions),
+        ..Precision::default()
+    });
+    let seed = args.seed.unwrap_or_else(|| u64::from(rand::random::<u32>()));
+    eprintln!("bench run: order seed {seed} (`--seed {seed}` replays this order)");
+    let mut plan = RunPlan::new(&expanded.all, &selected, &stored, seed, precision);
     let runtime = Session::runtime()?;
     runtime.block_on(async {
         let engine = DockerEngine::connect().await.map_err(engine_error)?;
         let containers = Containers::new();
         let progress = Display::new();
+        let calibration = PinnedCalibration::default();
         let mut runner = Runner::new(RunContext {
             engine: &engine,
             http: &RealHttp,
@@ -87,8 +115,8 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
             options: &options,
             host: &host,
             engine_version: engine.version().await.ok(),
-        });
-        let outcome = until_interrupted(&engine, &containers, runner.run(&jobs, skipped), ctrl_c()).await;
+        }, &calibration);
+        let outcome = until_interrupted(&engine, &containers, runner.run(&mut plan), ctrl_c()).await;
         match outcome {
             Ok(Ok(summary)) => {
                 eprintln!(
@@ -101,6 +129,7 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
                     summary.measure_seconds,
                     args.results.display()
                 );
+                print_speed(&summary);
                 Ok(if summary.failed + summary.invalid > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
             }
             Ok(Err(store_error)) => Err(CliError::other(store_error, Some("check the results directory's disk space and permissions".into()))),
@@ -120,4 +149,29 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
 pub fn engine_error(e: EngineError) -> CliError {
     let help = e.help();
     CliError::other(e.to_string(), help)
+}
+
+/// `5%` or `5`: a relative half-width of 0.05.
+fn parse_percent(text: &str) -> Result<f64, String> {
+    let number = text.trim().trim_end_matches('%').trim();
+    match number.parse::<f64>() {
+        Ok(percent) if percent > 0.0 && percent < 100.0 => Ok(percent / 100.0),
+        _ => Err(format!("expected a percentage between 0 and 100, like 5%, not `{text}`")),
+    }
+}
+
+/// The machine-speed index of this run's executions, and the ones that strayed.
+fn print_speed(summary: &RunSummary) {
+    let Some(speed) = &summary.speed else { return };
+    eprintln!(
+        "bench run: machine speed varied {:.2}x over {} execution(s) (calibration on the server's CPUs); {} flagged",
+        speed.spread,
+        speed.index.len(),
+        summary.speed_flagged.len()
+    );
+    for (id, execution, index) in &summary.speed_flagged {
+        eprintln!(
+            "    {id} execution {execution}: machine speed index {index:.2}, away from the run's median"
+        );
+    }
 }

@@ -9,6 +9,9 @@
 //!   `tokio::task::spawn_blocking` inside an async caller). `LoadError` is only for setup
 //!   failures (bad URL or header, bad settings, no connection could ever be made, a CPU that
 //!   cannot be pinned, no file left for any connection); failed requests are counted in the summary by kind.
+//! - [`run_watched`]`(&LoadConfig, Arc<`[`LoadWatch`]`>)`: the same, with each whole window's
+//!   completed requests visible while the run goes on and an early stop (`watch.rs`): the
+//!   run stage ends a warm-up with it once throughput is steady.
 //! - [`render_text`] lays a summary out like wrk's report, plus bench's extra lines.
 //!
 //! Model:
@@ -75,6 +78,7 @@ mod stats;
 mod summary;
 mod target;
 mod text;
+mod watch;
 mod windows;
 mod worker;
 
@@ -86,6 +90,7 @@ pub use config::{HttpClient, LoadConfig};
 pub use error::LoadError;
 pub use summary::{ErrorCounts, LatencySummary, LoadSummary, LoadWindow, ThreadRate};
 pub use text::render_text;
+pub use watch::LoadWatch;
 
 use gate::Decision;
 use stats::{RunFacts, ThreadStats};
@@ -95,6 +100,12 @@ use worker::{Setup, WorkerPlan};
 
 /// Runs the load described by `config` and summarizes it. Blocking; see the module contract.
 pub fn run(config: &LoadConfig) -> Result<LoadSummary, LoadError> {
+    run_watched(config, Arc::new(LoadWatch::default()))
+}
+
+/// `run`, with its whole windows visible to `watch` while it runs and an early end when the
+/// watch says stop (the summary then covers the time until the threads stopped).
+pub fn run_watched(config: &LoadConfig, watch: Arc<LoadWatch>) -> Result<LoadSummary, LoadError> {
     let called = Instant::now();
     validate(config)?;
     let target = Target::parse(&config.url, &config.headers)?;
@@ -109,6 +120,7 @@ pub fn run(config: &LoadConfig) -> Result<LoadSummary, LoadError> {
         ));
     }
 
+    watch.begin(threads as usize);
     let setup = Arc::new(Setup::default());
     let mut handles = Vec::with_capacity(threads as usize);
     let mut first_connection = 0u64;
@@ -130,6 +142,7 @@ pub fn run(config: &LoadConfig) -> Result<LoadSummary, LoadError> {
             rate: config.rate.map(|rate| (rate, u64::from(config.connections))),
             progress: config.progress.clone(),
             client: config.client,
+            watch: watch.clone(),
         };
         first_connection += u64::from(connections);
         let shared = setup.clone();
@@ -171,11 +184,14 @@ pub fn run(config: &LoadConfig) -> Result<LoadSummary, LoadError> {
         None => Decision::Start(start),
     });
 
-    let windows = Windows::new(config.duration, config.timeout);
+    let joined: Vec<_> = handles.into_iter().map(|handle| handle.join()).collect();
+    let duration =
+        if watch.stopped() { start.elapsed().min(config.duration) } else { config.duration };
+    let windows = Windows::new(duration, config.timeout);
     let mut merged = ThreadStats::new(config.rate.is_some(), windows);
     let mut panicked = false;
-    for handle in handles {
-        match handle.join() {
+    for joined in joined {
+        match joined {
             Ok(Some(stats)) => merged.merge(&stats),
             Ok(None) => {}
             Err(_) => panicked = true,
@@ -192,7 +208,7 @@ pub fn run(config: &LoadConfig) -> Result<LoadSummary, LoadError> {
         connections: config.connections,
         threads,
         target_rps: config.rate,
-        duration: config.duration,
+        duration,
         timeout: config.timeout,
         http_client: config.client.name(),
         warnings,

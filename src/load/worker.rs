@@ -20,7 +20,8 @@ use super::os;
 use super::schedule::Schedule;
 use super::stats::ThreadStats;
 use super::target::Target;
-use super::windows::Windows;
+use super::watch::LoadWatch;
+use super::windows::{WINDOW, Windows};
 
 /// How often a thread samples its own throughput (wrk's "Req/Sec").
 const SAMPLE_EVERY: Duration = Duration::from_millis(100);
@@ -38,6 +39,7 @@ pub struct WorkerPlan {
     pub rate: Option<(u64, u64)>,
     pub progress: Option<Arc<AtomicU64>>,
     pub client: HttpClient,
+    pub watch: Arc<LoadWatch>,
 }
 
 /// What all threads and the caller share during setup.
@@ -94,9 +96,18 @@ pub fn work(plan: WorkerPlan, setup: &Setup) -> Option<ThreadStats> {
                 tokio::task::spawn_local(connection::drive(ctx.clone(), index, stream))
             })
             .collect();
-        let sampler = tokio::task::spawn_local(sample_rate(ctx.clone(), start));
-        for task in tasks.into_iter().chain([sampler]) {
-            if let Err(err) = task.await
+        let sampler = tokio::task::spawn_local(sample_rate(ctx.clone(), start, plan.watch.clone()));
+        // The sampler ends at the deadline, or earlier when the watch says stop: then the
+        // connections are dropped where they are, as at the deadline.
+        let mut ended = vec![sampler.await];
+        if plan.watch.stopped() {
+            tasks.iter().for_each(|task| task.abort());
+        }
+        for task in tasks {
+            ended.push(task.await);
+        }
+        for result in ended {
+            if let Err(err) = result
                 && err.is_panic()
             {
                 std::panic::resume_unwind(err.into_panic());
@@ -157,12 +168,14 @@ async fn open_connections(plan: &WorkerPlan, setup: &Setup) -> Vec<Option<TcpStr
         .collect()
 }
 
-/// Records this thread's completed requests per second every `SAMPLE_EVERY` until the deadline,
-/// and closes the time series' window at every second.
-async fn sample_rate(ctx: Rc<ThreadContext>, start: Instant) {
+/// Records this thread's completed requests per second every `SAMPLE_EVERY` until the deadline
+/// (or until the watch says stop), and closes the time series' window at every second,
+/// reporting it to the watch.
+async fn sample_rate(ctx: Rc<ThreadContext>, start: Instant, watch: Arc<LoadWatch>) {
     let mut last = (start, 0u64);
     let mut tick = start + SAMPLE_EVERY;
-    while tick <= ctx.deadline {
+    let mut window_start_requests = 0u64;
+    while tick <= ctx.deadline && !watch.stopped() {
         tokio::time::sleep_until(tick.into()).await;
         let now = Instant::now();
         let mut stats = ctx.stats.borrow_mut();
@@ -170,6 +183,9 @@ async fn sample_rate(ctx: Rc<ThreadContext>, start: Instant) {
         stats.record_rate_sample(requests - last.1, now - last.0);
         if stats.window_closes_at(tick - start) {
             stats.close_window();
+            let index = ((tick - start).as_nanos() / WINDOW.as_nanos()) as usize - 1;
+            watch.report(index, requests - window_start_requests);
+            window_start_requests = requests;
         }
         last = (now, requests);
         drop(stats);

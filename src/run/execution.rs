@@ -15,13 +15,14 @@ use super::provenance::{generator_description, read_image_facts};
 use super::run_context::RunContext;
 use super::samples::Samples;
 use super::server::Server;
+use super::steady_warmup::steady_warmup;
 use crate::engine::{ContainerId, ContainerState, Engine};
 use crate::load::{LoadConfig, LoadSummary};
 use crate::matrix::Cell;
-use crate::store::{CellResult, Check, Outcome};
+use crate::store::{CellResult, Check, Outcome, Warmup};
 
 /// One measurement of a cell in its started server container, phase by phase: ready →
-/// the image's own provenance → verify → primer → warmup → settle → measure (sampling the
+/// the image's own provenance → verify → primer → warmup (until steady) → settle → measure (sampling the
 /// container) → checks. Each phase's wall time goes to the `PhaseClock`.
 pub(super) struct Execution<'r, 'a, E: Engine, H: Http, C: Clock> {
     ctx: &'r RunContext<'a, E, H, C>,
@@ -56,36 +57,42 @@ impl<'r, 'a, E: Engine, H: Http, C: Clock> Execution<'r, 'a, E, H, C> {
         probe.verify(&self.id, self.port, self.cell).await?;
         phases.lap("verify");
         let base = self.load_config();
-        self.unmeasured_loads(&base, phases).await?;
+        self.unmeasured_loads(&base, result, phases).await?;
         let settled = self.settle(&base.url, phases).await;
         self.measure(base, settled, result, phases).await
     }
 
-    /// The primer (if `Knobs::primer` is not zero), then the cell's warmup (if any).
+    /// The primer (if `Knobs::primer` is not zero), then the cell's warmup (if any), which
+    /// ends early once its throughput is steady (`steady_warmup`) and is kept in `result`.
     async fn unmeasured_loads(
         &self,
         base: &LoadConfig,
+        result: &mut CellResult,
         phases: &mut PhaseClock,
     ) -> Result<(), Failure> {
-        let knobs = self.ctx.knobs();
-        let primer = (!knobs.primer.is_zero()).then(|| LoadConfig {
-            connections: knobs.primer_connections.min(base.connections).max(1),
-            threads: 1,
-            duration: knobs.primer,
-            rate: None,
-            ..base.clone()
-        });
+        let (knobs, progress) = (self.ctx.knobs(), self.ctx.progress);
+        if !knobs.primer.is_zero() {
+            progress.phase("priming");
+            let primer = LoadConfig {
+                connections: knobs.primer_connections.min(base.connections).max(1),
+                threads: 1,
+                duration: knobs.primer,
+                rate: None,
+                ..base.clone()
+            };
+            let loaded = self.ctx.http.load(primer).await;
+            self.alive_after(loaded, "primer").await?;
+            phases.lap("primer");
+        }
         let warmup_ms = self.cell.load.warmup_ms;
-        let warmup = (warmup_ms > 0)
-            .then(|| LoadConfig { duration: Duration::from_millis(warmup_ms), ..base.clone() });
-        for (config, doing, phase) in
-            [(primer, "priming", "primer"), (warmup, "warming up", "warmup")]
-        {
-            if let Some(config) = config {
-                self.ctx.progress.phase(doing);
-                self.unmeasured_load(config, phase).await?;
-                phases.lap(phase);
-            }
+        if warmup_ms > 0 {
+            progress.phase("warming up");
+            let config = LoadConfig { duration: Duration::from_millis(warmup_ms), ..base.clone() };
+            let (loaded, end) = steady_warmup(self.ctx.http, config, knobs.warmup_rule).await;
+            let summary = self.alive_after(loaded, "warmup").await?;
+            let duration_ms = summary.duration_us / 1000;
+            result.warmup = Some(Warmup { end, duration_ms, windows: summary.windows });
+            phases.lap("warmup");
         }
         Ok(())
     }
@@ -127,14 +134,17 @@ impl<'r, 'a, E: Engine, H: Http, C: Clock> Execution<'r, 'a, E, H, C> {
         }
     }
 
-    /// Runs load that is not measured (`phase`: primer, warmup). A server gone by then is the
-    /// reason the cell fails (see [`death`]), before any load error.
-    async fn unmeasured_load(&self, config: LoadConfig, phase: &str) -> Result<(), Failure> {
-        let loaded = self.ctx.http.load(config).await;
+    /// The outcome of load that is not measured (`phase`: primer, warmup). A server gone by
+    /// then is the reason the cell fails (see [`death`]), before any load error.
+    async fn alive_after(
+        &self,
+        loaded: Result<LoadSummary, String>,
+        phase: &str,
+    ) -> Result<LoadSummary, Failure> {
         let state = self.ctx.engine.state(&self.id).await.ok();
         let reason = match (state.and_then(|s| death(&s, phase)), loaded) {
             (Some(reason), _) => reason,
-            (None, Ok(_)) => return Ok(()),
+            (None, Ok(summary)) => return Ok(summary),
             (None, Err(e)) => format!("{phase} load failed: {e}"),
         };
         Err(self.failed(reason).await)

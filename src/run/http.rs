@@ -1,4 +1,5 @@
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -6,7 +7,7 @@ use http_body_util::{BodyExt, Empty};
 use hyper_util::rt::TokioIo;
 
 use super::Probed;
-use crate::load::{LoadConfig, LoadSummary};
+use crate::load::{LoadConfig, LoadSummary, LoadWatch};
 
 /// The network side of a run: one verification request, and a load run. Behind a trait so
 /// the orchestration is tested without servers.
@@ -20,6 +21,14 @@ pub trait Http: Send + Sync {
 
     /// Drive load as configured (blocking work moved off the async threads).
     fn load(&self, config: LoadConfig) -> impl Future<Output = Result<LoadSummary, String>> + Send;
+
+    /// `load`, with its whole windows reported to `watch` as they close and an early end when
+    /// the watch says stop (the warm-up).
+    fn load_watched(
+        &self,
+        config: LoadConfig,
+        watch: Arc<LoadWatch>,
+    ) -> impl Future<Output = Result<LoadSummary, String>> + Send;
 }
 
 /// The real network: hyper for the probe, the built-in generator for load.
@@ -37,7 +46,16 @@ impl Http for RealHttp {
     }
 
     async fn load(&self, config: LoadConfig) -> Result<LoadSummary, String> {
-        tokio::task::spawn_blocking(move || crate::load::run(&config).map_err(|e| e.to_string()))
+        self.load_watched(config, Arc::new(LoadWatch::default())).await
+    }
+
+    async fn load_watched(
+        &self,
+        config: LoadConfig,
+        watch: Arc<LoadWatch>,
+    ) -> Result<LoadSummary, String> {
+        let run = move || crate::load::run_watched(&config, watch).map_err(|e| e.to_string());
+        tokio::task::spawn_blocking(run)
             .await
             .map_err(|e| format!("load generator thread failed: {e}"))?
     }

@@ -1,5 +1,7 @@
 use std::time::Duration;
 
+use crate::statistics::WarmupRule;
+
 /// The run's fixed settings: the same for every cell, and not (yet) set by the matrix. One
 /// place, so that a later change can expose each as a matrix setting under its name here.
 #[derive(Clone, Debug, PartialEq)]
@@ -14,6 +16,8 @@ pub struct Knobs {
     pub sample_every: Duration,
     /// Shortest wait for the answer to the verification request (the cell's timeout if longer).
     pub probe_timeout_min: Duration,
+    /// When a warm-up's throughput counts as steady, ending it before its configured length.
+    pub warmup_rule: WarmupRule,
 }
 
 impl Default for Knobs {
@@ -24,6 +28,7 @@ impl Default for Knobs {
             ready_timeout: Duration::from_secs(120),
             sample_every: Duration::from_secs(1),
             probe_timeout_min: Duration::from_secs(1),
+            warmup_rule: WarmupRule::default(),
         }
     }
 }

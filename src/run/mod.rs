@@ -1,35 +1,56 @@
 //! Stage 7, run: orchestrates the measurement of cells (`bench run`) and their quick check
 //! (`bench smoke`).
 //!
-//! Input: the expanded cells (`matrix::Cell`) as `Job`s, `RunOptions` (with the run's fixed
-//! `Knobs`), and the side effects behind traits, gathered in a `RunContext`:
-//! `engine::Engine` (images, containers), `Http` (one verification request, load runs),
-//! `Clock`, `Progress`. Output: one `store::CellResult` per cell and repetition, written to
-//! the `store::Store` the moment it is known, and a `RunSummary`; for smoke, a `SmokeRow`
-//! per row.
+//! Input: a `RunPlan` (the selected `matrix::Cell`s, what the store holds of them already, the
+//! order's seed and an optional `statistics::Precision` target), `RunOptions` (with the run's
+//! fixed `Knobs`), and the side effects behind traits, gathered in a `RunContext`:
+//! `engine::Engine` (images, containers), `Http` (one verification request, load runs, a
+//! watched load for the warm-up), `Clock`, `Progress`; plus `Calibrate` for `Runner`. Output:
+//! one `store::CellResult` per execution, written to the `store::Store` the moment it is
+//! known, and a `RunSummary`; for smoke, a `SmokeRow` per row.
 //!
-//! Per job, sequentially (`Runner`): the image (`ImageCache`: tagged by the cell's image
-//! hash, found, or built once from its engine-neutral `image::BuildContext`; a failed build
-//! fails every cell of that image with the log tail) → a fresh container (`Server`) with the
-//! cell's CPU, cpuset and memory limits on a free loopback port → `Execution`: ready
-//! (bounded) and verify one response (`Probe`: status, content type, framing, body rule; a
-//! wrong answer makes the cell `invalid` and skips its load) → primer → warmup → settle →
-//! measure with the built-in generator while sampling the container's CPU and memory
-//! (`Samples`) → checks → remove the container, always. CPU placement: the server gets a
-//! dedicated core (the last one), the generator's threads the others. N/A cells are recorded
-//! without running. A crash, OOM kill, unready server or failed build is a recorded
-//! failure; the run goes on.
+//! Executions: a cell is measured as N independent executions (the matrix's `repeat`,
+//! `--executions`), each in a fresh container; the result's `repetition` is its execution
+//! number. `RunPlan` orders all executions of the run with one seeded `statistics::Schedule`
+//! (rounds of random permutations, no cell twice in a row unless it is the only one left);
+//! the seed is printed and recorded in each result's `schedule` with its round, position and
+//! target, so `--seed` replays an order. Stored executions are skipped (resume); an interrupted
+//! execution is not stored. With a precision target, round 1 gives each cell at least the
+//! target's minimum, then each further round one more execution to every cell whose req/s
+//! interval is wider than the target (only cells whose executions were all `ok`), up to the
+//! maximum: a cell's executions and whether it met the target follow from its stored results.
+//!
+//! Per execution (`Runner`): the image (`ImageCache`: tagged by the cell's image hash, found,
+//! or built once from its engine-neutral `image::BuildContext`, however its cells interleave;
+//! a failed build fails every cell of that image with the log tail) → the machine-speed
+//! calibration (`Calibrate`; the real one, `PinnedCalibration`, runs a fixed integer workload
+//! for 150 ms on a host thread pinned to the server's CPUs before its container starts) → a
+//! fresh container (`Server`) with the cell's CPU, cpuset and memory limits on a free loopback
+//! port → `Execution`: ready (bounded) and verify one response (`Probe`: status, content
+//! type, framing, body rule; a wrong answer makes the cell `invalid` and skips its load) →
+//! primer → warm-up, watched window by window and stopped once `statistics::WarmupRule` finds
+//! its throughput steady, the configured warm-up being the bound (`steady_warmup`; stored
+//! with its windows and end) → settle → measure with the built-in generator while sampling
+//! the container's CPU and memory (`Samples`) → checks → remove the container, always. CPU
+//! placement: the server gets a dedicated core (the last one), the generator's threads the
+//! others. N/A cells are recorded without running. A crash, OOM kill, unready server or
+//! failed build is a recorded failure; the run goes on.
+//!
+//! Machine speed: each result stores its raw calibration figure; whether an execution strays
+//! (`statistics::SpeedRule`) needs the whole run, so the report judges it over the stored
+//! results; `Runner` also applies it over its own invocation's executions for the summary.
 //!
 //! `Smoke` builds each row's image the same way, starts it once and makes the same `Probe`
 //! for each scenario; nothing is measured or stored.
 //!
-//! Files: `runner` (jobs → stored results), `smoke`/`smoke_row`, `execution` (one
-//! measurement's phases), `probe` (ready + verify), `server` (the container's spec, placement,
-//! port and lifetime), `image_cache`, `samples` (usage), `provenance` (the result skeleton
-//! and what is recorded about the image and generator), `knobs`, `run_options`,
-//! `run_context`, `checks`, `verify`, `plan` (jobs, shards), `placement`, `host`, `http`,
-//! `progress`, `phase_clock`, `failure`.
+//! Files: `runner` (plan → stored results), `run_plan` (the executions' order and rounds),
+//! `smoke`/`smoke_row`, `execution` (one measurement's phases), `steady_warmup`, `calibrate`,
+//! `probe` (ready + verify), `server` (the container's spec, placement, port and lifetime),
+//! `image_cache`, `samples` (usage), `provenance` (the result skeleton and what is recorded
+//! about the image and generator), `knobs`, `run_options`, `run_context`, `checks`, `verify`,
+//! `plan` (jobs, shards), `placement`, `host`, `http`, `progress`, `phase_clock`, `failure`.
 
+mod calibrate;
 mod checks;
 mod execution;
 mod failure;
@@ -45,23 +66,27 @@ mod progress;
 mod provenance;
 mod run_context;
 mod run_options;
+mod run_plan;
 mod runner;
 mod samples;
 mod server;
 mod smoke;
 mod smoke_row;
+mod steady_warmup;
 mod verify;
 
+pub use calibrate::{Calibrate, PinnedCalibration};
 pub use checks::{CheckInput, honesty_checks};
 pub use host::{Clock, HostFacts, SystemClock, rfc3339};
 pub use http::{Http, RealHttp};
 pub use image_cache::image_tag;
 pub use knobs::Knobs;
 pub use placement::{Placement, parse_cpuset};
-pub use plan::{Job, Shard, jobs};
+pub use plan::{Job, Shard};
 pub use progress::{Display, Progress, Quiet};
 pub use run_context::RunContext;
 pub use run_options::RunOptions;
+pub use run_plan::{Planned, RunPlan};
 pub use runner::{RunSummary, Runner};
 pub use smoke::Smoke;
 pub use smoke_row::{SmokeCheck, SmokeRow};

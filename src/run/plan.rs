@@ -38,7 +38,7 @@ impl Shard {
     }
 }
 
-/// One measurement to make: a cell and a repetition.
+/// One measurement to make: a cell and its execution number.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Job {
     pub cell: Cell,
@@ -48,52 +48,14 @@ pub struct Job {
     pub scenario_index: u32,
 }
 
-/// The jobs for `cells` (the whole expanded matrix, in order), minus those `done` says are
-/// stored already. N/A cells get one job (recorded, not measured). Returns the jobs and how
-/// many were skipped.
-pub fn jobs(
-    all: &[Cell],
-    selected: &[Cell],
-    done: impl Fn(&str, u32) -> bool,
-) -> (Vec<Job>, usize) {
-    let mut rows: Vec<&str> = Vec::new();
-    let mut scenarios: Vec<&str> = Vec::new();
-    for c in all {
-        if !rows.contains(&c.name.as_str()) {
-            rows.push(&c.name);
-        }
-        if !scenarios.contains(&c.scenario.as_str()) {
-            scenarios.push(&c.scenario);
-        }
-    }
-    let mut jobs = Vec::new();
-    let mut skipped = 0;
-    for cell in selected {
-        let repeat = if cell.na.is_some() { 1 } else { cell.load.repeat.max(1) };
-        for repetition in 1..=repeat {
-            if done(&cell.hash, repetition) {
-                skipped += 1;
-                continue;
-            }
-            jobs.push(Job {
-                cell: cell.clone(),
-                repetition,
-                row_index: rows.iter().position(|r| *r == cell.name).unwrap_or(0) as u32,
-                scenario_index: scenarios.iter().position(|s| *s == cell.scenario).unwrap_or(0)
-                    as u32,
-            });
-        }
-    }
-    (jobs, skipped)
-}
-
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::config::Sources;
     use crate::matrix::{FixedInputs, expand};
 
-    fn cells() -> Vec<Cell> {
+    /// Three rows of one server, in two scenarios.
+    pub(in crate::run) fn cells() -> Vec<Cell> {
         let text = r#"
             runtime cpython label="" { python "python3"; }
             server s { command "s {app}"; interface wsgi; }
@@ -131,20 +93,5 @@ mod tests {
         for bad in ["0/2", "3/2", "1/0", "x/2", "2"] {
             assert!(Shard::parse(bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn jobs_skip_stored_results_and_repeat() {
-        let mut all = cells();
-        all[0].load.repeat = 2;
-        let stored = all[1].hash.clone();
-        let (jobs, skipped) = jobs(&all, &all, |h, r| h == stored && r == 1);
-        assert_eq!(skipped, 1);
-        assert_eq!(jobs.len(), all.len() + 1 - 1);
-        assert_eq!((jobs[0].repetition, jobs[1].repetition), (1, 2));
-        assert_eq!(
-            (jobs[2].cell.id.as_str(), jobs[2].row_index, jobs[2].scenario_index),
-            ("b-s/hello", 1, 0)
-        );
     }
 }

@@ -9,6 +9,8 @@ use crate::store::{CellResult, Outcome};
 pub trait Progress: Send + Sync {
     fn started(&self, jobs: usize, skipped: usize);
     fn cell(&self, index: usize, id: &str, repetition: u32, repeat: u32);
+    /// A precision round of `jobs` more executions begins.
+    fn round(&self, _round: u32, _jobs: usize) {}
     fn phase(&self, phase: &str);
     fn live_rps(&self, rps: f64);
     fn finished(&self, result: &CellResult);
@@ -87,12 +89,24 @@ impl Progress for Display {
                 index + 1,
                 total,
                 if repeat > 1 {
-                    format!(" (repetition {repetition}/{repeat})")
+                    format!(" (execution {repetition}/{repeat})")
                 } else {
                     String::new()
                 }
             );
         }
+    }
+
+    fn round(&self, round: u32, jobs: usize) {
+        let mut s = self.state();
+        s.total += jobs;
+        if let Some(bar) = &self.bar {
+            bar.set_length(s.total as u64);
+        }
+        drop(s);
+        self.line(format!(
+            "bench run: precision round {round}: {jobs} more execution(s) of the cells whose interval is still too wide"
+        ));
     }
 
     fn phase(&self, phase: &str) {

@@ -49,6 +49,9 @@ pub(super) fn blank_result(
         load: None,
         usage: None,
         checks: Vec::new(),
+        schedule: None,
+        calibration: None,
+        warmup: None,
         provenance: Provenance {
             bench_version: env!("CARGO_PKG_VERSION").to_string(),
             matrix_file: options.matrix_file.clone(),

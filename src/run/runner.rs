@@ -1,16 +1,20 @@
 use std::time::Instant;
 
+use super::calibrate::Calibrate;
 use super::execution::Execution;
 use super::host::{Clock, rfc3339};
 use super::http::Http;
 use super::image_cache::{ImageCache, ImageState};
 use super::phase_clock::PhaseClock;
+use super::placement::parse_cpuset;
 use super::plan::Job;
 use super::provenance::blank_result;
 use super::run_context::RunContext;
+use super::run_plan::{Planned, RunPlan};
 use super::server::Server;
 use crate::engine::Engine;
-use crate::store::{CellResult, Outcome};
+use crate::statistics::{SpeedIndex, SpeedRule};
+use crate::store::{CellResult, Check, Outcome, Scheduling};
 
 /// Counts of what a run did.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21,49 +25,104 @@ pub struct RunSummary {
     pub na: usize,
     pub build_seconds: f64,
     pub measure_seconds: f64,
+    /// Rounds run (1, plus the precision rounds).
+    pub rounds: u32,
+    /// This invocation's machine-speed index over its calibrated executions (the report
+    /// applies the same rule over all stored executions); `None` with fewer than one.
+    pub speed: Option<SpeedIndex>,
+    /// The executions `speed` flags: id, execution number and index.
+    pub speed_flagged: Vec<(String, u32, f64)>,
 }
 
-/// `bench run`: measures jobs one after the other; every result is stored the moment it is
-/// known.
-pub struct Runner<'a, E: Engine, H: Http, C: Clock> {
+/// `bench run`: measures a `RunPlan`'s executions one after the other in its interleaved
+/// order; every result is stored the moment it is known.
+pub struct Runner<'a, E: Engine, H: Http, C: Clock, K: Calibrate> {
     ctx: RunContext<'a, E, H, C>,
+    calibrate: &'a K,
     images: ImageCache,
     summary: RunSummary,
 }
 
-impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
-    pub fn new(ctx: RunContext<'a, E, H, C>) -> Self {
-        Runner { ctx, images: ImageCache::default(), summary: RunSummary::default() }
+impl<'a, E: Engine, H: Http, C: Clock, K: Calibrate> Runner<'a, E, H, C, K> {
+    pub fn new(ctx: RunContext<'a, E, H, C>, calibrate: &'a K) -> Self {
+        Runner { ctx, calibrate, images: ImageCache::default(), summary: RunSummary::default() }
     }
 
-    /// Run every job; a job's failure is recorded and the run goes on. `Err` only when a
-    /// result cannot be written (nothing measured may be lost silently).
-    pub async fn run(&mut self, jobs: &[Job], skipped: usize) -> Result<RunSummary, String> {
+    /// Run every execution of `plan`, round after round; a job's failure is recorded and the
+    /// run goes on. `Err` only when a result cannot be written (nothing measured may be lost
+    /// silently) or a precision round cannot be decided.
+    pub async fn run(&mut self, plan: &mut RunPlan) -> Result<RunSummary, String> {
         let progress = self.ctx.progress;
-        progress.started(jobs.len(), skipped);
-        for (i, job) in jobs.iter().enumerate() {
-            progress.cell(i, &job.cell.id, job.repetition, job.cell.load.repeat);
-            let result = self.job(job).await;
-            match result.outcome {
-                Outcome::Ok => self.summary.ok += 1,
-                Outcome::Invalid => self.summary.invalid += 1,
-                Outcome::Failed => self.summary.failed += 1,
-                Outcome::Na => self.summary.na += 1,
+        let mut batch = plan.first_round();
+        progress.started(batch.len(), plan.skipped());
+        let (mut round, mut position, mut speeds) = (1, 0, Vec::new());
+        while !batch.is_empty() {
+            for planned in &batch {
+                progress.cell(
+                    position as usize,
+                    &planned.job.cell.id,
+                    planned.job.repetition,
+                    planned.planned,
+                );
+                position += 1;
+                let result = self.job(planned, position, plan).await;
+                match result.outcome {
+                    Outcome::Ok => self.summary.ok += 1,
+                    Outcome::Invalid => self.summary.invalid += 1,
+                    Outcome::Failed => self.summary.failed += 1,
+                    Outcome::Na => self.summary.na += 1,
+                }
+                let stored = self.ctx.store.write(&result);
+                stored.map_err(|e| format!("cannot store the result of {}: {e}", result.id))?;
+                if let Some(calibration) = &result.calibration {
+                    speeds.push((
+                        result.id.clone(),
+                        result.repetition,
+                        calibration.mops_per_second,
+                    ));
+                }
+                plan.record(planned.cell, &result);
+                progress.finished(&result);
             }
-            let stored = self.ctx.store.write(&result);
-            stored.map_err(|e| format!("cannot store the result of {}: {e}", job.cell.id))?;
-            progress.finished(&result);
+            self.summary.rounds = round;
+            round += 1;
+            batch = plan.next_round(round).map_err(|e| format!("precision round {round}: {e}"))?;
+            if !batch.is_empty() {
+                progress.round(round, batch.len());
+            }
         }
+        self.speed_index(&speeds);
         progress.done();
         Ok(self.summary.clone())
     }
 
+    /// `statistics::SpeedRule` over this invocation's calibrations.
+    fn speed_index(&mut self, speeds: &[(String, u32, f64)]) {
+        let figures: Vec<f64> = speeds.iter().map(|(_, _, figure)| *figure).collect();
+        let Ok(index) = SpeedRule::default().index(&figures) else {
+            return;
+        };
+        self.summary.speed_flagged = speeds
+            .iter()
+            .zip(index.index.iter().zip(&index.flagged))
+            .filter(|(_, (_, flagged))| **flagged)
+            .map(|((id, execution, _), (index, _))| (id.clone(), *execution, *index))
+            .collect();
+        self.summary.speed = Some(index);
+    }
+
     /// One job's result: N/A, a failed image, or a measurement.
-    async fn job(&mut self, job: &Job) -> CellResult {
+    async fn job(&mut self, planned: &Planned, position: u32, plan: &RunPlan) -> CellResult {
         let ctx = &self.ctx;
-        let cell = &job.cell;
+        let (job, cell) = (&planned.job, &planned.job.cell);
         let mut result =
             blank_result(job, ctx.options, ctx.host, ctx.engine_version.clone(), ctx.clock.now());
+        result.schedule = Some(Scheduling {
+            seed: plan.seed,
+            round: planned.round,
+            position,
+            precision: plan.precision,
+        });
         if let Some(reason) = &cell.na {
             result.outcome = Outcome::Na;
             result.reason = Some(reason.clone());
@@ -103,6 +162,9 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
                 return;
             }
         };
+        ctx.progress.phase("calibrating");
+        let cpus = server.placement.server_cpuset.as_deref().map(parse_cpuset).unwrap_or_default();
+        let calibration = self.calibrate.calibrate(cpus).await;
         ctx.progress.phase("starting server");
         let mut clock = PhaseClock::new();
         let (phases, inner, server) = (&mut clock, &mut *result, &server);
@@ -116,6 +178,14 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
         result.provenance.phases_ms = clock.phases;
         if let Err(failure) = outcome {
             failure.record(result);
+        }
+        match calibration {
+            Ok(calibration) => result.calibration = Some(calibration),
+            Err(e) => result.checks.push(Check {
+                name: "calibrated".into(),
+                passed: false,
+                detail: format!("no machine-speed index for this execution: {e}"),
+            }),
         }
     }
 }

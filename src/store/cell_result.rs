@@ -2,11 +2,12 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::load::LoadSummary;
+use crate::load::{LoadSummary, LoadWindow};
 use crate::matrix::{LoadSettings, Resources};
+use crate::statistics::{Precision, WarmupEnd};
 
-/// One stored measurement: one cell, one scenario, one repetition. Written as one JSON
-/// document the moment it finishes. Units are in the field names.
+/// One stored measurement: one execution of one cell (a fresh container, measured once).
+/// Written as one JSON document the moment it finishes. Units are in the field names.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CellResult {
     /// Version of this document's layout.
@@ -30,7 +31,8 @@ pub struct CellResult {
     pub runtime: String,
     /// The cell's content hash: a result is reused only for the same hash.
     pub hash: String,
-    /// 1-based repetition number.
+    /// 1-based execution number of the cell (the key's second half, with `hash`; the name
+    /// predates executions).
     pub repetition: u32,
     pub outcome: Outcome,
     /// Why the cell is not `ok` (build failure, invalid response, crash, N/A reason).
@@ -47,6 +49,57 @@ pub struct CellResult {
     /// Honesty checks.
     pub checks: Vec<Check>,
     pub provenance: Provenance,
+    /// Where the execution sat in its run's interleaved order. Absent in results stored
+    /// before executions were interleaved, and for N/A cells' records.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<Scheduling>,
+    /// The machine-speed calibration made on the server's CPUs just before the execution.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibration: Option<Calibration>,
+    /// The warm-up: its windows and why it ended. Absent when the cell has no warm-up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warmup: Option<Warmup>,
+}
+
+/// An execution's place in its run: enough to replay the run's order and to tell, from the
+/// stored results alone, how many executions a cell took and whether it met its target.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Scheduling {
+    /// The seed of the run's random interleaved order (`bench run --seed SEED` replays it).
+    pub seed: u64,
+    /// The round of the run (1-based): round 1 holds every cell's planned executions,
+    /// later rounds only cells whose interval was still wider than the precision target.
+    pub round: u32,
+    /// Place in the run's order (1-based, per `bench run` invocation).
+    pub position: u32,
+    /// The run's precision target, when it had one (`--precision`).
+    pub precision: Option<Precision>,
+}
+
+/// A fixed integer workload timed on the server's CPUs (`run::Calibrate`); its figure over
+/// the run's median is the execution's machine-speed index (`statistics::SpeedRule`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Calibration {
+    /// Work done per second of wall time, in millions of loop iterations: higher is faster.
+    pub mops_per_second: f64,
+    /// Wall time of the workload, milliseconds.
+    pub wall_ms: f64,
+    /// The workload thread's CPU time over its wall time: below 1 when something else ran on
+    /// the CPU meanwhile (a neighbour, the hypervisor's steal).
+    pub cpu_share: f64,
+    /// The CPUs it ran on (the server's cpuset).
+    pub cpus: Vec<usize>,
+}
+
+/// How the warm-up went: per-second windows and when it ended.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Warmup {
+    /// Why it ended (`steady` after n windows, or the configured `bound`).
+    pub end: WarmupEnd,
+    /// How long it ran, milliseconds (the configured warm-up is in `load_settings`).
+    pub duration_ms: u64,
+    /// Its windows, as the generator reports them for a measurement.
+    pub windows: Vec<LoadWindow>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

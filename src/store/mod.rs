@@ -14,7 +14,9 @@ mod result_index;
 mod store;
 mod store_error;
 
-pub use cell_result::{CellResult, Check, Outcome, Provenance, Usage};
+pub use cell_result::{
+    Calibration, CellResult, Check, Outcome, Provenance, Scheduling, Usage, Warmup,
+};
 pub use loaded::{Loaded, SkippedFile};
 pub use result_index::ResultIndex;
 pub use store::Store;
