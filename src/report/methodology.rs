@@ -1,5 +1,4 @@
 use serde::Serialize;
-use serde_json::Value;
 
 use super::numbers;
 use crate::statistics::{Estimate, SpeedRule};
@@ -90,7 +89,7 @@ impl Methodology {
             ("Load mode", load.mode),
             ("Repetitions per cell (setting)", load.repeat),
             ("Measured executions per cell", execution_counts(executions)),
-            ("Schedule seed", prov(&|r| recorded(r, SEED_FIELDS).map(|v| v.to_string()))),
+            ("Schedule seed", prov(&|r| seed(r).map(|v| v.to_string()))),
             ("Requests resent after a silent close", resent(results)),
             ("Generator warnings", warnings(results)),
             ("Load generator", prov(&|r| Some(r.provenance.generator.clone()))),
@@ -104,7 +103,7 @@ impl Methodology {
             ("Cells per outcome", outcomes(results)),
             ("Time spent (summed over results)", time_spent(results)),
         ];
-        let has_seed = results.iter().any(|r| recorded(r, SEED_FIELDS).is_some());
+        let has_seed = results.iter().any(|r| seed(r).is_some());
         let shown = |(label, _): &(&str, String)| *label != "Schedule seed" || has_seed;
         Methodology {
             executions: execution_counts(executions),
@@ -171,25 +170,14 @@ fn time_spent(results: &[&CellResult]) -> String {
     )
 }
 
-/// Where results may record the seed of their interleaved schedule and a machine-speed
-/// calibration figure (dotted paths into the stored JSON): the report shows them when the
-/// run stage records them, whichever of these names it uses, and says nothing otherwise.
-const SEED_FIELDS: &[&str] =
-    &["seed", "schedule_seed", "provenance.seed", "provenance.schedule_seed"];
-const SPEED_FIELDS: &[&str] = &[
-    "speed_index",
-    "calibration",
-    "provenance.speed_index",
-    "provenance.calibration",
-    "provenance.calibration_ops_per_second",
-];
+/// The seed of the interleaved order the result was measured in, when the run recorded one.
+fn seed(result: &CellResult) -> Option<u64> {
+    result.schedule.as_ref().map(|s| s.seed)
+}
 
-/// The first of `fields` the result records as a number.
-fn recorded(result: &CellResult, fields: &[&str]) -> Option<f64> {
-    let value = serde_json::to_value(result).ok()?;
-    fields.iter().find_map(|field| {
-        field.split('.').try_fold(&value, |v, key| v.get(key)).and_then(Value::as_f64)
-    })
+/// The machine-speed calibration figure measured just before the execution, if any.
+fn calibration(result: &CellResult) -> Option<f64> {
+    result.calibration.as_ref().map(|c| c.mops_per_second)
 }
 
 /// `3`, or `min 1, median 3, max 5` when cells differ.
@@ -219,7 +207,7 @@ fn speed(results: &[&CellResult]) -> Option<String> {
     let recorded: Vec<(String, f64)> = results
         .iter()
         .filter_map(|r| {
-            recorded(r, SPEED_FIELDS).map(|v| (format!("{} repetition {}", r.id, r.repetition), v))
+            calibration(r).map(|v| (format!("{} repetition {}", r.id, r.repetition), v))
         })
         .collect();
     speed_line(&recorded)
