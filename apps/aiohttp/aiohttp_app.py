@@ -35,4 +35,8 @@ app.add_routes([
 
 
 def serve(host, port):
-    web.run_app(app, host=host, port=port, access_log=None, print=None)
+    # run_app's default access log stays on, as the framework's users run it (the gunicorn rows
+    # get none: gunicorn's worker passes it only with --access-logfile). Nothing configures
+    # logging, so it writes nothing and costs next to nothing (aiohttp checks the logger's level
+    # first: aio-libs/aiohttp#7240, #9822); a 2023 aiohttp older than #7240 formatted every line.
+    web.run_app(app, host=host, port=port, print=None)

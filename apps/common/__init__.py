@@ -25,24 +25,25 @@ with open(PAYLOAD_PATH, encoding="utf-8") as _f:
     # Python objects (dicts, lists, str, int, float, bool), serialized again on every /json request.
     PAYLOAD = json.load(_f)
 
-# Iterations of cpu_work(), tuned so one call takes 90-100 ms on CPython 3.11.
-# Measured with `python -m common.measure_cpu` in a CPython image (Debian's CPython 3.11.2,
-# docker --cpus 1 --cpuset-cpus 1) on the project's 2-core machine with nothing else running
-# (load average 0.9), 2026-11-27 07:41 UTC: 850,000 iterations took min 48.7, p10 51.0,
-# p50 52.6, p90 56.0 ms over 30 rounds, about 62 ns an iteration. 1,550,000 iterations put
-# the p50 at about 96 ms, inside the article's 90-100 ms. (Earlier readings of 105-115 ms for
-# 850,000 were taken while other builds shared the machine: one core's speed swings about 2x
-# with the neighbours' load, so retune only on a quiet machine.)
-CPU_ITERATIONS = 1_550_000
+# Iterations of cpu_work(), tuned so one call takes 90-100 ms on CPython 3.11 on the project's
+# machine (`python -m common.measure_cpu` in a CPython image, pinned to one core). A core's speed
+# here swings about 2x with the neighbours' load: retune only from a quiet-moment reading, and
+# record it in the commit message.
+CPU_ITERATIONS = 1_700_000
 
 
 def cpu_work(iterations=CPU_ITERATIONS):
     """Pure-Python integer arithmetic in a loop: no I/O, no C helpers, so a JIT (PyPy) or a
-    compiler can speed it up, while CPython interprets every bytecode. Returns the checksum
-    so that the work cannot be optimised away."""
+    compiler can speed it up, while CPython interprets every bytecode.
+
+    The article's PyPy rows ran this test 36-94x faster than its CPython rows, so its loop was
+    one a tracing JIT turns into a few machine instructions an iteration: a multiply, an add
+    and a mask, all in machine words. (A modulo by a constant stays a division an iteration and
+    kept PyPy far below the article's gain.) Each iteration depends on the previous one and the
+    checksum is returned, so the loop cannot be removed or folded into a formula."""
     total = 0
     for i in range(iterations):
-        total = (total * 31 + i * i) % 1000003
+        total = (total + i * i) & 0xFFFFFFFF
     return total
 
 

@@ -1,8 +1,14 @@
 """Run a WSGI app (BENCH_APP=module:attr) on bjoern.
 
-BENCH_FORK=1: bind once, fork BENCH_WORKERS children that all run bjoern on the shared
-listening socket (bjoern's documented way to use several cores / hide blocking calls);
-the parent waits and takes the children down on SIGTERM/SIGINT."""
+BENCH_FORK=1: fork BENCH_WORKERS children, each running bjoern on its own listening socket
+bound with SO_REUSEPORT (bjoern's reuse_port), so the kernel spreads the connections evenly
+over the children; the parent waits and takes the children down on SIGTERM/SIGINT.
+
+Why not one shared socket (bjoern's README example): a child blocked in a request cannot
+accept, so the idle ones take the whole burst of connections, and a keep-alive connection
+stays with the child that accepted it. With a blocking /io, a child serves one request at a
+time however many connections it holds, so the throughput is that of the children holding
+any; with one socket per child, almost every child gets some."""
 
 import os
 import signal
@@ -16,12 +22,12 @@ import common  # noqa: E402
 
 
 def run_forked(app, host, port, count):
-    bjoern.listen(app, host, port)
     children = []
     for _ in range(count):
         pid = os.fork()
         if pid == 0:
             try:
+                bjoern.listen(app, host, port, reuse_port=True)
                 bjoern.run()
             finally:
                 os._exit(0)
