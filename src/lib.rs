@@ -13,6 +13,7 @@ pub mod image;
 pub mod load;
 pub mod matrix;
 pub mod model;
+pub mod numbers;
 pub mod report;
 pub mod run;
 pub mod statistics;

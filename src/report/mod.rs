@@ -14,7 +14,9 @@ mod export;
 mod format;
 mod json_report;
 mod methodology;
-pub mod numbers;
+/// Number formatting lives below every stage (`crate::numbers`): checks written by `run`
+/// and the report's tables print the same figure the same way.
+pub use crate::numbers;
 mod report_error;
 mod report_model;
 mod row_report;
