@@ -10,7 +10,7 @@ use super::provenance::blank_result;
 use super::run_context::RunContext;
 use super::server::Server;
 use crate::engine::Engine;
-use crate::store::{CellResult, Outcome};
+use crate::store::{CellResult, FailureKind, Outcome};
 
 /// Counts of what a run did.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21,6 +21,9 @@ pub struct RunSummary {
     pub na: usize,
     pub build_seconds: f64,
     pub measure_seconds: f64,
+    /// Set when the run stopped early because the engine became unreachable: why, and how
+    /// many jobs were not started.
+    pub engine_lost: Option<(String, usize)>,
 }
 
 /// `bench run`: measures jobs one after the other; every result is stored the moment it is
@@ -53,9 +56,22 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
             let stored = self.ctx.store.write(&result);
             stored.map_err(|e| format!("cannot store the result of {}: {e}", job.cell.id))?;
             progress.finished(&result);
+            if let Some(why) = self.engine_lost(&result).await {
+                self.summary.engine_lost = Some((why, jobs.len() - i - 1));
+                break;
+            }
         }
         progress.done();
         Ok(self.summary.clone())
+    }
+
+    /// Why no more cells can start: `result` failed for the engine and it still does not
+    /// answer. Starting the rest would only store a failure for each.
+    async fn engine_lost(&self, result: &CellResult) -> Option<String> {
+        if result.failure_kind != Some(FailureKind::Engine) {
+            return None;
+        }
+        self.ctx.engine.version().await.err().map(|e| e.to_string())
     }
 
     /// One job's result: N/A, a failed image, or a measurement.
@@ -89,6 +105,7 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
 
     fn finish(&self, mut result: CellResult) -> CellResult {
         result.provenance.finished_at = rfc3339(self.ctx.clock.now());
+        result.failure_kind = FailureKind::classify(result.outcome, result.reason.as_deref());
         result
     }
 

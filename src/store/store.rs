@@ -6,6 +6,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::{CellResult, Loaded, ResultIndex, SkippedFile, StoreError};
 
+/// The layout version of the results this bench writes and reads.
+pub const SCHEMA_VERSION: u32 = 1;
+
 /// A results directory: one JSON document per cell, scenario and repetition at
 /// `DIR/<scenario>/<name>/<hash12>-r<repetition>.json`.
 ///
@@ -110,6 +113,14 @@ impl Store {
         for path in files {
             match read_result(&path) {
                 Ok(result) => {
+                    if result.schema_version != SCHEMA_VERSION {
+                        loaded.warnings.push(format!(
+                            "{} has schema_version {} (this bench reads {SCHEMA_VERSION}): \
+                             fields it does not know are ignored; a newer bench reads it fully",
+                            path.display(),
+                            result.schema_version
+                        ));
+                    }
                     let key = (result.hash.clone(), result.repetition);
                     let seen = same_key.entry(key).or_default();
                     if !seen.iter().any(|&i| loaded.results[i] == result) {
@@ -139,9 +150,7 @@ impl Store {
     /// (use `load` to handle them yourself).
     pub fn load_all(&self) -> Result<Vec<CellResult>, StoreError> {
         let loaded = self.load()?;
-        for skipped in &loaded.skipped {
-            eprintln!("warning: {skipped}");
-        }
+        loaded.warn();
         Ok(loaded.results)
     }
 
@@ -150,7 +159,10 @@ impl Store {
     /// resuming. Unreadable files are left out, so their cells are measured again.
     pub fn index(&self) -> Result<ResultIndex, StoreError> {
         match self.load() {
-            Ok(loaded) => Ok(ResultIndex::new(loaded.results)),
+            Ok(loaded) => {
+                loaded.warn();
+                Ok(ResultIndex::new(loaded.results))
+            }
             Err(StoreError::Missing { .. }) => Ok(ResultIndex::default()),
             Err(e) => Err(e),
         }
