@@ -47,11 +47,11 @@ impl DockerEngine {
     /// socket) and negotiates the API version, so daemons older than bollard's default API
     /// work.
     pub async fn connect() -> Result<Self, EngineError> {
-        let docker = connect_from_env()?;
+        let (docker, at) = connect_from_env()?;
         let docker = docker
             .negotiate_version()
             .await
-            .map_err(|e| EngineError::Unreachable { detail: e.to_string() })?;
+            .map_err(|e| EngineError::Unreachable { detail: format!("{at}: {e}") })?;
         Ok(DockerEngine {
             docker,
             base_image_script: PathBuf::from(BASE_IMAGE_SCRIPT),
@@ -160,7 +160,7 @@ impl Engine for DockerEngine {
         let context_tar = context_tar(&request.context)
             .map_err(|source| EngineError::BuildContext { tag: request.tag.clone(), source })?;
         let mut tail = LogTail::new(TAIL_LINES);
-        let owner = RunIdentity::current().labels();
+        let owner = RunIdentity::current().image_labels();
         let labels: HashMap<&str, &str> =
             request.labels.iter().chain(&owner).map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let options = BuildImageOptionsBuilder::new()
