@@ -260,3 +260,37 @@ fn a_stored_transient_failure_is_measured_again_and_a_deterministic_one_kept() {
         results(&res).iter().map(|r| r["failure_kind"].clone()).collect();
     assert_eq!(kinds, [serde_json::Value::Null, serde_json::Value::Null], "ok has no kind");
 }
+
+#[test]
+fn a_failed_cell_keeps_its_full_server_log_and_its_kind() {
+    if !available() {
+        return;
+    }
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let (_dir, res) = temp_results();
+    let results_dir = res.to_str().unwrap();
+    let args = ["run", MATRIX, "--only", "flask-broken", "--only", "hello"];
+    let child = spawn(bench(&[&args[..], &["--results", results_dir]].concat()));
+    let pid = child.id();
+    let (out, stderr) = finish(child);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let stored = results(&res);
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    assert_eq!(
+        (&stored[0]["outcome"], &stored[0]["failure_kind"]),
+        (&"failed".into(), &"server".into())
+    );
+    let dir = res.join("hello/flask-broken");
+    let log = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().ends_with(".server.log"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .unwrap_or_else(|| panic!("no server log in {}", dir.display()));
+    assert!(log.contains("no-such-server"), "the whole log, with the failing command: {log}");
+    assert_eq!(containers_of(pid), Vec::<String>::new());
+
+    let (out, stderr) = finish(spawn(bench(&[&args[..], &["--results", results_dir]].concat())));
+    assert_eq!(out.status.code(), Some(0), "nothing to do: {stderr}");
+    assert!(stderr.contains("keeping 1 deterministic failure(s) (1 server;"), "{stderr}");
+}

@@ -9,7 +9,7 @@ use super::plan::Job;
 use super::provenance::blank_result;
 use super::run_context::RunContext;
 use super::server::Server;
-use crate::engine::Engine;
+use crate::engine::{ContainerId, Engine};
 use crate::store::{CellResult, FailureKind, Outcome};
 
 /// Counts of what a run did.
@@ -126,7 +126,12 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
         let outcome = server
             .scoped(ctx.engine, ctx.containers, |id| async move {
                 phases.lap("start");
-                Execution::new(ctx, cell, server, id).run(inner, phases).await
+                let outcome =
+                    Execution::new(ctx, cell, server, id.clone()).run(inner, phases).await;
+                if outcome.is_err() {
+                    keep_server_log(ctx, &id, inner).await;
+                }
+                outcome
             })
             .await;
         clock.lap("teardown");
@@ -134,5 +139,20 @@ impl<'a, E: Engine, H: Http, C: Clock> Runner<'a, E, H, C> {
         if let Err(failure) = outcome {
             failure.record(result);
         }
+    }
+}
+
+/// The whole log of a server that failed, beside its result; best effort, said when not.
+async fn keep_server_log<E: Engine, H: Http, C: Clock>(
+    ctx: &RunContext<'_, E, H, C>,
+    id: &ContainerId,
+    result: &CellResult,
+) {
+    let kept = match ctx.engine.logs(id).await {
+        Ok(log) => ctx.store.write_log(result, &log).map(drop).map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    };
+    if let Err(why) = kept {
+        eprintln!("warning: the server log of {} is not kept: {why}", result.id);
     }
 }

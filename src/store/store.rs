@@ -80,6 +80,17 @@ impl Store {
         Ok(path)
     }
 
+    /// Keeps the full server log of `result`'s cell beside it, as
+    /// `<hash12>-r<repetition>.server.log` (a failed or invalid cell carries only the tail in
+    /// its result); returns its path.
+    pub fn write_log(&self, result: &CellResult, log: &str) -> Result<PathBuf, StoreError> {
+        let path = self.path_of(result).with_extension("server.log");
+        let parent = path.parent().expect("a result path has a parent");
+        fs::create_dir_all(parent).map_err(|e| StoreError::io("create directory", parent, e))?;
+        write_synced(&path, log.as_bytes())?;
+        Ok(path)
+    }
+
     /// An existing file at `path` with other content is renamed aside, never overwritten.
     fn keep_previous(&self, path: &Path, new_bytes: &[u8]) -> Result<(), StoreError> {
         match fs::read(path) {
