@@ -21,7 +21,6 @@ use super::docker_host::connect_from_env;
 use super::docker_tar::{DOCKERFILE_IN_CONTEXT, context_tar, single_file};
 use super::engine_error::EngineError;
 use super::log_tail::{LogTail, TAIL_LINES, last_lines};
-use super::run_identity::RunIdentity;
 use super::stats_sample::StatsSample;
 
 /// How often `wait_ready` polls the port and the container state.
@@ -160,9 +159,12 @@ impl Engine for DockerEngine {
         let context_tar = context_tar(&request.context)
             .map_err(|source| EngineError::BuildContext { tag: request.tag.clone(), source })?;
         let mut tail = LogTail::new(TAIL_LINES);
-        let owner = RunIdentity::current().image_labels();
+        // No run identity here: labels are part of the image, so they would make the same
+        // inputs build a different image per run, and containers inherit them. The build's
+        // intermediate containers are the daemon's, removed by it (`forcerm`) even when this
+        // process dies mid-build.
         let labels: HashMap<&str, &str> =
-            request.labels.iter().chain(&owner).map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            request.labels.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let options = BuildImageOptionsBuilder::new()
             .dockerfile(DOCKERFILE_IN_CONTEXT)
             .t(&request.tag)

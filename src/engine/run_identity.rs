@@ -62,14 +62,6 @@ impl RunIdentity {
         labels
     }
 
-    /// The labels of an image this run builds: the same identity under `bench.built-by.*`,
-    /// because containers inherit their image's labels, and a container must never look
-    /// owned by the run that built its image.
-    pub fn image_labels(&self) -> BTreeMap<String, String> {
-        let labels = self.labels().into_iter();
-        labels.map(|(k, v)| (k.replacen("bench.", "bench.built-by.", 1), v)).collect()
-    }
-
     /// `name` made unique to this run, so two runs measuring the same cell never collide.
     pub fn container_name(&self, name: &str) -> String {
         format!("{name}-{}", self.run_id)
@@ -136,9 +128,6 @@ mod tests {
     fn owner_is_gone_only_when_its_process_provably_ended() {
         let me = RunIdentity::current();
         assert_eq!(Owner::of(&labels_of(me), me), Owner::Me);
-        let image: HashMap<String, String> = me.image_labels().into_iter().collect();
-        assert_eq!(image.get("bench.built-by.pid"), Some(&me.pid.to_string()));
-        assert_eq!(Owner::of(&image, me), Owner::Unknown, "image labels never claim a container");
         // The parent of the test process is alive: a live owner on this host.
         let parent = std::os::unix::process::parent_id();
         let live = RunIdentity {
