@@ -41,12 +41,10 @@ fn results(dir: &Path) -> Vec<serde_json::Value> {
     out
 }
 
-fn bench_containers() -> String {
-    let out = Command::new("docker")
-        .args(["ps", "-a", "--filter", "label=bench=1", "--format", "{{.Names}}"])
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
+/// The containers left by the `bench` process `pid` (its `bench.pid` label): the engine is
+/// shared, and another user's run is none of this test's business.
+fn bench_containers(pid: u32) -> String {
+    common::docker::containers_of(pid).join("\n")
 }
 
 #[test]
@@ -58,8 +56,13 @@ fn run_stores_checks_resumes_and_isolates_failures() {
     let dir = tempfile::tempdir().unwrap();
     let res = dir.path().join("results");
     let res_s = res.to_str().unwrap();
-    let out =
-        bench(&["run", "tests/fixtures/e2e/matrix.kdl", "--results", res_s]).output().unwrap();
+    let child = bench(&["run", "tests/fixtures/e2e/matrix.kdl", "--results", res_s])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "failures make the exit status 1\n{stderr}");
     assert!(stderr.contains("4 ok, 0 invalid, 4 failed, 0 N/A"), "{stderr}");
@@ -140,7 +143,7 @@ fn run_stores_checks_resumes_and_isolates_failures() {
         assert_eq!(oom["outcome"], "failed", "{}", oom["id"]);
         assert_eq!(oom["resources"]["memory_bytes"], 10 << 20);
     }
-    assert_eq!(bench_containers(), "", "no container is left");
+    assert_eq!(bench_containers(pid), "", "no container is left");
 
     // Resume: a second run measures nothing and leaves the results as they are.
     let before: Vec<String> = r.iter().map(|r| r.to_string()).collect();
@@ -202,14 +205,15 @@ fn ctrl_c_removes_containers_and_keeps_finished_results() {
     }
     std::thread::sleep(Duration::from_secs(3));
     let finished_before = results(&res);
+    let child_pid = child.id();
     unsafe {
-        libc::kill(child.id() as i32, libc::SIGINT);
+        libc::kill(child_pid as i32, libc::SIGINT);
     }
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(130), "{stderr}");
     assert!(stderr.contains("interrupted"), "{stderr}");
-    assert_eq!(bench_containers(), "", "no container is left after Ctrl-C");
+    assert_eq!(bench_containers(child_pid), "", "no container is left after Ctrl-C");
     let after = results(&res);
     assert!(
         after.len() >= finished_before.len() && after.len() < 4,
