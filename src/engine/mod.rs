@@ -54,8 +54,8 @@
 //! `DockerEngine` besides: `connect()` honours `DOCKER_HOST` (unix://, tcp://, http://; TLS
 //! and ssh:// are refused as `UnsupportedHost`) and negotiates the API version (older
 //! daemons work; unreachable → `Unreachable` with help). `with_scope(s)` labels its containers
-//! `bench.scope=s` and limits `remove_all_labelled()` (every `bench=1` container, running or
-//! stopped) to them, so concurrent runs and tests never remove each other's.
+//! `bench.scope=s`, and `remove_all_labelled()` removes those (running or stopped; without a
+//! scope it refuses), so concurrent tests never remove each other's.
 //! `ensure_base_image(name)`: present, or made by `scripts/make-base-image.sh` when `name` is
 //! `debian:bookworm-slim`; any other missing base is `BaseImageMissing`.
 //!

@@ -49,9 +49,18 @@ impl Sweep {
 }
 
 impl DockerEngine {
-    /// Removes every container labelled `bench=1` (and `bench.scope=<scope>` with a scope),
-    /// running or stopped: leftovers of a killed run. Gives how many were removed.
+    /// Removes every container of this engine's scope (`with_scope`), running or stopped:
+    /// a test's own leftovers. Gives how many were removed. Without a scope it refuses: every
+    /// `bench=1` container includes other users' live runs (`sweep` is the safe cleanup).
     pub async fn remove_all_labelled(&self) -> Result<usize, EngineError> {
+        if self.scope.is_none() {
+            return Err(EngineError::Api {
+                action: "remove every bench container".to_string(),
+                detail: "refused without a scope: other runs' containers would go too; \
+                         use `sweep`, which removes only those of runs that are gone"
+                    .to_string(),
+            });
+        }
         let (label, containers) = self.labelled().await?;
         let mut removed = 0;
         let mut failed = Vec::new();

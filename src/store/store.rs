@@ -243,3 +243,26 @@ fn read_result(path: &Path) -> Result<CellResult, String> {
     let bytes = fs::read(path).map_err(|e| e.to_string())?;
     serde_json::from_slice(&bytes).map_err(|e| format!("not a bench result: {e}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_schema_version_is_read_with_a_warning() {
+        let fixture = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/results-mixed/io/falcon-gunicorn/a00ec0c693c2-r1.json"
+        );
+        let mut value: serde_json::Value =
+            serde_json::from_slice(&fs::read(fixture).unwrap()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("known.json"), value.to_string()).unwrap();
+        value["schema_version"] = (SCHEMA_VERSION + 1).into();
+        fs::write(dir.path().join("newer.json"), value.to_string()).unwrap();
+        let loaded = Store::open(dir.path()).unwrap().load().unwrap();
+        assert_eq!(loaded.results.len(), 2);
+        assert_eq!(loaded.warnings.len(), 1, "{:?}", loaded.warnings);
+        assert!(loaded.warnings[0].contains("newer.json has schema_version 2"));
+    }
+}
