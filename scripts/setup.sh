@@ -31,12 +31,10 @@ if ! docker info >/dev/null 2>&1; then
   docker info >/dev/null 2>&1 || { echo "setup: dockerd did not start; see /var/log/dockerd.log" >&2; tail -20 /var/log/dockerd.log >&2; exit 1; }
 fi
 
-# Containers a killed run left behind (a run stopped by Ctrl-C removes its own).
-leftover=$(docker ps -aq --filter label=bench=1)
-if [ -n "$leftover" ]; then
-  echo "setup: removing $(echo "$leftover" | wc -l) container(s) left by an earlier bench run"
-  docker rm -f $leftover >/dev/null
-fi
+# Containers of bench runs that are gone (killed): `bench sweep` removes only those whose
+# owning process provably ended, never another user's live run (the rule lives there).
+# Built from this checkout, so the subcommand is there whatever binary was built before.
+cargo run --quiet -- sweep
 
 scripts/make-base-image.sh debian:bookworm-slim
 echo "setup: ready (docker $(docker version --format '{{.Server.Version}}'))"

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use bench::engine::{
     BuildRequest, ContainerId, ContainerSpec, Containers, DockerEngine, Engine, EngineError,
-    SCOPE_LABEL, cpu_percent,
+    RunIdentity, SCOPE_LABEL, cpu_percent,
 };
 use bench::image::BuildContext;
 use sha2::Digest;
@@ -266,7 +266,11 @@ async fn a_started_container_has_the_limits_serves_and_is_removed() {
     assert_eq!(inspect(&id, "{{.HostConfig.AutoRemove}}"), "false");
     assert_eq!(inspect(&id, "{{index .Config.Labels \"bench\"}}"), "1");
     assert_eq!(inspect(&id, "{{index .Config.Labels \"bench.test\"}}"), "engine");
-    assert_eq!(inspect(&id, "{{.Name}}"), format!("/{}", spec.name));
+    // Containers names it after the spec and this run, and labels it with the run's identity.
+    let me = RunIdentity::current();
+    assert_eq!(inspect(&id, "{{.Name}}"), format!("/{}", me.container_name(&spec.name)));
+    assert_eq!(inspect(&id, "{{index .Config.Labels \"bench.pid\"}}"), me.pid.to_string());
+    assert_eq!(inspect(&id, "{{index .Config.Labels \"bench.run\"}}"), me.run_id);
 
     engine.wait_ready(&id, port, Duration::from_secs(30)).await.unwrap();
     let response = http_get(port);

@@ -45,16 +45,22 @@ fn results(dir: &Path) -> Vec<serde_json::Value> {
 /// runs' containers (other cells, other settings) are not this test's business.
 fn leftover(results: &[serde_json::Value]) -> Vec<String> {
     let hashes: Vec<&str> = results.iter().map(|r| &r["hash"].as_str().unwrap()[..12]).collect();
-    let all = bench_containers();
+    let all = all_bench_containers();
     all.lines().filter(|name| hashes.iter().any(|h| name.contains(h))).map(String::from).collect()
 }
 
-fn bench_containers() -> String {
+fn all_bench_containers() -> String {
     let out = Command::new("docker")
         .args(["ps", "-a", "--filter", "label=bench=1", "--format", "{{.Names}}"])
         .output()
         .unwrap();
     String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// The containers left by the `bench` process `pid` (its `bench.pid` label): the engine is
+/// shared, and another user's run is none of this test's business.
+fn bench_containers(pid: u32) -> String {
+    common::docker::containers_of(pid).join("\n")
 }
 
 #[test]
@@ -66,8 +72,13 @@ fn run_stores_checks_resumes_and_isolates_failures() {
     let dir = tempfile::tempdir().unwrap();
     let res = dir.path().join("results");
     let res_s = res.to_str().unwrap();
-    let out =
-        bench(&["run", "tests/fixtures/e2e/matrix.kdl", "--results", res_s]).output().unwrap();
+    let child = bench(&["run", "tests/fixtures/e2e/matrix.kdl", "--results", res_s])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "failures make the exit status 1\n{stderr}");
     assert!(stderr.contains("4 ok, 0 invalid, 4 failed, 0 N/A"), "{stderr}");
@@ -148,7 +159,7 @@ fn run_stores_checks_resumes_and_isolates_failures() {
         assert_eq!(oom["outcome"], "failed", "{}", oom["id"]);
         assert_eq!(oom["resources"]["memory_bytes"], 10 << 20);
     }
-    assert_eq!(leftover(&r), Vec::<String>::new(), "no container is left");
+    assert_eq!(bench_containers(pid), "", "no container is left");
 
     // Resume: a second run measures nothing and leaves the results as they are.
     let before: Vec<String> = r.iter().map(|r| r.to_string()).collect();
@@ -210,14 +221,15 @@ fn ctrl_c_removes_containers_and_keeps_finished_results() {
     }
     std::thread::sleep(Duration::from_secs(3));
     let finished_before = results(&res);
+    let child_pid = child.id();
     unsafe {
-        libc::kill(child.id() as i32, libc::SIGINT);
+        libc::kill(child_pid as i32, libc::SIGINT);
     }
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(130), "{stderr}");
     assert!(stderr.contains("interrupted"), "{stderr}");
-    assert_eq!(bench_containers(), "", "no container is left after Ctrl-C");
+    assert_eq!(bench_containers(child_pid), "", "no container is left after Ctrl-C");
     let after = results(&res);
     assert!(
         after.len() >= finished_before.len() && after.len() < 4,

@@ -13,9 +13,11 @@ mod expand;
 mod expanded;
 mod load;
 mod report;
+mod resumed;
 mod run;
 mod session;
 mod smoke;
+mod sweep;
 
 use std::process::ExitCode;
 
@@ -46,6 +48,8 @@ enum Command {
     Load(load::Args),
     /// Measure the matrix: build, start, verify, load, store, for every cell.
     Run(run::Args),
+    /// Remove the containers of bench runs that are gone (killed); never a live run's.
+    Sweep(sweep::Args),
     /// Render stored results as markdown, HTML, CSV or JSON.
     Report(report::Args),
     /// Compare two results directories.
@@ -67,6 +71,7 @@ pub fn main() -> ExitCode {
         Command::Smoke(args) => smoke::execute(args),
         Command::Load(args) => load::execute(args),
         Command::Run(args) => run::execute(args),
+        Command::Sweep(args) => sweep::execute(args),
         Command::Report(args) => report::execute(args),
         Command::Compare(args) => report::compare(args),
     };

@@ -4,8 +4,11 @@ use std::time::Duration;
 
 use super::CliError;
 use super::build_options::BuildOptions;
+use super::resumed::Resumed;
 use super::session::{MatrixArgs, Session};
-use crate::engine::{Containers, DockerEngine, Engine, EngineError, ctrl_c, until_interrupted};
+use crate::engine::{
+    Containers, DockerEngine, Engine, EngineError, RunIdentity, ctrl_c, until_interrupted,
+};
 use crate::load::HttpClient;
 use crate::model::{SettingValue, Settings, setting};
 use crate::run::{
@@ -13,7 +16,7 @@ use crate::run::{
     SystemClock,
 };
 use crate::statistics::Precision;
-use crate::store::ResultIndex;
+use crate::store::{ResultIndex, Resume, RunLock};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -47,6 +50,11 @@ pub struct Args {
     /// Measure again cells whose results are stored already.
     #[arg(long)]
     pub force: bool,
+    /// Measure again stored failures of every kind; by default only those whose cause can
+    /// pass (engine, conflict, signal, generator) are, and invalid responses and failed
+    /// builds are kept.
+    #[arg(long)]
+    pub retry_failed: bool,
     /// The load generator's HTTP/1.1 client: bench's own (lean) or hyper's, to cross-check
     /// a figure (see `bench load --help`).
     #[arg(long, value_enum, default_value_t = HttpClient::default())]
@@ -87,10 +95,16 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
         Some(s) => s.select(expanded.selected),
         None => expanded.selected,
     };
-    let stored = match args.force {
+    let me = RunIdentity::current();
+    let _lock = RunLock::acquire(&args.results, &me.to_string())
+        .map_err(|e| CliError::other(e.to_string(), None))?;
+    let mut stored = match args.force {
         true => ResultIndex::default(),
         false => store.index().map_err(|e| CliError::other(e.to_string(), None))?,
     };
+    let resume = Resumed::default();
+    stored.retain(|result| resume.keeps(Resume::of(result, args.retry_failed)));
+    resume.print();
     let precision = args.precision.map(|target| Precision {
         target,
         max_executions: args.max_executions.max(Precision::default().min_executions),
@@ -102,6 +116,14 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
     let runtime = Session::runtime()?;
     runtime.block_on(async {
         let engine = DockerEngine::connect().await.map_err(engine_error)?;
+        match engine.sweep().await {
+            Ok(sweep) => {
+                if let Some(message) = sweep.message() {
+                    eprintln!("bench run: {message}");
+                }
+            }
+            Err(e) => eprintln!("warning: could not look for containers left by earlier runs: {e}"),
+        }
         let containers = Containers::new();
         let progress = Display::new();
         let calibration = PinnedCalibration::default();
@@ -117,8 +139,14 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
             engine_version: engine.version().await.ok(),
         }, &calibration);
         let outcome = until_interrupted(&engine, &containers, runner.run(&mut plan), ctrl_c()).await;
+        report_leftovers(&engine, &containers).await;
         match outcome {
             Ok(Ok(summary)) => {
+                if let Some((why, not_started)) = &summary.engine_lost {
+                    eprintln!(
+                        "bench run: stopped: the Docker engine stopped answering ({why}); {not_started} measurement(s) not started; run again once it is back to resume"
+                    );
+                }
                 eprintln!(
                     "bench run: {} ok, {} invalid, {} failed, {} N/A; building {:.0} s, measuring {:.0} s; results in {}",
                     summary.ok,
@@ -130,7 +158,8 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
                     args.results.display()
                 );
                 print_speed(&summary);
-                Ok(if summary.failed + summary.invalid > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+                let failed = summary.failed + summary.invalid > 0 || summary.engine_lost.is_some();
+                Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
             }
             Ok(Err(store_error)) => Err(CliError::other(store_error, Some("check the results directory's disk space and permissions".into()))),
             Err(EngineError::Interrupted { removed, failed }) => {
@@ -144,6 +173,20 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
             Err(e) => Err(engine_error(e)),
         }
     })
+}
+
+/// Removes what the run could not remove on the way (e.g. while the engine was away) and
+/// names what is still left, with the command to remove it.
+async fn report_leftovers(engine: &DockerEngine, containers: &Containers) {
+    let (_, failed) = containers.remove_all(engine).await;
+    if !failed.is_empty() {
+        let ids: Vec<String> = containers.live().iter().map(|id| id.to_string()).collect();
+        eprintln!(
+            "bench run: could not remove container(s) {}; remove them with `docker rm -f {}`",
+            failed.join(", "),
+            ids.join(" ")
+        );
+    }
 }
 
 pub fn engine_error(e: EngineError) -> CliError {

@@ -109,7 +109,11 @@ pub fn table(rows: &[SmokeRow]) -> String {
             }
         }
     }
-    let mut out = format!("| row | build s | {} | result |\n", scenarios.join(" | "));
+    // Built cell by cell: with no scenario (every row failed before one ran) the header and
+    // the separator still have the same number of columns.
+    let header: Vec<&str> =
+        ["row", "build s"].into_iter().chain(scenarios.iter().map(String::as_str)).collect();
+    let mut out = format!("| {} | result |\n", header.join(" | "));
     out.push_str(&format!("|---|---:|{}---|\n", "---|".repeat(scenarios.len())));
     for r in rows {
         let build = r.build_seconds.map(|s| format!("{s:.0}")).unwrap_or_else(|| "cached".into());
@@ -131,9 +135,41 @@ pub fn table(rows: &[SmokeRow]) -> String {
                 None => "pass".into(),
             }
         } else {
-            format!("FAIL: {}", first_failure(r).replace('|', "\\|"))
+            // One table line: a multi-line message (a build error) would end the row.
+            let why = first_failure(r).replace('|', "\\|");
+            format!("FAIL: {}", why.split_whitespace().collect::<Vec<_>>().join(" "))
         };
-        out.push_str(&format!("| {} | {build} | {} | {result} |\n", r.name, cols.join(" | ")));
+        let cells: Vec<&str> =
+            [r.name.as_str(), &build].into_iter().chain(cols.iter().map(String::as_str)).collect();
+        out.push_str(&format!("| {} | {result} |\n", cells.join(" | ")));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_stays_markdown_when_rows_fail() {
+        let row = |name: &str, checks, error: Option<&str>| SmokeRow {
+            name: name.into(),
+            build_seconds: None,
+            checks,
+            error: error.map(String::from),
+            log_tail: Vec::new(),
+        };
+        // Unescaped `|` per line: equal on every line of a valid table.
+        let columns = |table: &str| -> Vec<usize> {
+            table.lines().map(|l| l.matches('|').count() - l.matches("\\|").count()).collect()
+        };
+        let broken = row("broken", Vec::new(), Some("build failed:\nstep 3 | exit 1"));
+        let alone = table(std::slice::from_ref(&broken));
+        assert_eq!(alone.lines().count(), 3, "{alone}");
+        assert_eq!(columns(&alone), [4, 4, 4], "{alone}");
+        assert!(alone.contains("| FAIL: build failed: step 3 \\| exit 1 |"), "{alone}");
+        let fine = row("fine", vec![("hello".into(), SmokeCheck::Pass)], None);
+        let both = table(&[fine, broken]);
+        assert_eq!(columns(&both), [5, 5, 5, 5], "{both}");
+    }
 }

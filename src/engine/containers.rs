@@ -5,12 +5,14 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use super::Engine;
 use super::container_spec::{ContainerId, ContainerSpec};
 use super::engine_error::EngineError;
+use super::run_identity::RunIdentity;
 
 /// The registry of the containers a run started and has not removed yet. Cloning shares it
 /// (e.g. with the Ctrl-C cleanup).
 ///
 /// A container is tracked by its name from just before it is created, then by its id, so a
-/// start cancelled half-way (Ctrl-C) still leaves something to remove.
+/// start cancelled half-way (Ctrl-C) still leaves something to remove. Every container it
+/// starts carries this process's `RunIdentity`: its labels, and its run id in the name.
 #[derive(Debug, Clone, Default)]
 pub struct Containers {
     live: Arc<Mutex<BTreeSet<ContainerId>>>,
@@ -31,15 +33,19 @@ impl Containers {
         self.live.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Starts a container and tracks it.
+    /// Starts a container owned by this run (see `RunIdentity`) and tracks it.
     pub async fn start<E: Engine>(
         &self,
         engine: &E,
         spec: &ContainerSpec,
     ) -> Result<ContainerId, EngineError> {
+        let me = RunIdentity::current();
+        let mut spec = spec.clone();
+        spec.name = me.container_name(&spec.name);
+        spec.labels.extend(me.labels());
         let by_name = ContainerId(spec.name.clone());
         self.lock().insert(by_name.clone());
-        let started = engine.start(spec).await;
+        let started = engine.start(&spec).await;
         let mut live = self.lock();
         live.remove(&by_name);
         if let Ok(id) = &started {
@@ -112,9 +118,22 @@ where
     Err(EngineError::Interrupted { removed, failed })
 }
 
-/// Resolves on the first Ctrl-C (SIGINT); never, if the handler cannot be installed.
+/// Resolves on the first SIGINT (Ctrl-C), SIGTERM (`timeout`, CI cancelling a job) or SIGHUP
+/// (the terminal closed): each is a request to stop, cleaned up alike. A signal whose handler
+/// cannot be installed is not waited for.
 pub async fn ctrl_c() {
-    if tokio::signal::ctrl_c().await.is_err() {
-        std::future::pending::<()>().await;
+    use tokio::signal::unix::{SignalKind, signal};
+    let wait = |kind: SignalKind| async move {
+        match signal(kind) {
+            Ok(mut stream) => {
+                stream.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = wait(SignalKind::interrupt()) => {}
+        () = wait(SignalKind::terminate()) => {}
+        () = wait(SignalKind::hangup()) => {}
     }
 }

@@ -7,8 +7,7 @@ use bollard::errors::Error as BollardError;
 use bollard::models::{ContainerCreateBody, HostConfig};
 use bollard::query_parameters::{
     BuildImageOptionsBuilder, CreateContainerOptionsBuilder, DownloadFromContainerOptionsBuilder,
-    ListContainersOptionsBuilder, LogsOptionsBuilder, RemoveContainerOptionsBuilder,
-    StatsOptionsBuilder,
+    LogsOptionsBuilder, RemoveContainerOptionsBuilder, StatsOptionsBuilder,
 };
 use futures_util::StreamExt;
 use tokio::io::AsyncWriteExt;
@@ -16,8 +15,9 @@ use tokio::io::AsyncWriteExt;
 use super::Engine;
 use super::base_image::{BASE_IMAGE_SCRIPT, BaseImage, MAKEABLE_BASE_IMAGE, run_base_image_script};
 use super::build_request::{BuildRequest, BuiltImage};
-use super::container_spec::{BENCH_LABEL, ContainerId, ContainerSpec};
+use super::container_spec::{ContainerId, ContainerSpec};
 use super::container_state::ContainerState;
+use super::docker_host::connect_from_env;
 use super::docker_tar::{DOCKERFILE_IN_CONTEXT, context_tar, single_file};
 use super::engine_error::EngineError;
 use super::log_tail::{LogTail, TAIL_LINES, last_lines};
@@ -31,26 +31,26 @@ const CONNECT_TIMEOUT: Duration = Duration::from_millis(500);
 /// The Docker engine on this host, through bollard.
 #[derive(Debug, Clone)]
 pub struct DockerEngine {
-    docker: Docker,
+    pub(super) docker: Docker,
     base_image_script: PathBuf,
     /// Extra `bench.scope=<value>` label on started containers, also required by
     /// `remove_all_labelled`: lets concurrent runs (or tests) clean up only their own.
-    scope: Option<String>,
+    pub(super) scope: Option<String>,
 }
 
 /// The label that scopes containers to one `DockerEngine` (see `DockerEngine::with_scope`).
 pub const SCOPE_LABEL: &str = "bench.scope";
 
 impl DockerEngine {
-    /// Connects to the local Docker engine (`DOCKER_HOST` or the default socket) and
-    /// negotiates the API version, so daemons older than bollard's default API work.
+    /// Connects to the Docker engine (`DOCKER_HOST`, see `docker_host`, or the default
+    /// socket) and negotiates the API version, so daemons older than bollard's default API
+    /// work.
     pub async fn connect() -> Result<Self, EngineError> {
-        let docker = Docker::connect_with_local_defaults()
-            .map_err(|e| EngineError::Unreachable { detail: e.to_string() })?;
+        let (docker, at) = connect_from_env()?;
         let docker = docker
             .negotiate_version()
             .await
-            .map_err(|e| EngineError::Unreachable { detail: e.to_string() })?;
+            .map_err(|e| EngineError::Unreachable { detail: format!("{at}: {e}") })?;
         Ok(DockerEngine {
             docker,
             base_image_script: PathBuf::from(BASE_IMAGE_SCRIPT),
@@ -90,40 +90,6 @@ impl DockerEngine {
                 detail: "it succeeded but the image is still missing".to_string(),
                 output_tail: Vec::new(),
             }),
-        }
-    }
-
-    /// Removes every container labelled `bench=1` (and `bench.scope=<scope>` with a scope),
-    /// running or stopped: leftovers of a killed run. Gives how many were removed.
-    pub async fn remove_all_labelled(&self) -> Result<usize, EngineError> {
-        let mut label = format!("{}={}", BENCH_LABEL.0, BENCH_LABEL.1);
-        let mut labels = vec![label.clone()];
-        if let Some(scope) = &self.scope {
-            labels.push(format!("{SCOPE_LABEL}={scope}"));
-            label = labels.join(",");
-        }
-        let filters = HashMap::from([("label", labels)]);
-        let options = ListContainersOptionsBuilder::new().all(true).filters(&filters).build();
-        let containers = self
-            .docker
-            .list_containers(Some(options))
-            .await
-            .map_err(|e| EngineError::api(format!("list containers labelled {label}"), e))?;
-        let mut removed = 0;
-        let mut failed = Vec::new();
-        for id in containers.into_iter().filter_map(|c| c.id).map(ContainerId) {
-            match self.remove(&id).await {
-                Ok(()) => removed += 1,
-                Err(e) => failed.push(format!("{id}: {e}")),
-            }
-        }
-        if failed.is_empty() {
-            Ok(removed)
-        } else {
-            Err(EngineError::Api {
-                action: format!("remove containers labelled {label}"),
-                detail: failed.join("; "),
-            })
         }
     }
 
@@ -193,6 +159,10 @@ impl Engine for DockerEngine {
         let context_tar = context_tar(&request.context)
             .map_err(|source| EngineError::BuildContext { tag: request.tag.clone(), source })?;
         let mut tail = LogTail::new(TAIL_LINES);
+        // No run identity here: labels are part of the image, so they would make the same
+        // inputs build a different image per run, and containers inherit them. The build's
+        // intermediate containers are the daemon's, removed by it (`forcerm`) even when this
+        // process dies mid-build.
         let labels: HashMap<&str, &str> =
             request.labels.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let options = BuildImageOptionsBuilder::new()

@@ -8,6 +8,9 @@ pub enum EngineError {
     /// The Docker engine cannot be reached (socket missing, daemon down, API refused).
     #[error("cannot reach the Docker engine: {detail}")]
     Unreachable { detail: String },
+    /// `DOCKER_HOST` names a connection this build cannot make.
+    #[error("DOCKER_HOST={host} is not supported: {reason}")]
+    UnsupportedHost { host: String, reason: String },
     /// A Docker API call failed; `action` says which one and on what.
     #[error("docker: {action} failed: {detail}")]
     Api { action: String, detail: String },
@@ -47,6 +50,12 @@ impl EngineError {
             EngineError::Unreachable { .. } => Some(
                 "is dockerd running? start it with `dockerd &` or `systemctl start docker`, and check `docker info` \
                  (on `permission denied`: run as root or join the `docker` group)"
+                    .to_string(),
+            ),
+            EngineError::UnsupportedHost { .. } => Some(
+                "use unix:///var/run/docker.sock, tcp://HOST:2375 or http://HOST:2375 (for a \
+                 TLS-protected engine, forward its socket, e.g. `ssh -L /tmp/docker.sock:/var/run/docker.sock HOST`, \
+                 and set DOCKER_HOST=unix:///tmp/docker.sock)"
                     .to_string(),
             ),
             EngineError::BuildFailed { log_tail, .. } => {

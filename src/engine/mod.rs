@@ -40,13 +40,22 @@
 //!   `until_interrupted(engine, containers, fut, signal)` runs the orchestration and, on
 //!   Ctrl-C, drops it and removes every tracked container. A container whose removal failed
 //!   stays tracked.
+//! - Ownership: `Containers::start` names and labels every container with this process's
+//!   `RunIdentity` (run id, host, pid, process start time), so two runs never collide on a
+//!   name and a container's owner can be checked. `Owner::of(labels)` is the one rule for
+//!   "may someone else remove it": only when its owner is provably gone (same host, process
+//!   ended or its pid reused). `DockerEngine::sweep()` applies it (`bench run` at start,
+//!   `bench sweep`, `scripts/setup.sh`); nothing removes a live run's containers.
+//! - Signals: `ctrl_c()` resolves on SIGINT, SIGTERM or SIGHUP; SIGKILL cannot be caught,
+//!   and the next run's sweep removes what the killed run left.
 //! - `fake::FakeEngine` (feature `fakes`, on for the crate's tests): scripted outcomes per
 //!   image, with a call record and the set of live containers.
 //!
-//! `DockerEngine` besides: `connect()` negotiates the API version (older daemons work;
-//! unreachable → `Unreachable` with help). `with_scope(s)` labels its containers
-//! `bench.scope=s` and limits `remove_all_labelled()` (every `bench=1` container, running or
-//! stopped) to them, so concurrent runs and tests never remove each other's.
+//! `DockerEngine` besides: `connect()` honours `DOCKER_HOST` (unix://, tcp://, http://; TLS
+//! and ssh:// are refused as `UnsupportedHost`) and negotiates the API version (older
+//! daemons work; unreachable → `Unreachable` with help). `with_scope(s)` labels its containers
+//! `bench.scope=s`, and `remove_all_labelled()` removes those (running or stopped; without a
+//! scope it refuses), so concurrent tests never remove each other's.
 //! `ensure_base_image(name)`: present, or made by `scripts/make-base-image.sh` when `name` is
 //! `debian:bookworm-slim`; any other missing base is `BaseImageMissing`.
 //!
@@ -73,12 +82,15 @@ mod container_spec;
 mod container_state;
 mod containers;
 mod docker_engine;
+mod docker_host;
 mod docker_tar;
 mod engine_error;
 #[cfg(feature = "fakes")]
 pub mod fake;
 mod log_tail;
+mod run_identity;
 mod stats_sample;
+mod sweep;
 
 use std::future::Future;
 use std::time::Duration;
@@ -91,7 +103,11 @@ pub use containers::{Containers, ctrl_c, until_interrupted};
 pub use docker_engine::{DockerEngine, SCOPE_LABEL};
 pub use engine_error::EngineError;
 pub use log_tail::{LogTail, TAIL_LINES, last_lines};
+pub use run_identity::{
+    HOST_LABEL, Owner, PID_LABEL, PID_START_LABEL, RUN_LABEL, RunIdentity, process_start,
+};
 pub use stats_sample::{StatsSample, cpu_percent};
+pub use sweep::Sweep;
 
 /// A container engine: images, containers, their logs, state and files.
 pub trait Engine: Send + Sync {

@@ -16,7 +16,7 @@ use super::run_context::RunContext;
 use super::samples::Samples;
 use super::server::Server;
 use super::steady_warmup::steady_warmup;
-use crate::engine::{ContainerId, ContainerState, Engine};
+use crate::engine::{ContainerId, ContainerState, Engine, EngineError};
 use crate::load::{LoadConfig, LoadSummary};
 use crate::matrix::Cell;
 use crate::store::{CellResult, Check, Outcome, Warmup};
@@ -174,7 +174,15 @@ impl<'r, 'a, E: Engine, H: Http, C: Clock> Execution<'r, 'a, E, H, C> {
             Samples::collect(ctx.engine, &self.id, every, &counter, &done, ctx.progress)
         );
         phases.lap("measure");
-        let state = ctx.engine.state(&self.id).await.ok();
+        // An engine that cannot say how the server ended cannot vouch for the samples either.
+        let state = match ctx.engine.state(&self.id).await {
+            Ok(state) => Some(state),
+            Err(e @ EngineError::Unreachable { .. }) => {
+                let reason = format!("the measurement cannot be checked: {e}");
+                return Err(Failure::failed(reason, Vec::new()));
+            }
+            Err(_) => None,
+        };
         // Only the samples of the measured window count: opening the connections first can
         // take long (a server with a short listen backlog), and is not measured.
         let setup = Duration::from_micros(load.as_ref().map(|s| s.setup_us).unwrap_or(0));

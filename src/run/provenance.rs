@@ -43,6 +43,7 @@ pub(super) fn blank_result(
         repetition: job.repetition,
         outcome: Outcome::Failed,
         reason: None,
+        failure_kind: None,
         log_tail: Vec::new(),
         load_settings: c.load.clone(),
         resources: c.resources.clone(),

@@ -12,9 +12,9 @@ use super::provenance::blank_result;
 use super::run_context::RunContext;
 use super::run_plan::{Planned, RunPlan};
 use super::server::Server;
-use crate::engine::Engine;
+use crate::engine::{ContainerId, Engine};
 use crate::statistics::{SpeedIndex, SpeedRule};
-use crate::store::{CellResult, Check, Outcome, Scheduling};
+use crate::store::{CellResult, Check, FailureKind, Outcome, Scheduling};
 
 /// Counts of what a run did.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -32,6 +32,9 @@ pub struct RunSummary {
     pub speed: Option<SpeedIndex>,
     /// The executions `speed` flags: id, execution number and index.
     pub speed_flagged: Vec<(String, u32, f64)>,
+    /// Set when the run stopped early because the engine became unreachable: why, and how
+    /// many jobs were not started.
+    pub engine_lost: Option<(String, usize)>,
 }
 
 /// `bench run`: measures a `RunPlan`'s executions one after the other in its interleaved
@@ -56,8 +59,8 @@ impl<'a, E: Engine, H: Http, C: Clock, K: Calibrate> Runner<'a, E, H, C, K> {
         let mut batch = plan.first_round();
         progress.started(batch.len(), plan.skipped());
         let (mut round, mut position, mut speeds) = (1, 0, Vec::new());
-        while !batch.is_empty() {
-            for planned in &batch {
+        'rounds: while !batch.is_empty() {
+            for (position_in_batch, planned) in batch.iter().enumerate() {
                 progress.cell(
                     position as usize,
                     &planned.job.cell.id,
@@ -83,6 +86,11 @@ impl<'a, E: Engine, H: Http, C: Clock, K: Calibrate> Runner<'a, E, H, C, K> {
                 }
                 plan.record(planned.cell, &result);
                 progress.finished(&result);
+                if let Some(why) = self.engine_lost(&result).await {
+                    let not_started = batch.len() - position_in_batch - 1;
+                    self.summary.engine_lost = Some((why, not_started));
+                    break 'rounds;
+                }
             }
             self.summary.rounds = round;
             round += 1;
@@ -109,6 +117,15 @@ impl<'a, E: Engine, H: Http, C: Clock, K: Calibrate> Runner<'a, E, H, C, K> {
             .map(|((id, execution, _), (index, _))| (id.clone(), *execution, *index))
             .collect();
         self.summary.speed = Some(index);
+    }
+
+    /// Why no more cells can start: `result` failed for the engine and it still does not
+    /// answer. Starting the rest would only store a failure for each.
+    async fn engine_lost(&self, result: &CellResult) -> Option<String> {
+        if result.failure_kind != Some(FailureKind::Engine) {
+            return None;
+        }
+        self.ctx.engine.version().await.err().map(|e| e.to_string())
     }
 
     /// One job's result: N/A, a failed image, or a measurement.
@@ -148,6 +165,7 @@ impl<'a, E: Engine, H: Http, C: Clock, K: Calibrate> Runner<'a, E, H, C, K> {
 
     fn finish(&self, mut result: CellResult) -> CellResult {
         result.provenance.finished_at = rfc3339(self.ctx.clock.now());
+        result.failure_kind = FailureKind::classify(result.outcome, result.reason.as_deref());
         result
     }
 
@@ -171,7 +189,12 @@ impl<'a, E: Engine, H: Http, C: Clock, K: Calibrate> Runner<'a, E, H, C, K> {
         let outcome = server
             .scoped(ctx.engine, ctx.containers, |id| async move {
                 phases.lap("start");
-                Execution::new(ctx, cell, server, id).run(inner, phases).await
+                let outcome =
+                    Execution::new(ctx, cell, server, id.clone()).run(inner, phases).await;
+                if outcome.is_err() {
+                    keep_server_log(ctx, &id, inner).await;
+                }
+                outcome
             })
             .await;
         clock.lap("teardown");
@@ -187,5 +210,20 @@ impl<'a, E: Engine, H: Http, C: Clock, K: Calibrate> Runner<'a, E, H, C, K> {
                 detail: format!("no machine-speed index for this execution: {e}"),
             }),
         }
+    }
+}
+
+/// The whole log of a server that failed, beside its result; best effort, said when not.
+async fn keep_server_log<E: Engine, H: Http, C: Clock>(
+    ctx: &RunContext<'_, E, H, C>,
+    id: &ContainerId,
+    result: &CellResult,
+) {
+    let kept = match ctx.engine.logs(id).await {
+        Ok(log) => ctx.store.write_log(result, &log).map(drop).map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    };
+    if let Err(why) = kept {
+        eprintln!("warning: the server log of {} is not kept: {why}", result.id);
     }
 }

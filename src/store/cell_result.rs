@@ -37,6 +37,9 @@ pub struct CellResult {
     pub outcome: Outcome,
     /// Why the cell is not `ok` (build failure, invalid response, crash, N/A reason).
     pub reason: Option<String>,
+    /// Transient or not, for resuming (`FailureKind`); absent in older results.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure_kind: Option<super::FailureKind>,
     /// Last lines of the build or server log, kept with failures.
     pub log_tail: Vec<String>,
     /// Settings actually used.

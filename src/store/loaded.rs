@@ -9,6 +9,20 @@ pub struct Loaded {
     pub results: Vec<CellResult>,
     /// Files that look like results but could not be read; they are left untouched.
     pub skipped: Vec<SkippedFile>,
+    /// Warnings about results that were read (a `schema_version` this bench does not know).
+    pub warnings: Vec<String>,
+}
+
+impl Loaded {
+    /// Prints every skipped file and warning on stderr, as `warning:` lines.
+    pub fn warn(&self) {
+        for skipped in &self.skipped {
+            eprintln!("warning: {skipped}");
+        }
+        for warning in &self.warnings {
+            eprintln!("warning: {warning}");
+        }
+    }
 }
 
 /// A result file that could not be read or parsed.

@@ -5,11 +5,17 @@
 //! appear whole or not at all; `Store::load` / `load_all` give back every readable result
 //! (unreadable files are reported, never deleted); `Store::index()` reads them once into a
 //! `ResultIndex` by (hash, repetition) that answers "is this cell already measured?" for
-//! resuming (`Store::find` asks it for one cell).
+//! resuming (`Store::find` asks it for one cell): `ResultIndex::resume` says which stored
+//! results a resumed run keeps (ok, N/A, deterministic failures) and which it measures again
+//! (failures of a transient `FailureKind`; every failure with `--retry-failed`).
+//! `RunLock::acquire(dir)` gives one run at a time a results directory, checked writable and
+//! with room. A result with an unknown `schema_version` is read with a warning.
 
 mod cell_result;
+mod failure_kind;
 mod loaded;
 mod result_index;
+mod run_lock;
 #[allow(clippy::module_inception)]
 mod store;
 mod store_error;
@@ -17,7 +23,9 @@ mod store_error;
 pub use cell_result::{
     Calibration, CellResult, Check, Outcome, Provenance, Scheduling, Usage, Warmup,
 };
+pub use failure_kind::FailureKind;
 pub use loaded::{Loaded, SkippedFile};
-pub use result_index::ResultIndex;
-pub use store::Store;
+pub use result_index::{ResultIndex, Resume};
+pub use run_lock::{LOCK_FILE, MIN_FREE_BYTES, RunLock};
+pub use store::{SCHEMA_VERSION, Store};
 pub use store_error::StoreError;

@@ -1,6 +1,35 @@
 use std::collections::HashMap;
 
-use super::CellResult;
+use super::{CellResult, FailureKind};
+
+/// What a resumed run does with one stored result (`ResultIndex::resume`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Resume {
+    /// Nothing stored: measure.
+    Measure,
+    /// Ok, N/A, or a failure kept: skip.
+    Keep,
+    /// A failure whose cause can pass (or any failure, when retrying failures): measure again.
+    Retry(FailureKind),
+    /// A deterministic failure, kept: skip (`--retry-failed` measures it again).
+    KeepFailed(FailureKind),
+}
+
+impl Resume {
+    /// What a resumed run does with a stored result: failures of a transient kind are
+    /// measured again, deterministic ones only if `retry_failed`. Results stored before the
+    /// kind was recorded are classified by their reason.
+    pub fn of(result: &CellResult, retry_failed: bool) -> Resume {
+        let kind = result
+            .failure_kind
+            .or_else(|| FailureKind::classify(result.outcome, result.reason.as_deref()));
+        match kind {
+            None => Resume::Keep,
+            Some(kind) if retry_failed || kind.is_transient() => Resume::Retry(kind),
+            Some(kind) => Resume::KeepFailed(kind),
+        }
+    }
+}
 
 /// The stored results of a directory by (cell hash, repetition), read once: answers "is this
 /// cell measured already?" for every job of a resumed run without walking the directory
@@ -23,6 +52,16 @@ impl ResultIndex {
     /// The stored result of the cell with this hash and repetition.
     pub fn get(&self, hash: &str, repetition: u32) -> Option<&CellResult> {
         self.by_key.get(&(hash.to_string(), repetition))
+    }
+
+    /// What a resumed run does with the stored result of this cell and repetition.
+    pub fn resume(&self, hash: &str, repetition: u32, retry_failed: bool) -> Resume {
+        self.get(hash, repetition).map_or(Resume::Measure, |r| Resume::of(r, retry_failed))
+    }
+
+    /// Drops the results `keep` turns down, e.g. the failures a resumed run measures again.
+    pub fn retain(&mut self, mut keep: impl FnMut(&CellResult) -> bool) {
+        self.by_key.retain(|_, result| keep(result));
     }
 
     pub fn contains(&self, hash: &str, repetition: u32) -> bool {

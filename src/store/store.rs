@@ -6,6 +6,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::{CellResult, Loaded, ResultIndex, SkippedFile, StoreError};
 
+/// The layout version of the results this bench writes and reads.
+pub const SCHEMA_VERSION: u32 = 1;
+
 /// A results directory: one JSON document per cell, scenario and repetition at
 /// `DIR/<scenario>/<name>/<hash12>-r<repetition>.json`.
 ///
@@ -77,6 +80,17 @@ impl Store {
         Ok(path)
     }
 
+    /// Keeps the full server log of `result`'s cell beside it, as
+    /// `<hash12>-r<repetition>.server.log` (a failed or invalid cell carries only the tail in
+    /// its result); returns its path.
+    pub fn write_log(&self, result: &CellResult, log: &str) -> Result<PathBuf, StoreError> {
+        let path = self.path_of(result).with_extension("server.log");
+        let parent = path.parent().expect("a result path has a parent");
+        fs::create_dir_all(parent).map_err(|e| StoreError::io("create directory", parent, e))?;
+        write_synced(&path, log.as_bytes())?;
+        Ok(path)
+    }
+
     /// An existing file at `path` with other content is renamed aside, never overwritten.
     fn keep_previous(&self, path: &Path, new_bytes: &[u8]) -> Result<(), StoreError> {
         match fs::read(path) {
@@ -110,6 +124,14 @@ impl Store {
         for path in files {
             match read_result(&path) {
                 Ok(result) => {
+                    if result.schema_version != SCHEMA_VERSION {
+                        loaded.warnings.push(format!(
+                            "{} has schema_version {} (this bench reads {SCHEMA_VERSION}): \
+                             fields it does not know are ignored; a newer bench reads it fully",
+                            path.display(),
+                            result.schema_version
+                        ));
+                    }
                     let key = (result.hash.clone(), result.repetition);
                     let seen = same_key.entry(key).or_default();
                     if !seen.iter().any(|&i| loaded.results[i] == result) {
@@ -139,9 +161,7 @@ impl Store {
     /// (use `load` to handle them yourself).
     pub fn load_all(&self) -> Result<Vec<CellResult>, StoreError> {
         let loaded = self.load()?;
-        for skipped in &loaded.skipped {
-            eprintln!("warning: {skipped}");
-        }
+        loaded.warn();
         Ok(loaded.results)
     }
 
@@ -150,7 +170,10 @@ impl Store {
     /// resuming. Unreadable files are left out, so their cells are measured again.
     pub fn index(&self) -> Result<ResultIndex, StoreError> {
         match self.load() {
-            Ok(loaded) => Ok(ResultIndex::new(loaded.results)),
+            Ok(loaded) => {
+                loaded.warn();
+                Ok(ResultIndex::new(loaded.results))
+            }
             Err(StoreError::Missing { .. }) => Ok(ResultIndex::default()),
             Err(e) => Err(e),
         }
@@ -219,4 +242,27 @@ fn collect_json_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), StoreErr
 fn read_result(path: &Path) -> Result<CellResult, String> {
     let bytes = fs::read(path).map_err(|e| e.to_string())?;
     serde_json::from_slice(&bytes).map_err(|e| format!("not a bench result: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_schema_version_is_read_with_a_warning() {
+        let fixture = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/results-mixed/io/falcon-gunicorn/a00ec0c693c2-r1.json"
+        );
+        let mut value: serde_json::Value =
+            serde_json::from_slice(&fs::read(fixture).unwrap()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("known.json"), value.to_string()).unwrap();
+        value["schema_version"] = (SCHEMA_VERSION + 1).into();
+        fs::write(dir.path().join("newer.json"), value.to_string()).unwrap();
+        let loaded = Store::open(dir.path()).unwrap().load().unwrap();
+        assert_eq!(loaded.results.len(), 2);
+        assert_eq!(loaded.warnings.len(), 1, "{:?}", loaded.warnings);
+        assert!(loaded.warnings[0].contains("newer.json has schema_version 2"));
+    }
 }

@@ -9,6 +9,12 @@ pub enum StoreError {
     /// The path exists but is not a directory.
     #[error("results path {} is not a directory; pass the directory `bench run` writes to", dir.display())]
     NotADirectory { dir: PathBuf },
+    /// Another run holds the directory's lock.
+    #[error("results directory {} is in use by another bench run ({holder}); wait for it to finish, or pass another --results directory", dir.display())]
+    Locked { dir: PathBuf, holder: String },
+    /// The directory's file system is (nearly) full.
+    #[error("results directory {} has {} free, a run needs at least {}; free some space or pass another --results directory", dir.display(), mib(*free), mib(*needed))]
+    NoRoom { dir: PathBuf, free: u64, needed: u64 },
     /// A filesystem operation failed.
     #[error("cannot {action} {}: {source}", path.display())]
     Io {
@@ -34,4 +40,8 @@ impl StoreError {
     ) -> Self {
         StoreError::Io { action, path: path.into(), source }
     }
+}
+
+fn mib(bytes: u64) -> String {
+    format!("{:.0} MiB", bytes as f64 / (1u64 << 20) as f64)
 }

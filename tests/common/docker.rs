@@ -41,3 +41,23 @@ fn required() -> bool {
         |name: &str| std::env::var(name).is_ok_and(|v| !v.is_empty() && v != "0" && v != "false");
     set("CI") || set("BENCH_REQUIRE_DOCKER")
 }
+
+/// The names of the containers (running or not) owned by the bench process `pid`: its
+/// `bench.pid` label, so a test sees only what its own runs started, never another user's.
+pub fn containers_of(pid: u32) -> Vec<String> {
+    let out = std::process::Command::new("docker")
+        .args(["ps", "-a", "--filter", &format!("label=bench.pid={pid}")])
+        .args(["--format", "{{.Names}}"])
+        .output()
+        .expect("run docker ps");
+    String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect()
+}
+
+/// Removes the containers owned by the bench process `pid` (a test's own leftovers, after it
+/// has asserted on them), and nothing else.
+pub fn remove_containers_of(pid: u32) {
+    let names = containers_of(pid);
+    if !names.is_empty() {
+        let _ = std::process::Command::new("docker").args(["rm", "-f"]).args(&names).output();
+    }
+}
