@@ -50,7 +50,7 @@ impl<'r, 'a, E: Engine, H: Http, C: Clock> Execution<'r, 'a, E, H, C> {
         phases: &mut PhaseClock,
     ) -> Result<(), Failure> {
         let probe = self.ctx.probe();
-        probe.ready(&self.id, self.port).await?;
+        probe.ready(&self.id, self.port, self.cell).await?;
         phases.lap("ready");
         read_image_facts(self.ctx.engine, &self.id, &mut result.provenance).await;
         self.ctx.progress.phase("verifying");
@@ -62,7 +62,7 @@ impl<'r, 'a, E: Engine, H: Http, C: Clock> Execution<'r, 'a, E, H, C> {
         self.measure(base, settled, result, phases).await
     }
 
-    /// The primer (if `Knobs::primer` is not zero), then the cell's warmup (if any), which
+    /// The primer (unless the cell's `primer-duration` is zero), then its warmup (if any), which
     /// ends early once its throughput is steady (`steady_warmup`) and is kept in `result`.
     async fn unmeasured_loads(
         &self,
@@ -70,13 +70,13 @@ impl<'r, 'a, E: Engine, H: Http, C: Clock> Execution<'r, 'a, E, H, C> {
         result: &mut CellResult,
         phases: &mut PhaseClock,
     ) -> Result<(), Failure> {
-        let (knobs, progress) = (self.ctx.knobs(), self.ctx.progress);
-        if !knobs.primer.is_zero() {
+        let (knobs, progress) = (&self.cell.knobs, self.ctx.progress);
+        if knobs.primer_ms > 0 {
             progress.phase("priming");
             let primer = LoadConfig {
                 connections: knobs.primer_connections.min(base.connections).max(1),
                 threads: 1,
-                duration: knobs.primer,
+                duration: Duration::from_millis(knobs.primer_ms),
                 rate: None,
                 ..base.clone()
             };
@@ -88,7 +88,8 @@ impl<'r, 'a, E: Engine, H: Http, C: Clock> Execution<'r, 'a, E, H, C> {
         if warmup_ms > 0 {
             progress.phase("warming up");
             let config = LoadConfig { duration: Duration::from_millis(warmup_ms), ..base.clone() };
-            let (loaded, end) = steady_warmup(self.ctx.http, config, knobs.warmup_rule).await;
+            let (loaded, end) =
+                steady_warmup(self.ctx.http, config, self.ctx.knobs().warmup_rule).await;
             let summary = self.alive_after(loaded, "warmup").await?;
             let duration_ms = summary.duration_us / 1000;
             result.warmup = Some(Warmup { end, duration_ms, windows: summary.windows });
@@ -164,7 +165,7 @@ impl<'r, 'a, E: Engine, H: Http, C: Clock> Execution<'r, 'a, E, H, C> {
         let config = LoadConfig { progress: Some(counter.clone()), ..base };
         let done = Notify::new();
         let load_called = Instant::now();
-        let every = ctx.knobs().sample_every;
+        let every = Duration::from_millis(self.cell.knobs.sample_interval_ms);
         let (load, samples) = tokio::join!(
             async {
                 let r = ctx.http.load(config).await;

@@ -3,7 +3,7 @@
 //!
 //! Input: a `RunPlan` (the selected `matrix::Cell`s, what the store holds of them already, the
 //! order's seed and an optional `statistics::Precision` target), `RunOptions` (with the run's
-//! fixed `Knobs`), and the side effects behind traits, gathered in a `RunContext`:
+//! cell-independent `Knobs`; each cell brings its own `matrix::RunKnobs`), and the side effects behind traits, gathered in a `RunContext`:
 //! `engine::Engine` (images, containers), `Http` (one verification request, load runs, a
 //! watched load for the warm-up), `Clock`, `Progress`; plus `Calibrate` for `Runner`. Output:
 //! one `store::CellResult` per execution, written to the `store::Store` the moment it is

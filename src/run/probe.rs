@@ -20,9 +20,11 @@ impl<'a, E: Engine, H: Http> Probe<'a, E, H> {
         Probe { engine, http, knobs }
     }
 
-    /// Waits, at most `Knobs::ready_timeout`, until the server accepts connections on `port`.
-    pub async fn ready(&self, id: &ContainerId, port: u16) -> Result<(), Failure> {
-        let Err(e) = self.engine.wait_ready(id, port, self.knobs.ready_timeout).await else {
+    /// Waits, at most the cell's `readiness-timeout`, until the server accepts connections
+    /// on `port`.
+    pub async fn ready(&self, id: &ContainerId, port: u16, cell: &Cell) -> Result<(), Failure> {
+        let timeout = Duration::from_millis(cell.knobs.readiness_timeout_ms);
+        let Err(e) = self.engine.wait_ready(id, port, timeout).await else {
             return Ok(());
         };
         let tail = match &e {

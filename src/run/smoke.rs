@@ -39,7 +39,7 @@ impl<'a, E: Engine, H: Http, C: Clock> Smoke<'a, E, H, C> {
                 None => live.push(cell),
             }
         }
-        let Some(first) = live.first() else {
+        let Some(&first) = live.first() else {
             return row;
         };
         let tag = match self.images.get(ctx.engine, ctx.options, ctx.progress, first).await {
@@ -65,7 +65,7 @@ impl<'a, E: Engine, H: Http, C: Clock> Smoke<'a, E, H, C> {
         let port = server.port;
         let outcome = server
             .scoped(ctx.engine, ctx.containers, |id| async move {
-                probe.ready(&id, port).await?;
+                probe.ready(&id, port, first).await?;
                 let mut checks = Vec::new();
                 let mut log_tail = Vec::new();
                 for cell in &live {

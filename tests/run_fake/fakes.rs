@@ -47,6 +47,8 @@ scenario io {
 }
 defaults {
     duration "1s"
+    primer-duration "0s"
+    sample-interval "100ms"
 }
 matrix {
     include plain bjoern
@@ -193,10 +195,8 @@ pub struct Setup {
 
 pub fn setup() -> Setup {
     let dir = tempfile::tempdir().unwrap();
-    let mut options =
+    let options =
         RunOptions::new(env!("CARGO_MANIFEST_DIR").into(), "matrix.kdl".into(), dir.path());
-    options.knobs.primer = Duration::ZERO;
-    options.knobs.sample_every = Duration::from_millis(10);
     let host = HostFacts { online_cpus: 2, ..Default::default() };
     Setup { dir, options, host, calibration: FakeCalibration::default() }
 }
