@@ -439,3 +439,13 @@ fn run_knobs_come_from_settings_and_stay_out_of_the_hash() {
     assert_eq!((io.knobs.readiness_timeout_ms, io.knobs.sample_interval_ms), (30_000, 500));
     assert_eq!(io.hash, find(&plain, "flask-gunicorn/io").hash);
 }
+
+#[test]
+fn a_later_option_overrides_an_earlier_one_and_only_still_adds_up() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let matrix = format!("{root}/matrix.kdl");
+    let args = ["expand", &matrix, "--format", "json", "--format", "names"];
+    let out = Test::new().args(&args).args(&["--only", "bjoern", "--only", "fastwsgi"]).output();
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert_eq!(out.stdout.lines().collect::<Vec<_>>(), ["fastwsgi", "bjoern"]);
+}

@@ -29,7 +29,10 @@ pub use error::CliError;
 #[command(
     name = "bench",
     version,
-    about = "Benchmark Python web frameworks x servers x runtimes, reproducibly"
+    about = "Benchmark Python web frameworks x servers x runtimes, reproducibly",
+    // A later `--duration 5s` overrides an earlier one, so wrappers such as
+    // scripts/quickstart.sh can pass their defaults first and the user's options after.
+    args_override_self = true
 )]
 struct Cli {
     #[command(subcommand)]

@@ -10,6 +10,7 @@ use crate::engine::{
     Containers, DockerEngine, Engine, EngineError, RunIdentity, ctrl_c, until_interrupted,
 };
 use crate::load::HttpClient;
+use crate::model::values::parse_duration;
 use crate::model::{SettingValue, Settings, setting};
 use crate::run::{
     Display, PinnedCalibration, RealHttp, RunContext, RunPlan, RunSummary, Runner, Shard,
@@ -23,10 +24,10 @@ pub struct Args {
     #[command(flatten)]
     pub matrix: MatrixArgs,
     /// Measure each cell this long (overrides the matrix).
-    #[arg(long, value_parser = humantime::parse_duration)]
+    #[arg(long, value_parser = parse_duration)]
     pub duration: Option<Duration>,
     /// Warm each cell up this long before measuring (overrides the matrix).
-    #[arg(long, value_parser = humantime::parse_duration)]
+    #[arg(long, value_parser = parse_duration)]
     pub warmup: Option<Duration>,
     /// Measure each cell as N executions, each in a fresh container, interleaved with every
     /// other cell's in a random order (overrides the matrix's `repeat`; `--repeat` is the
