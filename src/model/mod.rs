@@ -8,7 +8,7 @@
 
 mod analyzer;
 mod body_rule;
-mod checks;
+pub mod checks;
 mod combo;
 mod definition_kind;
 mod error_kind;

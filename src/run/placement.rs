@@ -32,18 +32,9 @@ impl Placement {
 
 /// `"1"`, `"0-2"`, `"0,3"` → CPU numbers.
 pub fn parse_cpuset(set: &str) -> Vec<usize> {
-    let mut out = Vec::new();
-    for part in set.split(',') {
-        match part.trim().split_once('-') {
-            Some((a, b)) => {
-                if let (Ok(a), Ok(b)) = (a.parse::<usize>(), b.parse::<usize>()) {
-                    out.extend(a..=b);
-                }
-            }
-            None => out.extend(part.trim().parse::<usize>().ok()),
-        }
-    }
-    out
+    // The matrix validated the cpuset (`model::checks::cpuset`); a Docker-style set the
+    // matrix did not write (the host's own) that does not parse pins nothing.
+    crate::model::checks::cpuset(set.trim(), u64::from(u16::MAX)).unwrap_or_default()
 }
 
 #[cfg(test)]
