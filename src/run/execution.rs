@@ -208,9 +208,18 @@ impl<'r, 'a, E: Engine, H: Http, C: Clock> Execution<'r, 'a, E, H, C> {
         });
         result.checks.push(settled);
         result.provenance.generator = generator_description(&summary, self.placement);
+        // A measurement that completed no request has no figure to publish: not `ok`.
+        let nothing = (summary.ok_requests == 0).then(|| {
+            format!(
+                "the server completed no request in the measured {:.1} s ({} in flight at the deadline, {} errors)",
+                summary.duration_us as f64 / 1e6,
+                summary.in_flight_at_deadline,
+                summary.errors.total()
+            )
+        });
         result.load = Some(summary); // kept even when the server crashed: nothing measured is lost
         result.usage = usage;
-        match died {
+        match died.or(nothing) {
             Some(reason) => Err(self.failed(reason).await),
             None => {
                 result.outcome = Outcome::Ok;

@@ -195,3 +195,21 @@ async fn the_warmup_stops_once_steady_and_not_on_a_ramp() {
     assert_eq!(warmup.end, WarmupEnd::Bound { windows: 10 });
     assert!(!stopped && warmup.windows.len() == 10, "{}", warmup.windows.len());
 }
+
+#[tokio::test]
+async fn a_measurement_that_completed_no_request_is_a_failure_with_its_figures_kept() {
+    let cells: Vec<Cell> = measured(2).into_iter().filter(|c| c.id == "bjoern/hello").collect();
+    let s = setup();
+    let http = FakeHttp {
+        rps_by_path: HashMap::from([("/hello".into(), vec![0.0])]),
+        ..Default::default()
+    };
+    let (results, summary, _) = run_fresh(&cells, 7, None, &http, &s).await;
+    assert_eq!(results.len(), 2, "{summary:?}");
+    for r in &results {
+        assert_eq!(r.outcome, Outcome::Failed, "{}", r.id);
+        assert!(r.reason.as_deref().unwrap().contains("completed no request"), "{:?}", r.reason);
+        assert_eq!(r.load.as_ref().unwrap().ok_requests, 0, "the measurement is kept");
+    }
+    assert_eq!((summary.ok, summary.failed), (0, 2));
+}

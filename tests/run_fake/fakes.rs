@@ -108,7 +108,7 @@ fn summary(config: &LoadConfig, requests: u64, secs: f64, windows: Vec<LoadWindo
         ok_rps: rps,
         http_client: config.client.name().to_string(),
         latency: LatencySummary {
-            mean_us: config.connections as f64 / rps * 1e6,
+            mean_us: if rps > 0.0 { config.connections as f64 / rps * 1e6 } else { 0.0 },
             ..Default::default()
         },
         windows,
