@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 #[test]
 fn representative_rows_build_start_and_answer_every_scenario() {
@@ -30,11 +30,15 @@ fn representative_rows_build_start_and_answer_every_scenario() {
         args.push("--only".into());
         args.push(r.into());
     }
-    let out = Command::new(env!("CARGO_BIN_EXE_bench"))
+    let child = Command::new(env!("CARGO_BIN_EXE_bench"))
         .args(&args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .unwrap();
+    let pid = child.id();
+    let out = child.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "smoke failed\n{stdout}\n{stderr}");
@@ -46,9 +50,6 @@ fn representative_rows_build_start_and_answer_every_scenario() {
         assert!(line.ends_with("| pass | pass | pass | pass | pass |"), "{line}");
     }
     assert!(stderr.contains("6 row(s), 6 passed, 0 failed"), "{stderr}");
-    let left = Command::new("docker")
-        .args(["ps", "-a", "--filter", "label=bench=1", "--format", "{{.Names}}"])
-        .output()
-        .unwrap();
-    assert_eq!(String::from_utf8_lossy(&left.stdout).trim(), "", "no container is left");
+    // Only this smoke run's containers: the engine is shared with other runs.
+    assert_eq!(common::docker::containers_of(pid), Vec::<String>::new(), "no container is left");
 }
