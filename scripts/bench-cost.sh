@@ -36,14 +36,12 @@ bench="${BENCH:-./target/release/bench}"
 [ -x "$bench" ] || cargo build --release -q
 work="${results:-$(mktemp -d /tmp/bench-cost.XXXXXX)}"; results="$work/results"
 only_args=(); for o in "${only[@]}"; do only_args+=(--only "$o"); done
-count_cells() { "$bench" expand "$matrix" "$@" --format json | grep -c '"hash"'; }
-selected=$(count_cells "${only_args[@]}")
-matrix_cells=$(count_cells)
+"$bench" expand "$matrix" --format json > "$work/matrix.json"
 
 start=$(date +%s)
 "$bench" run "$matrix" "${only_args[@]}" "${settings[@]}" --executions "$executions" \
   --seed "$seed" --results "$results"
 wall=$(( $(date +%s) - start ))
 "$bench" report --results "$results" --format json -o "$work/report.json"
-python3 scripts/results-stats.py cost "$results" "$work/report.json" "$wall" "$selected" "$matrix_cells" 3 \
-  "${only[*]:-whole matrix}"
+python3 scripts/results-stats.py cost "$results" "$work/report.json" "$wall" \
+  "${only[*]:-whole matrix}" "$work/matrix.json" 3
