@@ -9,7 +9,7 @@
 #                         [--warmup D] [--seed S] [--results WORKDIR] [--matrix FILE]
 #
 # Default sample: 3 rows x the 4 scenarios, 3 executions at the matrix's own duration and
-# warm-up (about 30 minutes); --all runs the whole matrix.
+# warm-up (about 20 minutes); --all runs the whole matrix.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,6 +35,7 @@ $all || [ ${#only[@]} -gt 0 ] || only=(bjoern falcon flask)
 bench="${BENCH:-./target/release/bench}"
 [ -x "$bench" ] || cargo build --release -q
 work="${results:-$(mktemp -d /tmp/bench-cost.XXXXXX)}"; results="$work/results"
+mkdir -p "$work"
 only_args=(); for o in "${only[@]}"; do only_args+=(--only "$o"); done
 "$bench" expand "$matrix" --format json > "$work/matrix.json"
 

@@ -112,7 +112,7 @@ def spread(values):
     if not values:
         return "n/a (no cell had an interval)"
     return (f"median ±{pct(statistics.median(values))}, "
-            f"range ±{pct(min(values))}–±{pct(max(values))} over {len(values)} cells")
+            f"range ±{pct(min(values))}–±{pct(max(values))} over {len(values)} estimates")
 
 
 def noise_floor(directory, executions, duration, warmup, seed, wall, selection):
@@ -144,7 +144,8 @@ def noise_floor(directory, executions, duration, warmup, seed, wall, selection):
     print(f"| all figures | {total_n} | {total_k} | {rate} ({pct(low)}–{pct(high)}) |\n")
     print("Expected at 95% intervals: about 5% per figure. The figures of one cell are "
           "correlated, so the 'all figures' interval is narrower than it should be.\n")
-    print(f"Interval half-width per cell, {executions} executions (both sides pooled):\n")
+    print(f"95% interval half-width of a cell measured {executions} times, each cell once "
+          "per side:\n")
     for figure, label in (("requests_per_second", "requests/s"), ("latency_p50", "latency p50"),
                           ("latency_p99", "latency p99")):
         print(f"- {label}: {spread(half_widths(reports, figure))}")
