@@ -19,7 +19,7 @@ while [ $# -gt 0 ]; do
     --all) all=true; shift; continue ;;
     -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
   esac
-  [ $# -ge 2 ] || { echo "bench-cost.sh: $1 needs a value (see --help)" >&2; exit 2; }
+  [ $# -ge 2 ] || { echo "bench-cost.sh: $1 is unknown or lacks its value (see --help)" >&2; exit 2; }
   case "$1" in
     --only) only+=("$2") ;;
     --executions) executions="$2" ;;
