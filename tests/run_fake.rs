@@ -13,6 +13,7 @@ use bench::run::{Smoke, SmokeCheck, image_tag};
 use bench::store::{Outcome, Store};
 
 mod run_fake {
+    pub mod eta;
     pub mod executions;
     pub mod fakes;
 }

@@ -48,10 +48,12 @@
 //! `probe` (ready + verify), `server` (the container's spec, placement, port and lifetime),
 //! `image_cache`, `samples` (usage), `provenance` (the result skeleton and what is recorded
 //! about the image and generator), `knobs`, `run_options`, `run_context`, `checks`, `verify`,
-//! `plan` (jobs, shards), `placement`, `host`, `http`, `progress`, `phase_clock`, `failure`.
+//! `plan` (jobs, shards), `placement`, `host`, `http`, `progress` (with `eta`, the time left
+//! estimated from this results directory's phase timings), `phase_clock`, `failure`.
 
 mod calibrate;
 mod checks;
+mod eta;
 mod execution;
 mod failure;
 mod host;
@@ -77,6 +79,7 @@ mod verify;
 
 pub use calibrate::{Calibrate, PinnedCalibration};
 pub use checks::{CheckInput, honesty_checks};
+pub use eta::{ASSUMED_OVERHEAD, Eta};
 pub use host::{Clock, HostFacts, SystemClock, rfc3339};
 pub use http::{Http, RealHttp};
 pub use image_cache::image_tag;

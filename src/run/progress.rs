@@ -3,11 +3,16 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+use super::eta::Eta;
+use super::run_plan::Planned;
 use crate::store::{CellResult, Outcome};
 
 /// What the orchestrator tells the person watching.
 pub trait Progress: Send + Sync {
     fn started(&self, jobs: usize, skipped: usize);
+    /// The executions of a round, before it starts; with round 1, the results this results
+    /// directory held already (for the ETA).
+    fn schedule(&self, _batch: &[Planned], _history: &[CellResult]) {}
     fn cell(&self, index: usize, id: &str, repetition: u32, repeat: u32);
     /// A precision round of `jobs` more executions begins.
     fn round(&self, _round: u32, _jobs: usize) {}
@@ -30,6 +35,23 @@ struct State {
     failed: usize,
     current: String,
     started: Option<Instant>,
+    eta: Eta,
+    /// The execution under way (id, execution number) and when it began.
+    running: Option<(String, u32, Instant)>,
+}
+
+impl State {
+    /// The ETA's estimate less the time the execution under way has taken already (at most
+    /// its own estimate, so that an overrun does not eat the others' time).
+    fn eta_text(&self) -> String {
+        let mut left = self.eta.remaining();
+        if let Some((id, repetition, began)) = &self.running {
+            let own = self.eta.estimate_of(id, *repetition).unwrap_or_default();
+            left = left.saturating_sub(began.elapsed().min(own));
+        }
+        let left = Duration::from_secs(left.as_secs());
+        format!("ETA {}", humantime::format_duration(left))
+    }
 }
 
 impl Display {
@@ -37,7 +59,7 @@ impl Display {
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = ProgressBar::new(0);
             bar.set_style(
-                ProgressStyle::with_template("{spinner} [{pos}/{len}] {msg} (ETA {eta})")
+                ProgressStyle::with_template("{spinner} [{pos}/{len}] {msg}")
                     .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
             bar.enable_steady_tick(Duration::from_millis(200));
@@ -81,11 +103,12 @@ impl Progress for Display {
     fn cell(&self, index: usize, id: &str, repetition: u32, repeat: u32) {
         let mut s = self.state();
         s.current = if repeat > 1 { format!("{id} #{repetition}") } else { id.to_string() };
-        let total = s.total;
+        s.running = Some((id.to_string(), repetition, Instant::now()));
+        let (total, eta) = (s.total, s.eta_text());
         drop(s);
         if self.bar.is_none() {
             eprintln!(
-                "[{}/{}] {id}{}",
+                "[{}/{}] {id}{} ({eta})",
                 index + 1,
                 total,
                 if repeat > 1 {
@@ -95,6 +118,12 @@ impl Progress for Display {
                 }
             );
         }
+    }
+
+    fn schedule(&self, batch: &[Planned], history: &[CellResult]) {
+        let mut s = self.state();
+        s.eta.learn(history);
+        s.eta.schedule(batch);
     }
 
     fn round(&self, round: u32, jobs: usize) {
@@ -112,11 +141,12 @@ impl Progress for Display {
     fn phase(&self, phase: &str) {
         let s = self.state();
         let msg = format!(
-            "{}: {phase} | done {} failed {} left {}",
+            "{}: {phase} | done {} failed {} left {} | {}",
             s.current,
             s.done,
             s.failed,
-            s.total - s.done
+            s.total - s.done,
+            s.eta_text()
         );
         drop(s);
         match &self.bar {
@@ -129,11 +159,12 @@ impl Progress for Display {
         if let Some(bar) = &self.bar {
             let s = self.state();
             bar.set_message(format!(
-                "{}: measuring, {rps:.0} req/s | done {} failed {} left {}",
+                "{}: measuring, {rps:.0} req/s | done {} failed {} left {} | {}",
                 s.current,
                 s.done,
                 s.failed,
-                s.total - s.done
+                s.total - s.done,
+                s.eta_text()
             ));
         }
     }
@@ -141,6 +172,8 @@ impl Progress for Display {
     fn finished(&self, r: &CellResult) {
         let mut s = self.state();
         s.done += 1;
+        s.eta.finished(r);
+        s.running = None;
         if matches!(r.outcome, Outcome::Failed | Outcome::Invalid) {
             s.failed += 1;
         }

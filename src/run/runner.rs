@@ -58,6 +58,7 @@ impl<'a, E: Engine, H: Http, C: Clock, K: Calibrate> Runner<'a, E, H, C, K> {
         let progress = self.ctx.progress;
         let mut batch = plan.first_round();
         progress.started(batch.len(), plan.skipped());
+        progress.schedule(&batch, &self.ctx.store.load_all().unwrap_or_default());
         let (mut round, mut position, mut speeds) = (1, 0, Vec::new());
         'rounds: while !batch.is_empty() {
             for (position_in_batch, planned) in batch.iter().enumerate() {
@@ -97,6 +98,7 @@ impl<'a, E: Engine, H: Http, C: Clock, K: Calibrate> Runner<'a, E, H, C, K> {
             batch = plan.next_round(round).map_err(|e| format!("precision round {round}: {e}"))?;
             if !batch.is_empty() {
                 progress.round(round, batch.len());
+                progress.schedule(&batch, &[]);
             }
         }
         self.speed_index(&speeds);
