@@ -33,8 +33,11 @@ fi
 
 # Containers of bench runs that are gone (killed): `bench sweep` removes only those whose
 # owning process provably ended, never another user's live run (the rule lives there).
-# Built from this checkout, so the subcommand is there whatever binary was built before.
-cargo run --quiet -- sweep
+# Built from this checkout, so the subcommand is there whatever binary was built before;
+# only when there is a bench container at all, so a fresh machine does not compile for it.
+if [ -n "$(docker ps -aq --filter label=bench=1)" ]; then
+  cargo run --quiet -- sweep
+fi
 
 scripts/make-base-image.sh debian:bookworm-slim
 echo "setup: ready (docker $(docker version --format '{{.Server.Version}}'))"
