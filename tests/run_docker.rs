@@ -313,4 +313,29 @@ fn executions_run_interleaved_with_a_seed_a_calibration_and_a_watched_warmup() {
         }
     }
     assert_eq!(leftover(&r), Vec::<String>::new(), "no container is left");
+
+    // Every report format renders the executions' intervals.
+    let render = |format: &str| {
+        let out = bench(&["report", "--results", res.to_str().unwrap(), "--format", format])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{format}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let markdown = render("markdown");
+    assert!(markdown.contains("| Req/Sec 95% CI |"), "{markdown}");
+    // Table rows (a row name with its footnote, then the columns): N = 3 and an interval.
+    let rows: Vec<&str> =
+        markdown.lines().filter(|l| l.contains("[^") && l.contains(" | ")).collect();
+    assert_eq!(rows.len(), 2, "{markdown}");
+    for row in &rows {
+        assert!(row.contains("| 3 |") && !row.contains("none (1 execution)"), "{row}");
+    }
+    let csv = render("csv");
+    let header = csv.lines().next().unwrap();
+    assert!(header.contains("cell.estimates.requests_per_second.low"), "{header}");
+    let json: serde_json::Value = serde_json::from_str(&render("json")).unwrap();
+    assert!(json.to_string().contains("\"low\""), "{json}");
+    let html = render("html");
+    assert!(html.contains("95%"), "the HTML shows the intervals");
 }
