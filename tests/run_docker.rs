@@ -72,13 +72,12 @@ fn run_stores_checks_resumes_and_isolates_failures() {
     let dir = tempfile::tempdir().unwrap();
     let res = dir.path().join("results");
     let res_s = res.to_str().unwrap();
-    let child = bench(&["run", "tests/fixtures/e2e/matrix.kdl", "--results", res_s])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let pid = child.id();
-    let out = child.wait_with_output().unwrap();
+    let (out, pid) = common::docker::output_and_pid(&mut bench(&[
+        "run",
+        "tests/fixtures/e2e/matrix.kdl",
+        "--results",
+        res_s,
+    ]));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "failures make the exit status 1\n{stderr}");
     assert!(stderr.contains("4 ok, 0 invalid, 4 failed, 0 N/A"), "{stderr}");

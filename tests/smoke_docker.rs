@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 #[test]
 fn representative_rows_build_start_and_answer_every_scenario() {
@@ -30,15 +30,9 @@ fn representative_rows_build_start_and_answer_every_scenario() {
         args.push("--only".into());
         args.push(r.into());
     }
-    let child = Command::new(env!("CARGO_BIN_EXE_bench"))
-        .args(&args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let pid = child.id();
-    let out = child.wait_with_output().unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_bench"));
+    command.args(&args).current_dir(env!("CARGO_MANIFEST_DIR"));
+    let (out, pid) = common::docker::output_and_pid(&mut command);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "smoke failed\n{stdout}\n{stderr}");

@@ -42,6 +42,15 @@ fn required() -> bool {
     set("CI") || set("BENCH_REQUIRE_DOCKER")
 }
 
+/// Runs `command` (a `bench` invocation) to its end, capturing its output, and gives the
+/// process id its containers are labelled with (`containers_of`).
+pub fn output_and_pid(command: &mut std::process::Command) -> (std::process::Output, u32) {
+    use std::process::Stdio;
+    let child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("start bench");
+    let pid = child.id();
+    (child.wait_with_output().expect("wait for bench"), pid)
+}
+
 /// The names of the containers (running or not) owned by the bench process `pid`: its
 /// `bench.pid` label, so a test sees only what its own runs started, never another user's.
 pub fn containers_of(pid: u32) -> Vec<String> {
