@@ -14,7 +14,6 @@ impl Resumed {
     /// Whether the job is skipped (the stored result is kept), noting failures on the way.
     pub fn keeps(&self, resume: Resume) -> bool {
         match resume {
-            Resume::Measure => false,
             Resume::Keep => true,
             Resume::Retry(kind) => {
                 self.retried.borrow_mut().push(kind);

@@ -2,11 +2,10 @@ use std::collections::HashMap;
 
 use super::{CellResult, FailureKind};
 
-/// What a resumed run does with one stored result (`ResultIndex::resume`).
+/// What a resumed run does with one stored result (`Resume::of`; `bench run` drops the
+/// results it measures again from the index with `ResultIndex::retain`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Resume {
-    /// Nothing stored: measure.
-    Measure,
     /// Ok, N/A, or a failure kept: skip.
     Keep,
     /// A failure whose cause can pass (or any failure, when retrying failures): measure again.
@@ -52,11 +51,6 @@ impl ResultIndex {
     /// The stored result of the cell with this hash and repetition.
     pub fn get(&self, hash: &str, repetition: u32) -> Option<&CellResult> {
         self.by_key.get(&(hash.to_string(), repetition))
-    }
-
-    /// What a resumed run does with the stored result of this cell and repetition.
-    pub fn resume(&self, hash: &str, repetition: u32, retry_failed: bool) -> Resume {
-        self.get(hash, repetition).map_or(Resume::Measure, |r| Resume::of(r, retry_failed))
     }
 
     /// Drops the results `keep` turns down, e.g. the failures a resumed run measures again.
