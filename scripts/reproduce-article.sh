@@ -1,30 +1,83 @@
 #!/usr/bin/env bash
-# The article reproduced: every cell of the shipped matrix.kdl measured (20 s per test, as
-# the article), then the report written to docs/results/<date>/ (markdown, HTML, CSV
-# and the raw results). About 1.5 h on a 2-core machine with the images built; leave the
-# machine otherwise idle (the host-quiet check flags cells that shared it).
-#   [OUT=DIR] scripts/reproduce-article.sh [RESULTS_DIR] [more `bench run` options, e.g. --duration 10s]
-# Interrupted? Run the same command again: finished cells are kept and skipped.
+# The article reproduced: every cell of the shipped matrix.kdl measured, then the report
+# written to docs/results/<date>/ (markdown, HTML, CSV and the raw results). Leave the machine
+# otherwise idle (the host-quiet check flags cells that shared it).
+#
+#   [OUT=DIR] scripts/reproduce-article.sh [--results DIR] [--scenario S]...
+#                                          [--commit-every MINUTES] [bench run options...]
+#
+# --scenario S   measure scenario S's table as one run (its cells interleaved with each other),
+#                the tables one after the other in the order given: a table is a comparison
+#                group, measured whole on one machine even when the run spans sessions.
+#                Without it, one run interleaves every cell of the matrix.
+# --commit-every copy the raw results into OUT/raw and commit them every MINUTES while
+#                measuring, and the reports at the end: a run longer than a session goes on
+#                in the next one (same command, same OUT; finished executions are skipped).
+# Other options go to `bench run` (e.g. --executions 3 --duration 10s --seed 7).
+# Interrupted? Run the same command again: finished executions are kept and skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 results=results/article
-if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
-    results=$1
-    shift
-fi
-scripts/setup.sh
-cargo build --release --quiet
-start=$(date +%s)
-status=0
-./target/release/bench run matrix.kdl --results "$results" "$@" || status=$?
-echo "bench run: exit $status after $(( $(date +%s) - start )) s of wall time"
+scenarios=()
+commit_every=0
+run_args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --results) results="$2"; shift 2 ;;
+    --scenario) scenarios+=("$2"); shift 2 ;;
+    --commit-every) commit_every="$2"; shift 2 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) run_args+=("$1"); shift ;;
+  esac
+done
 out=${OUT:-docs/results/$(date -u +%Y-%m-%d)}
 mkdir -p "$out/raw"
+
+# The raw results, one JSON file per execution (build logs stay out: they are large).
+sync_raw() {
+  [ -d "$results" ] || return 0
+  (cd "$results" && find . -name '*.json' -print0 | tar --null -cf - -T -) | tar -C "$out/raw" -xf -
+}
+commit() {
+  git add -- "$out" && git commit -q -m "$1" -- "$out" || true
+}
+committer() {
+  while sleep $((commit_every * 60)); do
+    sync_raw
+    commit "results: $out raw results so far ($(find "$out/raw" -name '*.json' | wc -l) files), measurement under way"
+  done
+}
+
+scripts/setup.sh
+cargo build --release --quiet
+if [ "$commit_every" -gt 0 ]; then
+  committer &
+  committer_pid=$!
+  trap 'kill $committer_pid 2>/dev/null || true' EXIT
+fi
+start=$(date +%s)
+status=0
+if [ ${#scenarios[@]} -eq 0 ]; then
+  ./target/release/bench run matrix.kdl --results "$results" "${run_args[@]}" || status=$?
+else
+  for s in "${scenarios[@]}"; do
+    s_status=0
+    ./target/release/bench run matrix.kdl --only "$s" --results "$results" "${run_args[@]}" || s_status=$?
+    echo "bench run --only $s: exit $s_status"
+    [ "$s_status" -le "$status" ] || status=$s_status
+    # Stopped by a signal or lost engine: the next tables would not be measured as asked.
+    [ "$s_status" -le 1 ] || break
+  done
+fi
+echo "bench run: exit $status after $(( $(date +%s) - start )) s of wall time"
+sync_raw
 ./target/release/bench report --results "$results" --format markdown -o "$out/report.md"
 ./target/release/bench report --results "$results" --format html -o "$out/report.html"
 ./target/release/bench report --results "$results" --format csv -o "$out/report.csv"
-# The raw results, one JSON file per cell (build logs stay out: they are large).
-(cd "$results" && find . -name '*.json' -print0 | tar --null -cf - -T -) | tar -C "$out/raw" -xf -
-echo "report: $out/report.md (and .html, .csv; the raw JSON results in $out/raw)"
+./target/release/bench report --results "$results" --format json -o "$out/report.json"
+echo "report: $out/report.md (and .html, .csv, .json; the raw JSON results in $out/raw)"
+if [ "$commit_every" -gt 0 ]; then
+  commit "results: $out measured (bench run exit $status), reports rendered"
+fi
 # A failed or invalid cell is part of the findings, not a failure of the reproduction.
 [ "$status" -le 1 ]

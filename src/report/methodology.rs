@@ -1,6 +1,8 @@
 use serde::Serialize;
 
+use super::cell_statistics::CellStatistics;
 use super::numbers;
+use super::precision_line::precision_line;
 use crate::statistics::{Estimate, SpeedRule};
 use crate::store::{CellResult, Outcome};
 
@@ -70,8 +72,10 @@ impl LoadDescription {
 }
 
 impl Methodology {
-    /// `executions`: each measured cell's number of measured executions.
-    pub fn of(results: &[&CellResult], executions: &[u32]) -> Methodology {
+    /// `cells`: each measured cell's statistics over its executions.
+    pub fn of(results: &[&CellResult], cells: &[&CellStatistics]) -> Methodology {
+        let executions: Vec<u32> = cells.iter().map(|c| c.executions).collect();
+        let executions = executions.as_slice();
         let load = LoadDescription::of(results);
         let speed = speed(results);
         let prov = |f: &dyn Fn(&CellResult) -> Option<String>| {
@@ -89,6 +93,10 @@ impl Methodology {
             ("Load mode", load.mode),
             ("Repetitions per cell (setting)", load.repeat),
             ("Measured executions per cell", execution_counts(executions)),
+            (
+                "Precision of requests/s (95% interval)",
+                precision_line(cells).unwrap_or_else(|| "no cell has 2 executions".to_string()),
+            ),
             ("Schedule seed", prov(&|r| seed(r).map(|v| v.to_string()))),
             ("Requests resent after a silent close", resent(results)),
             ("Generator warnings", warnings(results)),

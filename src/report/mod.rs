@@ -14,6 +14,7 @@ mod export;
 mod format;
 mod json_report;
 mod methodology;
+mod precision_line;
 /// Number formatting lives below every stage (`crate::numbers`): checks written by `run`
 /// and the report's tables print the same figure the same way.
 pub use crate::numbers;

@@ -1,5 +1,6 @@
 use serde::Serialize;
 
+use super::cell_statistics::CellStatistics;
 use super::export::{CellSummary, Export, ExportedResult};
 use super::methodology::Methodology;
 use super::row_report::RowReport;
@@ -65,14 +66,14 @@ impl ReportModel {
             }
             scenarios.push(report);
         }
-        let executions: Vec<u32> = scenarios
+        let cells: Vec<&CellStatistics> = scenarios
             .iter()
             .flat_map(|s: &ScenarioReport| &s.rows)
-            .map(|r| r.statistics.executions)
+            .map(|r| &r.statistics)
             .collect();
         ReportModel {
             generated_by: format!("bench {}", env!("CARGO_PKG_VERSION")),
-            methodology: Methodology::of(&sorted, &executions),
+            methodology: Methodology::of(&sorted, &cells),
             scenarios,
             export: Export::new(exported),
         }

@@ -13,6 +13,8 @@
 //! - `Schedule`: the interleaved order of executions (rounds of seeded random permutations,
 //!   never the same cell twice in a row when that can be avoided).
 //! - `Precision::decide`: which cells need another round to reach a target precision.
+//! - `PooledSpread`: the execution-to-execution spread pooled over a run's cells, and the
+//!   executions a cell would need for a target precision at that spread.
 //! - `WarmupRule`: when per-second throughput has become steady, within the configured bound.
 //! - `SpeedRule::index`: each execution's machine-speed index and which ones stray.
 //!
@@ -24,6 +26,7 @@ mod comparison;
 mod estimate;
 mod figure;
 mod log_sample;
+mod pooled_spread;
 mod precision;
 mod rank_range;
 mod schedule;
@@ -35,6 +38,7 @@ pub use cell_estimates::{CellEstimates, CellFigures};
 pub use comparison::{Comparison, Verdict};
 pub use estimate::Estimate;
 pub use figure::Figure;
+pub use pooled_spread::PooledSpread;
 pub use precision::{Precision, PrecisionStatus};
 pub use rank_range::{RankRange, rank_ranges};
 pub use schedule::Schedule;
