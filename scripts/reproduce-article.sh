@@ -38,6 +38,12 @@ sync_raw() {
   [ -d "$results" ] || return 0
   (cd "$results" && find . -name '*.json' -print0 | tar --null -cf - -T -) | tar -C "$out/raw" -xf -
 }
+# A run resumed on a fresh machine: what earlier sessions committed is where bench looks.
+seed_from_raw() {
+  mkdir -p "$results"
+  (cd "$out/raw" && find . -name '*.json' -print0 | tar --null -cf - -T -) |
+    tar -C "$results" --skip-old-files -xf -
+}
 commit() {
   git add -- "$out" && git commit -q -m "$1" -- "$out" || true
 }
@@ -50,6 +56,7 @@ committer() {
 
 scripts/setup.sh
 cargo build --release --quiet
+seed_from_raw
 if [ "$commit_every" -gt 0 ]; then
   committer &
   committer_pid=$!
