@@ -317,3 +317,25 @@ pub fn found(value: &KdlValue) -> &'static str {
         KdlValue::Null => "#null",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_group_is_a_name_string() {
+        let parse = |value: KdlValue| GROUP.parse(&value);
+        assert_eq!(
+            parse(KdlValue::String("io-only".into())),
+            Ok(SettingValue::Text("io-only".into()))
+        );
+        let wrong = parse(KdlValue::Integer(3)).unwrap_err();
+        assert!(
+            matches!(wrong, ErrorKind::SettingWrongType { expected: "a string", .. }),
+            "{wrong:?}"
+        );
+        let spaced = parse(KdlValue::String("two words".into())).unwrap_err();
+        assert!(spaced.to_string().contains("two words"), "{spaced}");
+        assert!(!GROUP.sweepable && GROUP.default.is_none());
+    }
+}
