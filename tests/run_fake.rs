@@ -59,7 +59,12 @@ async fn measures_builds_once_per_image_and_isolates_failures() {
     let ok = by_id("bjoern/hello");
     assert_eq!(ok.outcome, Outcome::Ok);
     assert_eq!(ok.provenance.packages.get("bjoern").map(String::as_str), Some("3.2.2"));
-    assert_eq!(ok.provenance.docker_version.as_deref(), Some("fake-1.0"));
+    assert_eq!(ok.provenance.machine.docker_version.as_deref(), Some("fake-1.0"));
+    assert_eq!(ok.provenance.machine.online_cpus, Some(2));
+    // One run, one machine: every result carries the same fingerprint.
+    let fingerprint = ok.provenance.machine.fingerprint.clone();
+    assert!(fingerprint.is_some());
+    assert!(results.iter().all(|r| r.provenance.machine.fingerprint == fingerprint));
     assert!(ok.checks.iter().any(|c| c.name == "littles-law" && c.passed), "{:?}", ok.checks);
     assert!(ok.usage.as_ref().is_some_and(|u| u.samples >= 1));
     // Calibrated on the server's core (the last of 2) before the container started.

@@ -12,6 +12,7 @@ mod error;
 mod expand;
 mod expanded;
 mod load;
+mod plan;
 mod report;
 mod resumed;
 mod run;
@@ -51,6 +52,9 @@ enum Command {
     Load(load::Args),
     /// Measure the matrix: build, start, verify, load, store, for every cell.
     Run(run::Args),
+    /// Print how `--shard K/N` splits the matrix: comparison groups, cells, executions and
+    /// estimated time per shard.
+    Plan(plan::Args),
     /// Remove the containers of bench runs that are gone (killed); never a live run's.
     Sweep(sweep::Args),
     /// Render stored results as markdown, HTML, CSV or JSON.
@@ -74,6 +78,7 @@ pub fn main() -> ExitCode {
         Command::Smoke(args) => smoke::execute(args),
         Command::Load(args) => load::execute(args),
         Command::Run(args) => run::execute(args),
+        Command::Plan(args) => plan::execute(args),
         Command::Sweep(args) => sweep::execute(args),
         Command::Report(args) => report::execute(args),
         Command::Compare(args) => report::compare(args),

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use super::CliError;
 use super::expanded::{ONLY_HELP, selection};
 use crate::matrix::Selection;
-use crate::report::{self, Comparison, Format};
+use crate::report::{self, Comparison, Format, ReportModel};
 use crate::store::{CellResult, Store};
 
 #[derive(clap::Args, Debug)]
@@ -25,6 +25,10 @@ pub struct Args {
     /// Write the report to FILE instead of standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Rank a table even when its cells were measured on different machines (the table then
+    /// says so in a caveat line).
+    #[arg(long)]
+    allow_mixed: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -57,7 +61,22 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
     let only = selection(&args.only, results.iter().map(|r| r.scenario.as_str()))?;
     let results = keep(results, &only, &args.results)?;
     let template = args.template.as_deref().map(read_template).transpose()?;
-    let bytes = report::render(&results, args.format, template.as_deref())
+    let model = ReportModel::build(&results);
+    if !args.allow_mixed {
+        model.refuse_mixed_machines().map_err(|e| {
+            CliError::other(
+                e.to_string(),
+                Some(
+                    "measure each comparison group on one machine (`bench plan` and \
+                     `bench run --shard K/N` keep a group on one shard), report the machines \
+                     apart with --only, or pass --allow-mixed to rank them anyway with a \
+                     caveat on the table"
+                        .to_string(),
+                ),
+            )
+        })?;
+    }
+    let bytes = report::render_model(&model, args.format, template.as_deref())
         .map_err(|e| CliError::other(e.to_string(), template_help(args.template.as_deref())))?;
     write_output(args.output.as_deref(), &bytes)?;
     Ok(ExitCode::SUCCESS)
@@ -77,6 +96,9 @@ pub fn compare(args: CompareArgs) -> Result<ExitCode, CliError> {
     let mut comparison = Comparison::build(&old, &new);
     comparison.old_label = format!("{} ({} results)", args.old.display(), old.len());
     comparison.new_label = format!("{} ({} results)", args.new.display(), new.len());
+    if let Some(warning) = &comparison.machine_warning {
+        eprintln!("warning: {warning}");
+    }
     let template = args.template.as_deref().map(read_template).transpose()?;
     let bytes = report::render_comparison(&comparison, args.format, template.as_deref())
         .map_err(|e| CliError::other(e.to_string(), template_help(args.template.as_deref())))?;

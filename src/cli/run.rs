@@ -23,17 +23,8 @@ use crate::store::{ResultIndex, Resume, RunLock};
 pub struct Args {
     #[command(flatten)]
     pub matrix: MatrixArgs,
-    /// Measure each cell this long (overrides the matrix).
-    #[arg(long, value_parser = parse_duration)]
-    pub duration: Option<Duration>,
-    /// Warm each cell up this long before measuring (overrides the matrix).
-    #[arg(long, value_parser = parse_duration)]
-    pub warmup: Option<Duration>,
-    /// Measure each cell as N executions, each in a fresh container, interleaved with every
-    /// other cell's in a random order (overrides the matrix's `repeat`; `--repeat` is the
-    /// same option under its former name).
-    #[arg(long, value_name = "N", alias = "repeat")]
-    pub executions: Option<u32>,
+    #[command(flatten)]
+    pub measure: MeasureArgs,
     /// The seed of the run's random order: the same seed replays the same order (each
     /// result records the seed it ran with). Random when not given.
     #[arg(long, value_name = "N")]
@@ -60,26 +51,47 @@ pub struct Args {
     /// a figure (see `bench load --help`).
     #[arg(long, value_enum, default_value_t = HttpClient::default())]
     pub client: HttpClient,
-    /// Run the K-th of N deterministic parts of the matrix (rows dealt round robin).
+    /// Run the K-th of N deterministic parts of the matrix: whole comparison groups, as
+    /// `bench plan --shards N` prints them (pass it the same --duration, --warmup and
+    /// --executions).
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
     #[command(flatten)]
     pub build: BuildOptions,
 }
 
-/// CLI overrides, as a settings layer on top of everything in the matrix.
-fn overrides(args: &Args) -> Settings {
-    let mut s = Settings::default();
-    if let Some(d) = args.duration {
-        s.set(&setting::DURATION, vec![SettingValue::Millis(d.as_millis() as u64)]);
+/// The options that change what each cell's measurement takes, shared by `bench run` and
+/// `bench plan` (whose split depends on them).
+#[derive(clap::Args, Debug)]
+pub struct MeasureArgs {
+    /// Measure each cell this long (overrides the matrix).
+    #[arg(long, value_parser = parse_duration)]
+    pub duration: Option<Duration>,
+    /// Warm each cell up this long before measuring (overrides the matrix).
+    #[arg(long, value_parser = parse_duration)]
+    pub warmup: Option<Duration>,
+    /// Measure each cell as N executions, each in a fresh container, interleaved with every
+    /// other cell's in a random order (overrides the matrix's `repeat`; `--repeat` is the
+    /// same option under its former name).
+    #[arg(long, value_name = "N", alias = "repeat")]
+    pub executions: Option<u32>,
+}
+
+impl MeasureArgs {
+    /// The options as a settings layer on top of everything in the matrix.
+    pub fn overrides(&self) -> Settings {
+        let mut s = Settings::default();
+        if let Some(d) = self.duration {
+            s.set(&setting::DURATION, vec![SettingValue::Millis(d.as_millis() as u64)]);
+        }
+        if let Some(d) = self.warmup {
+            s.set(&setting::WARMUP, vec![SettingValue::Millis(d.as_millis() as u64)]);
+        }
+        if let Some(n) = self.executions {
+            s.set(&setting::REPEAT, vec![SettingValue::Count(n.max(1) as u64)]);
+        }
+        s
     }
-    if let Some(d) = args.warmup {
-        s.set(&setting::WARMUP, vec![SettingValue::Millis(d.as_millis() as u64)]);
-    }
-    if let Some(n) = args.executions {
-        s.set(&setting::REPEAT, vec![SettingValue::Count(n.max(1) as u64)]);
-    }
-    s
 }
 
 pub fn execute(args: Args) -> Result<ExitCode, CliError> {
@@ -90,7 +102,7 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
         .transpose()
         .map_err(|e| CliError::usage(e, None))?;
     let Session { expanded, mut options, store, host } =
-        Session::prepare(&args.matrix, &args.results, &args.build, &overrides(&args))?;
+        Session::prepare(&args.matrix, &args.results, &args.build, &args.measure.overrides())?;
     options.client = args.client;
     let selected = match shard {
         Some(s) => s.select(expanded.selected),

@@ -15,6 +15,10 @@ pub struct Cell {
     pub name: String,
     /// The scenario name (`hello`, `json`, `cpu`, `io`).
     pub scenario: String,
+    /// The comparison group: cells measured on one machine together (`--shard`); the
+    /// `group` setting, by default the scenario. Out of the hash.
+    #[serde(default)]
+    pub group: String,
     /// Swept settings of this cell, in declaration order, e.g. `[("connections", "64")]`.
     pub sweep: Vec<(String, String)>,
     /// `name/scenario` plus `[key=value,...]` when swept: unique within a matrix.

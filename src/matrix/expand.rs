@@ -212,6 +212,10 @@ fn cell(
     Cell {
         name: row.name.clone(),
         scenario: scenario_name.to_string(),
+        group: match p.values.get(setting::GROUP.name) {
+            Some(SettingValue::Text(group)) => group.clone(),
+            _ => scenario_name.to_string(),
+        },
         sweep: p.swept.clone(),
         id,
         framework: row.framework.clone(),

@@ -22,6 +22,8 @@ pub enum SettingKind {
     Size,
     /// A cpuset string (`cpuset "1"`, `"0-3,6"`).
     Cpuset,
+    /// A name string (`group "all"`), with the characters of definition names.
+    Name,
 }
 
 /// A setting of the matrix language.
@@ -163,9 +165,19 @@ pub static SAMPLE_INTERVAL: Setting = Setting {
     sweepable: false,
     doc: "how often the server container's CPU and memory are sampled",
 };
+pub static GROUP: Setting = Setting {
+    name: "group",
+    kind: SettingKind::Name,
+    // Unset: each scenario is its own group (one report table).
+    default: None,
+    range: 0.0..=0.0,
+    sweepable: false,
+    doc: "comparison group: cells measured on one machine together (`--shard`, `bench plan`); \
+          by default the cell's scenario, one report table",
+};
 
 /// Every setting, in the order sweeps are expanded and shown.
-pub static SETTINGS: [&Setting; 15] = [
+pub static SETTINGS: [&Setting; 16] = [
     &DURATION,
     &WARMUP,
     &CONNECTIONS,
@@ -181,6 +193,7 @@ pub static SETTINGS: [&Setting; 15] = [
     &PRIMER_CONNECTIONS,
     &READINESS_TIMEOUT,
     &SAMPLE_INTERVAL,
+    &GROUP,
 ];
 
 impl Setting {
@@ -210,6 +223,7 @@ impl Setting {
             SettingKind::Count => format!("write e.g. `{name} 2`"),
             SettingKind::Float => format!("write e.g. `{name} 1` or `{name} 0.5`"),
             SettingKind::Cpuset => format!("write e.g. `{name} \"1\"` or `{name} \"0-3,6\"`"),
+            SettingKind::Name => format!("write a name, e.g. `{name} \"all\"`"),
         }
     }
 
@@ -249,6 +263,10 @@ impl Setting {
                 checks::cpuset(s, *self.range.end() as u64)?;
                 return Ok(SettingValue::Text(s.clone()));
             }
+            (SettingKind::Name, KdlValue::String(s)) => {
+                checks::name(self.name, s)?;
+                return Ok(SettingValue::Text(s.clone()));
+            }
             _ => {
                 let (expected, found) = (self.expected(), found(value));
                 return Err(ErrorKind::SettingWrongType {
@@ -284,7 +302,7 @@ impl Setting {
             SettingKind::Size => "a size string",
             SettingKind::Count => "a whole number",
             SettingKind::Float => "a number",
-            SettingKind::Cpuset => "a string",
+            SettingKind::Cpuset | SettingKind::Name => "a string",
         }
     }
 }
@@ -297,5 +315,27 @@ pub fn found(value: &KdlValue) -> &'static str {
         KdlValue::Float(_) => "a number",
         KdlValue::Bool(_) => "a boolean",
         KdlValue::Null => "#null",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_group_is_a_name_string() {
+        let parse = |value: KdlValue| GROUP.parse(&value);
+        assert_eq!(
+            parse(KdlValue::String("io-only".into())),
+            Ok(SettingValue::Text("io-only".into()))
+        );
+        let wrong = parse(KdlValue::Integer(3)).unwrap_err();
+        assert!(
+            matches!(wrong, ErrorKind::SettingWrongType { expected: "a string", .. }),
+            "{wrong:?}"
+        );
+        let spaced = parse(KdlValue::String("two words".into())).unwrap_err();
+        assert!(spaced.to_string().contains("two words"), "{spaced}");
+        assert!(!GROUP.sweepable && GROUP.default.is_none());
     }
 }

@@ -4,6 +4,7 @@ use super::cell_statistics::CellStatistics;
 use super::numbers;
 use super::report_model::ReportModel;
 use super::row_report::RowReport;
+use super::table_machines::TableMachines;
 use crate::statistics::{self, Figure, StatisticsError, Verdict};
 use crate::store::CellResult;
 
@@ -20,6 +21,10 @@ pub struct Comparison {
     pub improvements: u32,
     /// Cells compared without a verdict (one execution on a side).
     pub undecided: u32,
+    /// Set when the two sides were measured on different machines: a warning, not a
+    /// refusal, since comparing machines can be the point (`machine_warning`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub machine_warning: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -73,6 +78,7 @@ pub struct FigureChange {
 
 impl Comparison {
     pub fn build(old: &[CellResult], new: &[CellResult]) -> Comparison {
+        let machine_warning = machine_warning(old, new);
         let (old, new) = (ReportModel::build(old), ReportModel::build(new));
         let mut names: Vec<String> = new.scenarios.iter().map(|s| s.name.clone()).collect();
         for s in &old.scenarios {
@@ -116,8 +122,36 @@ impl Comparison {
             improvements: count(Verdict::Faster),
             undecided,
             scenarios,
+            machine_warning,
         }
     }
+}
+
+/// A line naming the machines of each side when they differ (by fingerprint). Results
+/// stored before machines were recorded are left out: they tell nothing either way.
+fn machine_warning(old: &[CellResult], new: &[CellResult]) -> Option<String> {
+    let (old, new) = (TableMachines::of(old), TableMachines::of(new));
+    let fingerprints = |side: &TableMachines| -> Vec<String> {
+        let mut all: Vec<String> = side.machines.iter().map(|m| m.fingerprint.clone()).collect();
+        all.sort();
+        all
+    };
+    let differ = !old.machines.is_empty()
+        && !new.machines.is_empty()
+        && fingerprints(&old) != fingerprints(&new);
+    let labels = |side: &TableMachines| -> String {
+        let labels: Vec<String> =
+            side.machines.iter().map(|m| format!("{} ({})", m.label, m.fingerprint)).collect();
+        labels.join(", ")
+    };
+    differ.then(|| {
+        format!(
+            "old and new were measured on different machines (old: {}; new: {}): each ratio \
+             includes the machines' difference, not only the change between the runs",
+            labels(&old),
+            labels(&new)
+        )
+    })
 }
 
 fn side(row: &RowReport) -> Side {

@@ -26,6 +26,9 @@ struct JsonScenario<'a> {
     description: &'a str,
     settings: &'a LoadDescription,
     footnotes: &'a [Footnote],
+    /// Set when the table's rows come from different machines (`--allow-mixed`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    machine_caveat: Option<&'a str>,
     /// The table's rows: the median repetition of each cell.
     medians: &'a [RowReport],
 }
@@ -45,6 +48,7 @@ impl<'a> JsonReport<'a> {
                     description: &s.description,
                     settings: &s.settings,
                     footnotes: &s.footnotes,
+                    machine_caveat: s.machine_caveat.as_deref(),
                     medians: &s.rows,
                 })
                 .collect(),

@@ -6,6 +6,10 @@
 //! builds a `ReportModel` (serde-serializable, documented in `docs/report.md`) and renders
 //! the format with it; `render_comparison` does the same for `bench compare`'s
 //! `Comparison`. No I/O here: the CLI reads the results and writes the bytes.
+//! A table ranks its rows against each other, so each `ScenarioReport` records the machines
+//! its rows were measured on (`TableMachines`); `ReportModel::refuse_mixed_machines` is the
+//! refusal `bench report` applies unless `--allow-mixed`, and a mixed table shown anyway
+//! carries a caveat line.
 
 mod cell_statistics;
 pub mod charts;
@@ -22,6 +26,7 @@ mod report_error;
 mod report_model;
 mod row_report;
 mod scenario_report;
+mod table_machines;
 mod templates;
 
 pub use cell_statistics::{CellStatistics, NO_INTERVAL};
@@ -34,6 +39,7 @@ pub use report_error::ReportError;
 pub use report_model::ReportModel;
 pub use row_report::RowReport;
 pub use scenario_report::{Footnote, ScenarioCharts, ScenarioReport, SweepCharts};
+pub use table_machines::{TableMachine, TableMachines};
 pub use templates::{escape_markdown, quote_csv};
 
 use crate::store::CellResult;

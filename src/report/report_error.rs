@@ -10,6 +10,9 @@ pub enum ReportError {
     /// A format this output does not have.
     #[error("{0} is not available: use markdown, csv or json")]
     Unsupported(&'static str),
+    /// Tables whose rows were measured on different machines (one line each).
+    #[error("refusing to rank cells measured on different machines:\n{0}")]
+    MixedMachines(String),
 }
 
 impl ReportError {

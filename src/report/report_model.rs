@@ -3,8 +3,10 @@ use serde::Serialize;
 use super::cell_statistics::CellStatistics;
 use super::export::{CellSummary, Export, ExportedResult};
 use super::methodology::Methodology;
+use super::report_error::ReportError;
 use super::row_report::RowReport;
 use super::scenario_report::ScenarioReport;
+use super::table_machines::TableMachines;
 use crate::store::CellResult;
 
 /// Everything a report template sees (documented in `docs/report.md`).
@@ -48,7 +50,13 @@ impl ReportModel {
             let cells = chunk_by(&scenario, |r| (r.row_index, r.name.clone(), sweep_key(r)));
             let rows: Vec<RowReport> = cells.iter().map(|cell| RowReport::build(cell)).collect();
             // Built first: it ranks the rows, which the export carries.
-            let report = ScenarioReport::build(rows, &scenario, &mut next_footnote);
+            let mut report = ScenarioReport::build(rows, &scenario, &mut next_footnote);
+            let current = cells
+                .iter()
+                .zip(&report.rows)
+                .flat_map(|(cell, row)| cell.iter().filter(move |r| r.hash == row.hash));
+            report.machines = TableMachines::of(current.copied());
+            report.machine_caveat = report.machines.caveat();
             for (cell, row) in cells.iter().zip(&report.rows) {
                 for result in cell {
                     let current = result.hash == row.hash;
@@ -76,6 +84,30 @@ impl ReportModel {
             methodology: Methodology::of(&sorted, &cells),
             scenarios,
             export: Export::new(exported),
+        }
+    }
+}
+
+impl ReportModel {
+    /// `ReportError::MixedMachines` naming every table whose rows were measured on more than
+    /// one machine: ranking them would mix the machines' difference into the rows'.
+    pub fn refuse_mixed_machines(&self) -> Result<(), ReportError> {
+        let mixed: Vec<String> = self
+            .scenarios
+            .iter()
+            .filter(|s| s.machines.is_mixed())
+            .map(|s| {
+                format!(
+                    "table `{}` has cells from {} machines: {}",
+                    s.name,
+                    s.machines.machines.len(),
+                    s.machines.describe()
+                )
+            })
+            .collect();
+        match mixed.is_empty() {
+            true => Ok(()),
+            false => Err(ReportError::MixedMachines(mixed.join("\n"))),
         }
     }
 }

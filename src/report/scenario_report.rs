@@ -4,6 +4,7 @@ use super::charts::{BarChart, BarInput, LineChart, PercentileChart, PercentileIn
 use super::methodology::LoadDescription;
 use super::numbers;
 use super::row_report::{RowReport, label};
+use super::table_machines::TableMachines;
 use crate::statistics::{Figure, RankRange, rank_ranges};
 use crate::store::CellResult;
 
@@ -23,6 +24,10 @@ pub struct ScenarioReport {
     /// Some measured row has a single execution, so no interval.
     pub has_single_executions: bool,
     pub charts: ScenarioCharts,
+    /// The machines the rows' current results were measured on.
+    pub machines: TableMachines,
+    /// A line shown next to the table when its machines differ (`TableMachines::caveat`).
+    pub machine_caveat: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -83,6 +88,8 @@ impl ScenarioReport {
             has_medians: rows.iter().any(|r| r.ok_repetitions > 1),
             has_single_executions: rows.iter().any(|r| r.statistics.executions == 1),
             charts: charts(&first.scenario, &rows),
+            machines: TableMachines::default(),
+            machine_caveat: None,
             footnotes,
             rows,
         }

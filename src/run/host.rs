@@ -26,6 +26,8 @@ pub struct HostFacts {
     pub cpu_model: Option<String>,
     pub kernel: Option<String>,
     pub online_cpus: usize,
+    /// `MemTotal` of `/proc/meminfo`, bytes.
+    pub memory_bytes: Option<u64>,
     pub git_commit: Option<String>,
 }
 
@@ -41,6 +43,8 @@ impl HostFacts {
             .ok()
             .map(|s| s.trim().to_string());
         let online_cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+        let memory_bytes =
+            std::fs::read_to_string("/proc/meminfo").ok().and_then(|s| mem_total(&s));
         let git_commit = std::process::Command::new("git")
             .args(["rev-parse", "HEAD"])
             .current_dir(project_root)
@@ -48,8 +52,15 @@ impl HostFacts {
             .ok()
             .filter(|o| o.status.success())
             .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
-        HostFacts { cpu_model, kernel, online_cpus, git_commit }
+        HostFacts { cpu_model, kernel, online_cpus, memory_bytes, git_commit }
     }
+}
+
+/// `MemTotal:  24576000 kB` → bytes.
+fn mem_total(meminfo: &str) -> Option<u64> {
+    let line = meminfo.lines().find(|l| l.starts_with("MemTotal:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }
 
 /// CPU time the whole host has spent running processes (all CPUs), from `/proc/stat`, plus
@@ -78,7 +89,14 @@ fn ticks(busy: u64) -> Duration {
 
 #[cfg(test)]
 mod tests {
-    use super::busy_ticks;
+    use super::{busy_ticks, mem_total};
+
+    #[test]
+    fn memory_total_is_read_in_bytes() {
+        let meminfo = "MemTotal:       24576000 kB\nMemFree:         1000 kB\n";
+        assert_eq!(mem_total(meminfo), Some(24_576_000 * 1024));
+        assert_eq!(mem_total("MemFree: 1 kB\n"), None);
+    }
 
     #[test]
     fn busy_is_processes_and_steal_not_interrupts_or_idle() {

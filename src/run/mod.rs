@@ -48,7 +48,7 @@
 //! `probe` (ready + verify), `server` (the container's spec, placement, port and lifetime),
 //! `image_cache`, `samples` (usage), `provenance` (the result skeleton and what is recorded
 //! about the image and generator), `knobs`, `run_options`, `run_context`, `checks`, `verify`,
-//! `plan` (jobs, shards), `placement`, `host`, `http`, `progress` (with `eta`, the time left
+//! `plan` (jobs, shards), `shard_plan` (the split of comparison groups over shards), `placement`, `host`, `http`, `progress` (with `eta`, the time left
 //! estimated from this results directory's phase timings), `phase_clock`, `failure`.
 
 mod calibrate;
@@ -72,6 +72,7 @@ mod run_plan;
 mod runner;
 mod samples;
 mod server;
+mod shard_plan;
 mod smoke;
 mod smoke_row;
 mod steady_warmup;
@@ -91,6 +92,7 @@ pub use run_context::RunContext;
 pub use run_options::RunOptions;
 pub use run_plan::{Planned, RunPlan};
 pub use runner::{RunSummary, Runner};
+pub use shard_plan::{PlannedGroup, PlannedShard, ShardPlan};
 pub use smoke::Smoke;
 pub use smoke_row::{SmokeCheck, SmokeRow};
 pub use verify::{Probed, verify};

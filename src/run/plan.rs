@@ -1,8 +1,11 @@
+use std::collections::HashSet;
+
+use super::shard_plan::ShardPlan;
 use crate::matrix::Cell;
 
-/// `--shard K/N`: this machine runs the K-th of N deterministic parts of the matrix.
-/// Cells are split by row (all scenarios of a row stay together, so an image is built on
-/// one machine only), rows dealt round-robin in matrix order.
+/// `--shard K/N`: this machine runs the K-th of N deterministic parts of the matrix: the
+/// groups `ShardPlan` gives shard K (all cells of a comparison group on one machine, so
+/// every report table compares cells of one machine; `bench plan` prints the split).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Shard {
     pub index: u32,
@@ -21,20 +24,12 @@ impl Shard {
         Ok(Shard { index, count })
     }
 
+    /// The cells of this shard, in their order.
     pub fn select(&self, cells: Vec<Cell>) -> Vec<Cell> {
-        let mut rows: Vec<&str> = Vec::new();
-        for c in &cells {
-            if !rows.contains(&c.name.as_str()) {
-                rows.push(&c.name);
-            }
-        }
-        let mine: Vec<String> = rows
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| (*i as u32) % self.count == self.index - 1)
-            .map(|(_, r)| r.to_string())
-            .collect();
-        cells.into_iter().filter(|c| mine.contains(&c.name)).collect()
+        let plan = ShardPlan::new(&cells, self.count, &[]);
+        let mine: HashSet<&str> = plan.cells_of(self.index).collect();
+        let keep: Vec<bool> = cells.iter().map(|c| mine.contains(c.id.as_str())).collect();
+        cells.into_iter().zip(keep).filter_map(|(c, k)| k.then_some(c)).collect()
     }
 }
 
@@ -71,7 +66,7 @@ pub(super) mod tests {
     }
 
     #[test]
-    fn shards_split_rows_round_robin_and_cover_everything_once() {
+    fn shards_keep_each_group_whole_and_cover_everything_once() {
         let all = cells();
         let parts: Vec<Vec<String>> = (1..=2)
             .map(|k| {
@@ -83,9 +78,13 @@ pub(super) mod tests {
                     .collect()
             })
             .collect();
-        assert_eq!(parts[0], ["a-s/hello", "a-s/io", "c-s/hello", "c-s/io"]);
-        assert_eq!(parts[1], ["b-s/hello", "b-s/io"]);
+        // Two groups of equal time (the scenarios): one a shard, the first to shard 1.
+        assert_eq!(parts[0], ["a-s/hello", "b-s/hello", "c-s/hello"]);
+        assert_eq!(parts[1], ["a-s/io", "b-s/io", "c-s/io"]);
         assert_eq!(Shard::parse("1/1").unwrap().select(all.clone()).len(), all.len());
+        // More shards than groups: the others are empty, nothing is split.
+        let third = Shard::parse("3/3").unwrap().select(all.clone());
+        assert!(third.is_empty(), "{third:?}");
     }
 
     #[test]

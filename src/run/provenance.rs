@@ -1,5 +1,6 @@
 //! A result before anything is measured (identity, settings, provenance), and the provenance
-//! found later: what the image recorded about itself, and the generator's line.
+//! found later: what the image recorded about itself, and the generator's line. The
+//! machine (`store::Machine`) comes from the host facts and engine version read once a run.
 
 use std::collections::BTreeMap;
 use std::time::SystemTime;
@@ -10,7 +11,7 @@ use super::plan::Job;
 use super::run_options::RunOptions;
 use crate::engine::{ContainerId, Engine};
 use crate::load::LoadSummary;
-use crate::store::{CellResult, Outcome, Provenance};
+use crate::store::{CellResult, Machine, MachineFacts, Outcome, Provenance};
 
 /// Files the Dockerfile template writes into every image (see `dockerfiles/Dockerfile.j2`).
 const VERSIONS_FILE: &str = "/bench/versions.txt";
@@ -57,13 +58,23 @@ pub(super) fn blank_result(
             bench_version: env!("CARGO_PKG_VERSION").to_string(),
             matrix_file: options.matrix_file.clone(),
             git_commit: host.git_commit.clone(),
-            host_cpu: host.cpu_model.clone(),
-            kernel: host.kernel.clone(),
-            docker_version: engine_version,
+            machine: machine(host, engine_version),
             started_at: rfc3339(started),
             ..Provenance::default()
         },
     }
+}
+
+/// The machine of the run, from the facts read once at its start (`HostFacts::read`,
+/// `Engine::version`).
+pub(super) fn machine(host: &HostFacts, engine_version: Option<String>) -> Machine {
+    Machine::new(MachineFacts {
+        cpu_model: host.cpu_model.clone(),
+        online_cpus: u32::try_from(host.online_cpus).unwrap_or(u32::MAX),
+        memory_bytes: host.memory_bytes,
+        kernel: host.kernel.clone(),
+        docker_version: engine_version,
+    })
 }
 
 /// The installed packages and the Python version, as the image recorded them at build time.

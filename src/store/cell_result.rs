@@ -2,6 +2,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::Machine;
 use crate::load::{LoadSummary, LoadWindow};
 use crate::matrix::{LoadSettings, Resources};
 use crate::statistics::{Precision, WarmupEnd};
@@ -150,9 +151,9 @@ pub struct Provenance {
     /// Installed Python packages (`pip freeze`), name to version.
     pub packages: BTreeMap<String, String>,
     pub python_version: Option<String>,
-    pub host_cpu: Option<String>,
-    pub kernel: Option<String>,
-    pub docker_version: Option<String>,
+    /// The machine: flat in the document, where its older fields always were.
+    #[serde(flatten)]
+    pub machine: Machine,
     /// Generator description (`bench load, 2 threads pinned to cpu 0`).
     pub generator: String,
     /// RFC 3339 UTC.

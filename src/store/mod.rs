@@ -9,11 +9,14 @@
 //! results a resumed run keeps (ok, N/A, deterministic failures) and which it measures again
 //! (failures of a transient `FailureKind`; every failure with `--retry-failed`).
 //! `RunLock::acquire(dir)` gives one run at a time a results directory, checked writable and
-//! with room. A result with an unknown `schema_version` is read with a warning.
+//! with room. A result with an unknown `schema_version` is read with a warning. Each result
+//! records its `Machine` (CPU model, cores, memory, kernel, Docker version) and that
+//! machine's `fingerprint`; results without one read as one unknown machine.
 
 mod cell_result;
 mod failure_kind;
 mod loaded;
+mod machine;
 mod result_index;
 mod run_lock;
 #[allow(clippy::module_inception)]
@@ -25,6 +28,7 @@ pub use cell_result::{
 };
 pub use failure_kind::FailureKind;
 pub use loaded::{Loaded, SkippedFile};
+pub use machine::{Machine, MachineFacts};
 pub use result_index::{ResultIndex, Resume};
 pub use run_lock::{LOCK_FILE, MIN_FREE_BYTES, RunLock};
 pub use store::{SCHEMA_VERSION, Store};
