@@ -92,3 +92,58 @@ impl ShardLoad {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::{BUILD_ALLOWANCE, START_ALLOWANCE, ShardPlan};
+    use crate::config::Sources;
+    use crate::export::ExportError;
+    use crate::matrix::{FixedInputs, expand};
+
+    /// Three rows in two scenarios, 3 s of primer + warm-up + measurement, 2 executions;
+    /// row a-u is N/A in io.
+    fn cells() -> Vec<crate::matrix::Cell> {
+        let text = r#"
+            runtime cpython label="" { python "python3"; }
+            server s { command "s {app}"; interface wsgi; }
+            server t { command "t {app}"; interface wsgi; }
+            server u { command "u {app}"; interface wsgi; }
+            framework a { interface wsgi "a:app"; }
+            scenario hello { path "/hello"; }
+            scenario io { path "/io"; }
+            defaults { duration "1s"; warmup "1s"; primer-duration "1s"; repeat 2; }
+            matrix {
+                axes { framework a; server s t u; }
+                override row=a-u scenario=io { na "not this one"; }
+            }
+        "#;
+        let model = crate::model::analyze(&Sources::from_text("m.kdl", text).unwrap()).unwrap();
+        expand(&model, &FixedInputs("x".into()))
+    }
+
+    #[test]
+    fn each_shard_counts_its_cells_executions_images_and_budget() {
+        let plan = ShardPlan::new(&cells(), 2).unwrap();
+        let per_execution = Duration::from_secs(3) + START_ALLOWANCE;
+        // Rows dealt round robin: a-s and a-u, then a-t; a-u's io cell is N/A and takes no time.
+        let first = &plan.shards[0];
+        assert_eq!((first.index, first.cells, first.executions, first.images), (1, 4, 6, 2));
+        assert_eq!(first.budget, per_execution * 6 + BUILD_ALLOWANCE * 2);
+        let second = &plan.shards[1];
+        assert_eq!((second.cells, second.executions, second.images), (2, 4, 1));
+        assert_eq!(second.budget, per_execution * 4 + BUILD_ALLOWANCE);
+        assert_eq!(plan.limit_minutes(), (first.budget * 2).as_secs().div_ceil(60) + 30);
+    }
+
+    #[test]
+    fn a_shard_with_nothing_to_do_is_refused() {
+        let err = ShardPlan::new(&cells(), 4).unwrap_err();
+        assert!(
+            matches!(&err, ExportError::EmptyShard { shards: 4, rows: 3, empty } if empty == "4"),
+            "{err}"
+        );
+        assert!(ShardPlan::new(&cells(), 0).is_err());
+    }
+}
