@@ -7,9 +7,13 @@ cd "$(dirname "$0")/.."
 need=()
 command -v dockerd >/dev/null || need+=(docker.io)
 command -v debootstrap >/dev/null || need+=(debootstrap)
-command -v wrk >/dev/null || need+=(wrk)
-command -v nginx >/dev/null || need+=(nginx-light)
-command -v chromium >/dev/null || need+=(chromium)
+# The test tools; BENCH_SETUP_MEASURE_ONLY=1 skips them on a machine that only measures (the
+# workflow of `bench export github-actions`: Ubuntu runners have no `chromium` package).
+if [ "${BENCH_SETUP_MEASURE_ONLY:-0}" != 1 ]; then
+  command -v wrk >/dev/null || need+=(wrk)
+  command -v nginx >/dev/null || need+=(nginx-light)
+  command -v chromium >/dev/null || need+=(chromium)
+fi
 command -v curl >/dev/null || need+=(curl)
 if [ "${#need[@]}" -gt 0 ]; then
   echo "setup: installing ${need[*]}"

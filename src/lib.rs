@@ -4,11 +4,13 @@
 //! `config` (KDL → spanned syntax) → `model` (validated, names resolved) → `matrix`
 //! (cells, hashes) → `image` (Dockerfile render, build context) → `engine` (containers)
 //! → `load` (generator) → `run` (orchestration) → `store` (results) → `report` (templates).
-//! `cli` wires the stages to the command line.
+//! `export` (sharded runs on GitHub Actions and Kubernetes, merging their results) sits
+//! on `matrix`, `run` and `store`; `cli` wires the stages to the command line.
 
 pub mod cli;
 pub mod config;
 pub mod engine;
+pub mod export;
 pub mod image;
 pub mod load;
 pub mod matrix;

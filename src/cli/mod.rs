@@ -11,7 +11,9 @@ mod dockerfile;
 mod error;
 mod expand;
 mod expanded;
+mod export;
 mod load;
+mod merge;
 mod plan;
 mod report;
 mod resumed;
@@ -61,6 +63,11 @@ enum Command {
     Report(report::Args),
     /// Compare two results directories.
     Compare(report::CompareArgs),
+    /// Write the files that run the matrix sharded on GitHub Actions or Kubernetes.
+    #[command(subcommand)]
+    Export(export::Target),
+    /// Merge results directories (e.g. one a shard) into one.
+    Merge(merge::Args),
 }
 
 pub fn main() -> ExitCode {
@@ -82,6 +89,8 @@ pub fn main() -> ExitCode {
         Command::Sweep(args) => sweep::execute(args),
         Command::Report(args) => report::execute(args),
         Command::Compare(args) => report::compare(args),
+        Command::Export(target) => export::execute(target),
+        Command::Merge(args) => merge::execute(args),
     };
     match result {
         Ok(code) => code,
