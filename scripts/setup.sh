@@ -1,24 +1,55 @@
 #!/usr/bin/env bash
 # Set up a fresh Debian bookworm machine (root) for bench: Docker engine, base image, and the
-# tools the tests and benchmark scripts use (wrk, nginx, chromium). Safe to run again.
+# tools the tests and benchmark scripts use (wrk, nginx, chromium). Safe to run again. On a
+# host without apt-get (Fedora, macOS with Docker Desktop) it installs nothing: it uses the
+# engine that is there and says precisely what is missing and what needs it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Each tool, the Debian package that has it, and what bench needs it for.
+tools=(
+  "docker|docker.io|the Docker engine and client: bench runs every server in it"
+  "debootstrap|debootstrap|making the base image when no registry answers (scripts/make-base-image.sh)"
+  "wrk|wrk|scripts/bench-load-vs-wrk.sh, which compares bench's generator with wrk"
+  "nginx|nginx-light|scripts/bench-load-vs-wrk.sh's reference server"
+  "chromium|chromium|scripts/report-screenshot.sh"
+  "curl|curl|poking a server by hand (bench itself does not need it)"
+)
 need=()
-command -v dockerd >/dev/null || need+=(docker.io)
-command -v debootstrap >/dev/null || need+=(debootstrap)
-# The test tools; BENCH_SETUP_MEASURE_ONLY=1 skips them on a machine that only measures (the
-# workflow of `bench export github-actions`: Ubuntu runners have no `chromium` package).
-if [ "${BENCH_SETUP_MEASURE_ONLY:-0}" != 1 ]; then
-  command -v wrk >/dev/null || need+=(wrk)
-  command -v nginx >/dev/null || need+=(nginx-light)
-  command -v chromium >/dev/null || need+=(chromium)
+missing=()
+for entry in "${tools[@]}"; do
+  IFS='|' read -r tool package why <<<"$entry"
+  # BENCH_SETUP_MEASURE_ONLY=1: a machine that only measures skips the test tools (the
+  # workflow of `bench export github-actions`: Ubuntu runners have no `chromium` package).
+  if [ "${BENCH_SETUP_MEASURE_ONLY:-0}" = 1 ] && [[ "$tool" =~ ^(wrk|nginx|chromium)$ ]]; then
+    continue
+  fi
+  if ! command -v "$tool" >/dev/null; then
+    need+=("$package")
+    missing+=("$tool ($why)")
+  fi
+done
+# The engine's daemon too, unless an engine already answers (Docker Desktop, a remote
+# DOCKER_HOST): then there is nothing to start here.
+if command -v docker >/dev/null && ! docker info >/dev/null 2>&1 && ! command -v dockerd >/dev/null; then
+  need+=(docker.io)
+  missing+=("dockerd (the Docker daemon: no engine answers and none can be started here)")
 fi
-command -v curl >/dev/null || need+=(curl)
 if [ "${#need[@]}" -gt 0 ]; then
-  echo "setup: installing ${need[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  if command -v apt-get >/dev/null; then
+    echo "setup: installing ${need[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "setup: this host has no apt-get, so nothing is installed for you; missing:" >&2
+    printf '  - %s\n' "${missing[@]}" >&2
+    echo "  install them with the system's own packages (Fedora: dnf install moby-engine debootstrap wrk nginx chromium curl; macOS: Docker Desktop, then brew install wrk nginx curl)" >&2
+    if ! command -v docker >/dev/null || ! { docker info >/dev/null 2>&1 || command -v dockerd >/dev/null; }; then
+      echo "setup: cannot go on without a Docker engine: install Docker (https://docs.docker.com/engine/install/) and start it" >&2
+      exit 1
+    fi
+    echo "setup: going on with the Docker engine that is there; the tools above are needed only for what they are listed for" >&2
+  fi
 fi
 
 if ! docker info >/dev/null 2>&1; then
@@ -26,6 +57,7 @@ if ! docker info >/dev/null 2>&1; then
   if [ -f /var/run/docker.pid ] && ! kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null; then
     rm -f /var/run/docker.pid
   fi
+  command -v dockerd >/dev/null || { echo "setup: the Docker engine does not answer (DOCKER_HOST=${DOCKER_HOST:-unset}) and there is no dockerd to start: start Docker Desktop or the remote engine, then run this again" >&2; exit 1; }
   echo "setup: starting dockerd"
   (nohup dockerd >/var/log/dockerd.log 2>&1 &)
   for _ in $(seq 1 60); do

@@ -3,10 +3,12 @@ use std::path::{Path, PathBuf};
 use super::engine_error::EngineError;
 use super::log_tail::{TAIL_LINES, last_lines};
 
-/// The base image that `scripts/make-base-image.sh` can make locally (no registry needed).
+/// The base image that `scripts/make-base-image.sh` can make locally (it pulls it when a
+/// registry answers, and debootstraps it otherwise).
 pub const MAKEABLE_BASE_IMAGE: &str = "debian:bookworm-slim";
 
-/// The script that debootstraps and imports `MAKEABLE_BASE_IMAGE`, relative to the repo root.
+/// The script that pulls, or debootstraps and imports, `MAKEABLE_BASE_IMAGE`, relative to the
+/// repo root.
 pub const BASE_IMAGE_SCRIPT: &str = "scripts/make-base-image.sh";
 
 /// What `DockerEngine::ensure_base_image` found or did.

@@ -7,7 +7,7 @@ use bollard::errors::Error as BollardError;
 use bollard::models::{ContainerCreateBody, HostConfig};
 use bollard::query_parameters::{
     BuildImageOptionsBuilder, CreateContainerOptionsBuilder, DownloadFromContainerOptionsBuilder,
-    LogsOptionsBuilder, RemoveContainerOptionsBuilder, StatsOptionsBuilder,
+    LogsOptionsBuilder, RemoveContainerOptionsBuilder, StatsOptionsBuilder, TopOptions,
 };
 use futures_util::StreamExt;
 use tokio::io::AsyncWriteExt;
@@ -21,6 +21,7 @@ use super::docker_host::connect_from_env;
 use super::docker_tar::{DOCKERFILE_IN_CONTEXT, context_tar, single_file};
 use super::engine_error::EngineError;
 use super::log_tail::{LogTail, TAIL_LINES, last_lines};
+use super::process_list::pids;
 use super::stats_sample::StatsSample;
 
 /// How often `wait_ready` polls the port and the container state.
@@ -183,7 +184,9 @@ impl Engine for DockerEngine {
                 }
                 Err(BollardError::DockerStreamError { error }) => error,
                 Err(e) => match EngineError::api(format!("build image {}", request.tag), e) {
-                    EngineError::Api { detail, .. } => detail,
+                    EngineError::Api { detail, .. } | EngineError::Conflict { detail, .. } => {
+                        detail
+                    }
                     unreachable => return Err(unreachable),
                 },
             };
@@ -276,6 +279,12 @@ impl Engine for DockerEngine {
         collect_logs(self.docker.logs(id.as_str(), Some(options)))
             .await
             .map_err(|e| EngineError::api(format!("read the logs of container {id}"), e))
+    }
+
+    async fn processes(&self, id: &ContainerId) -> Result<Vec<u32>, EngineError> {
+        let top = self.docker.top_processes(id.as_str(), None::<TopOptions>).await;
+        let top = top.map_err(|e| EngineError::api(format!("list the processes of {id}"), e))?;
+        Ok(pids(top.titles, top.processes))
     }
 
     async fn state(&self, id: &ContainerId) -> Result<ContainerState, EngineError> {

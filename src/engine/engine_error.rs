@@ -14,6 +14,10 @@ pub enum EngineError {
     /// A Docker API call failed; `action` says which one and on what.
     #[error("docker: {action} failed: {detail}")]
     Api { action: String, detail: String },
+    /// The engine refused a call because another object holds the name (HTTP 409): a
+    /// container left by another run, or one being removed.
+    #[error("docker: {action} failed: {detail}")]
+    Conflict { action: String, detail: String },
     /// An image build failed: the daemon's message, and the end of the build log.
     #[error("building image {tag} failed: {message} (full log: {})", log_path.display())]
     BuildFailed { tag: String, message: String, log_path: PathBuf, log_tail: Vec<String> },
@@ -80,9 +84,13 @@ impl EngineError {
                 "import {name} first (`docker load` or `docker import`), or use debian:bookworm-slim, which `scripts/make-base-image.sh` makes"
             )),
             EngineError::BaseImageScript { output_tail, .. } => Some(format!(
-                "the script needs root, debootstrap and a Debian mirror; its last output lines:\n{}",
+                "the script pulls the image when a registry answers, else makes it with debootstrap, which needs root and a Debian mirror; its last output lines:\n{}",
                 indent(output_tail)
             )),
+            EngineError::Conflict { .. } => Some(
+                "another container holds the name: `bench sweep` removes those of runs that are gone, then run again"
+                    .to_string(),
+            ),
             EngineError::Api { .. } | EngineError::FileNotFound { .. } | EngineError::Interrupted { .. } => None,
         }
     }
@@ -102,6 +110,10 @@ impl EngineError {
     pub(crate) fn api(action: impl Into<String>, error: bollard::errors::Error) -> Self {
         use bollard::errors::Error as B;
         match error {
+            B::DockerResponseServerError { status_code: 409, message } => EngineError::Conflict {
+                action: action.into(),
+                detail: format!("{message} (HTTP 409)"),
+            },
             B::DockerResponseServerError { status_code, message } => EngineError::Api {
                 action: action.into(),
                 detail: format!("{message} (HTTP {status_code})"),

@@ -28,6 +28,11 @@ pub enum FakeOutcome {
     NeverReady,
     /// Becomes ready, then is killed out of memory: `state` shows it after `wait_ready`.
     OomKilled,
+    /// Becomes ready, then the engine stops answering about it: `state` is `Unreachable`.
+    EngineGone,
+    /// Runs a master and a worker that is replaced by a new one (a new pid) between any two
+    /// process listings, as when a crashing worker is respawned.
+    WorkerRespawns,
 }
 
 /// One call made to the fake, in order.
@@ -39,6 +44,7 @@ pub enum FakeCall {
     Start(String),
     WaitReady(ContainerId, u16),
     Logs(ContainerId),
+    Processes(ContainerId),
     State(ContainerId),
     StatsSample(ContainerId),
     ReadFile(ContainerId, String),
@@ -188,10 +194,13 @@ impl Engine for FakeEngine {
             return Err(fail(format!("No such image: {}", spec.image)));
         }
         if inner.live.values().any(|c| c.name == spec.name) {
-            return Err(fail(format!(
-                "Conflict. The container name \"/{}\" is already in use",
-                spec.name
-            )));
+            return Err(EngineError::Conflict {
+                action: format!("create container {}", spec.name),
+                detail: format!(
+                    "Conflict. The container name \"/{}\" is already in use (HTTP 409)",
+                    spec.name
+                ),
+            });
         }
         if let FakeOutcome::StartFails { message } = inner.outcome(&spec.image) {
             return Err(fail(message));
@@ -255,8 +264,25 @@ impl Engine for FakeEngine {
         Ok(inner.logs.get(&image).cloned().unwrap_or_default())
     }
 
+    /// The master is pid 1, its worker pid 100 (`WorkerRespawns`: a new pid each listing).
+    async fn processes(&self, id: &ContainerId) -> Result<Vec<u32>, EngineError> {
+        let mut inner = self.call(FakeCall::Processes(id.clone()));
+        let image = inner.container(id)?.1.image.clone();
+        let respawns = inner.outcome(&image) == FakeOutcome::WorkerRespawns;
+        let listings =
+            inner.calls.iter().filter(|c| **c == FakeCall::Processes(id.clone())).count();
+        Ok(vec![1, if respawns { 100 + listings as u32 } else { 100 }])
+    }
+
     async fn state(&self, id: &ContainerId) -> Result<ContainerState, EngineError> {
-        Ok(self.call(FakeCall::State(id.clone())).container(id)?.1.state.clone())
+        let mut inner = self.call(FakeCall::State(id.clone()));
+        let image = inner.container(id)?.1.image.clone();
+        if inner.outcome(&image) == FakeOutcome::EngineGone {
+            return Err(EngineError::Unreachable {
+                detail: format!("inspect container {id} (io)"),
+            });
+        }
+        Ok(inner.container(id)?.1.state.clone())
     }
 
     /// Each sample adds 0.5 s of container CPU and 1 s on each of 2 host CPUs: 50 % of a core.

@@ -88,6 +88,7 @@ mod engine_error;
 #[cfg(feature = "fakes")]
 pub mod fake;
 mod log_tail;
+mod process_list;
 mod run_identity;
 mod stats_sample;
 mod sweep;
@@ -143,6 +144,12 @@ pub trait Engine: Send + Sync {
 
     /// Everything the container wrote on stdout and stderr so far.
     fn logs(&self, id: &ContainerId) -> impl Future<Output = Result<String, EngineError>> + Send;
+
+    /// The ids of the processes running in the container now (as the host numbers them).
+    fn processes(
+        &self,
+        id: &ContainerId,
+    ) -> impl Future<Output = Result<Vec<u32>, EngineError>> + Send;
 
     /// Whether the container runs, how it ended, and whether it was killed out of memory.
     fn state(

@@ -114,17 +114,23 @@ pub fn honesty_checks(input: &CheckInput) -> Vec<Check> {
         });
     }
 
-    // 5. The server ran the whole time.
+    // 5. The server ran the whole time, and so did its workers: a master that respawns
+    // dying workers keeps the container up while the figure drops.
     if let Some(u) = input.usage {
+        let deaths = u.worker_deaths.unwrap_or(0);
         checks.push(Check {
             name: "server-stable".into(),
-            passed: !u.oom_killed && u.restarts == 0,
+            passed: !u.oom_killed && u.restarts == 0 && deaths == 0,
             detail: format!(
-                "{}; peak memory {:.1} MiB",
+                "{}{}; peak memory {:.1} MiB",
                 if u.oom_killed {
                     "OOM-killed".to_string()
                 } else {
                     format!("{} restarts", u.restarts)
+                },
+                match u.worker_deaths {
+                    Some(n) => format!(", {n} worker death{}", if n == 1 { "" } else { "s" }),
+                    None => String::new(),
                 },
                 u.memory_bytes_max as f64 / (1 << 20) as f64
             ),
@@ -185,6 +191,7 @@ mod tests {
             samples: 10,
             oom_killed: false,
             restarts: 0,
+            worker_deaths: Some(0),
         }
     }
 
@@ -311,5 +318,32 @@ mod tests {
         assert!(!check(&checks, "server-stable").passed);
         assert!(!check(&checks, "rate-achieved").passed);
         assert!(checks.iter().all(|c| c.name != "littles-law"), "no Little's law in open loop");
+    }
+
+    #[test]
+    fn workers_that_died_fail_server_stable_with_their_count() {
+        let l = load(2000.0, 10.0, 20);
+        let mut u = usage(99.0);
+        let stable = |u: &Usage| {
+            check(
+                &honesty_checks(&CheckInput {
+                    load: &l,
+                    usage: Some(u),
+                    server_cpus: 1.0,
+                    generator_cores: 1,
+                    cpu_bound: true,
+                    other_cores: None,
+                }),
+                "server-stable",
+            )
+            .clone()
+        };
+        assert!(stable(&u).passed);
+        assert_eq!(stable(&u).detail, "0 restarts, 0 worker deaths; peak memory 50.0 MiB");
+        u.worker_deaths = Some(3);
+        assert!(!stable(&u).passed);
+        assert_eq!(stable(&u).detail, "0 restarts, 3 worker deaths; peak memory 50.0 MiB");
+        u.worker_deaths = None;
+        assert_eq!(stable(&u).detail, "0 restarts; peak memory 50.0 MiB", "unseen: not claimed");
     }
 }

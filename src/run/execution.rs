@@ -16,6 +16,7 @@ use super::run_context::RunContext;
 use super::samples::Samples;
 use super::server::Server;
 use super::steady_warmup::steady_warmup;
+use super::worker_watch::WorkerWatch;
 use crate::engine::{ContainerId, ContainerState, Engine, EngineError};
 use crate::load::{LoadConfig, LoadSummary};
 use crate::matrix::Cell;
@@ -143,12 +144,12 @@ impl<'r, 'a, E: Engine, H: Http, C: Clock> Execution<'r, 'a, E, H, C> {
         phase: &str,
     ) -> Result<LoadSummary, Failure> {
         let state = self.ctx.engine.state(&self.id).await.ok();
-        let reason = match (state.and_then(|s| death(&s, phase)), loaded) {
-            (Some(reason), _) => reason,
+        let failure = match (state.and_then(|s| death(&s, phase)), loaded) {
+            (Some(reason), _) => Failure::server(reason),
             (None, Ok(summary)) => return Ok(summary),
-            (None, Err(e)) => format!("{phase} load failed: {e}"),
+            (None, Err(e)) => Failure::generator(format!("{phase} load failed: {e}")),
         };
-        Err(self.failed(reason).await)
+        Err(self.with_log(failure).await)
     }
 
     /// The measured load, with the container sampled all along, then the checks.
@@ -164,6 +165,7 @@ impl<'r, 'a, E: Engine, H: Http, C: Clock> Execution<'r, 'a, E, H, C> {
         let counter = Arc::new(AtomicU64::new(0));
         let config = LoadConfig { progress: Some(counter.clone()), ..base };
         let done = Notify::new();
+        let workers = WorkerWatch::start(ctx.engine, &self.id).await;
         let load_called = Instant::now();
         let every = Duration::from_millis(self.cell.knobs.sample_interval_ms);
         let (load, samples) = tokio::join!(
@@ -179,8 +181,7 @@ impl<'r, 'a, E: Engine, H: Http, C: Clock> Execution<'r, 'a, E, H, C> {
         let state = match ctx.engine.state(&self.id).await {
             Ok(state) => Some(state),
             Err(e @ EngineError::Unreachable { .. }) => {
-                let reason = format!("the measurement cannot be checked: {e}");
-                return Err(Failure::failed(reason, Vec::new()));
+                return Err(Failure::engine("the measurement cannot be checked", &e));
             }
             Err(_) => None,
         };
@@ -188,14 +189,16 @@ impl<'r, 'a, E: Engine, H: Http, C: Clock> Execution<'r, 'a, E, H, C> {
         // take long (a server with a short listen backlog), and is not measured.
         let setup = Duration::from_micros(load.as_ref().map(|s| s.setup_us).unwrap_or(0));
         let samples = samples.since(load_called + setup);
-        let usage = samples.usage(state.as_ref());
+        let usage = samples.usage(state.as_ref(), workers.deaths(ctx.engine, &self.id).await);
         let died = state.as_ref().and_then(|s| death(s, "measurement"));
         let summary = match load {
             Ok(summary) => summary,
             Err(e) => {
-                return Err(self
-                    .failed(died.unwrap_or_else(|| format!("load generator: {e}")))
-                    .await);
+                let failure = match died {
+                    Some(reason) => Failure::server(reason),
+                    None => Failure::generator(format!("load generator: {e}")),
+                };
+                return Err(self.with_log(failure).await);
             }
         };
         result.checks = honesty_checks(&CheckInput {
@@ -220,7 +223,7 @@ impl<'r, 'a, E: Engine, H: Http, C: Clock> Execution<'r, 'a, E, H, C> {
         result.load = Some(summary); // kept even when the server crashed: nothing measured is lost
         result.usage = usage;
         match died.or(nothing) {
-            Some(reason) => Err(self.failed(reason).await),
+            Some(reason) => Err(self.with_log(Failure::server(reason)).await),
             None => {
                 result.outcome = Outcome::Ok;
                 Ok(())
@@ -239,9 +242,9 @@ impl<'r, 'a, E: Engine, H: Http, C: Clock> Execution<'r, 'a, E, H, C> {
             .max(1)
     }
 
-    /// A failure of this cell, with the server's last log lines.
-    async fn failed(&self, reason: String) -> Failure {
-        Failure::failed(reason, self.ctx.probe().log_tail(&self.id).await)
+    /// `failure` with the server's last log lines.
+    async fn with_log(&self, failure: Failure) -> Failure {
+        failure.with_log(self.ctx.probe().log_tail(&self.id).await)
     }
 }
 

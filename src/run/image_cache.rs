@@ -1,5 +1,6 @@
 use std::collections::{BTreeMap, HashMap};
 
+use super::failure::Failure;
 use super::progress::Progress;
 use super::run_options::RunOptions;
 use crate::engine::{BuildRequest, Engine};
@@ -15,10 +16,7 @@ pub(super) enum ImageState {
         id: Option<String>,
         build_seconds: Option<f64>,
     },
-    Broken {
-        reason: String,
-        log_tail: Vec<String>,
-    },
+    Broken(Failure),
 }
 
 /// The images of one run, by image hash: each found by its tag or built at most once. A
@@ -57,20 +55,21 @@ async fn find_or_build<E: Engine>(
     progress: &dyn Progress,
     cell: &Cell,
 ) -> ImageState {
-    let broken = |reason: String, log_tail: Vec<String>| ImageState::Broken { reason, log_tail };
     let tag = image_tag(cell);
     match engine.image_id(&tag).await {
         Ok(Some(id)) => {
             return ImageState::Ready { tag, id: Some(id), build_seconds: None };
         }
         Ok(None) => {}
-        Err(e) => return broken(format!("cannot look up image {tag}: {e}"), Vec::new()),
+        Err(e) => {
+            return ImageState::Broken(Failure::engine(&format!("cannot look up image {tag}"), &e));
+        }
     }
     progress.phase("building image");
     // Rendering the Dockerfile happens here: template errors surface as this cell's failure.
     let context = match build_context(cell, &options.build, &options.root) {
         Ok(c) => c,
-        Err(e) => return broken(format!("build context: {e}"), Vec::new()),
+        Err(e) => return ImageState::Broken(Failure::build(format!("build context: {e}"))),
     };
     let request = BuildRequest {
         tag: tag.clone(),
@@ -90,7 +89,7 @@ async fn find_or_build<E: Engine>(
         Ok(built) => {
             ImageState::Ready { tag, id: Some(built.id), build_seconds: Some(built.seconds) }
         }
-        Err(e) => broken(format!("build failed: {e}"), e.log_tail().to_vec()),
+        Err(e) => ImageState::Broken(Failure::engine("build failed", &e)),
     }
 }
 

@@ -77,6 +77,7 @@ mod smoke;
 mod smoke_row;
 mod steady_warmup;
 mod verify;
+mod worker_watch;
 
 pub use calibrate::{Calibrate, PinnedCalibration};
 pub use checks::{CheckInput, honesty_checks};

@@ -33,7 +33,7 @@ impl<'a, E: Engine, H: Http> Probe<'a, E, H> {
             }
             _ => self.log_tail(id).await,
         };
-        Err(Failure::failed(format!("the server never became ready: {e}"), tail))
+        Err(Failure::engine("the server never became ready", &e).with_log(tail))
     }
 
     /// One `GET` of the cell's path, verified against its request spec (see `verify`):
@@ -43,11 +43,11 @@ impl<'a, E: Engine, H: Http> Probe<'a, E, H> {
         let why = match self.http.get(&url(port, path), self.timeout(cell)).await {
             Ok(probed) => match verify(&cell.request, &probed) {
                 Ok(()) => return Ok(()),
-                Err(why) => Failure::invalid(format!("GET {path}: {why}"), Vec::new()),
+                Err(why) => Failure::invalid(format!("GET {path}: {why}")),
             },
-            Err(e) => Failure::failed(format!("GET {path} failed: {e}"), Vec::new()),
+            Err(e) => Failure::server(format!("GET {path} failed: {e}")),
         };
-        Err(Failure { log_tail: self.log_tail(id).await, ..why })
+        Err(why.with_log(self.log_tail(id).await))
     }
 
     /// How long a single request of `cell` may take to be answered.

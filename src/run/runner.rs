@@ -2,6 +2,7 @@ use std::time::Instant;
 
 use super::calibrate::Calibrate;
 use super::execution::Execution;
+use super::failure::Failure;
 use super::host::{Clock, rfc3339};
 use super::http::Http;
 use super::image_cache::{ImageCache, ImageState};
@@ -13,6 +14,7 @@ use super::run_context::RunContext;
 use super::run_plan::{Planned, RunPlan};
 use super::server::Server;
 use crate::engine::{ContainerId, Engine};
+use crate::numbers;
 use crate::statistics::{SpeedIndex, SpeedRule};
 use crate::store::{CellResult, Check, FailureKind, Outcome, Scheduling};
 
@@ -77,7 +79,9 @@ impl<'a, E: Engine, H: Http, C: Clock, K: Calibrate> Runner<'a, E, H, C, K> {
                     Outcome::Na => self.summary.na += 1,
                 }
                 let stored = self.ctx.store.write(&result);
-                stored.map_err(|e| format!("cannot store the result of {}: {e}", result.id))?;
+                stored.map_err(|e| {
+                    format!("cannot store the result of {}: {e}; {}", result.id, unstored(&result))
+                })?;
                 if let Some(calibration) = &result.calibration {
                     speeds.push((
                         result.id.clone(),
@@ -157,17 +161,13 @@ impl<'a, E: Engine, H: Http, C: Clock, K: Calibrate> Runner<'a, E, H, C, K> {
                 self.measure(job, &tag, &mut result).await;
                 self.summary.measure_seconds += measure_start.elapsed().as_secs_f64();
             }
-            ImageState::Broken { reason, log_tail } => {
-                result.reason = Some(reason);
-                result.log_tail = log_tail;
-            }
+            ImageState::Broken(failure) => failure.record(&mut result),
         }
         self.finish(result)
     }
 
     fn finish(&self, mut result: CellResult) -> CellResult {
         result.provenance.finished_at = rfc3339(self.ctx.clock.now());
-        result.failure_kind = FailureKind::classify(result.outcome, result.reason.as_deref());
         result
     }
 
@@ -177,10 +177,7 @@ impl<'a, E: Engine, H: Http, C: Clock, K: Calibrate> Runner<'a, E, H, C, K> {
         let name = format!("bench-{}-{}-r{}", cell.name, &cell.hash[..12], job.repetition);
         let server = match Server::plan(cell, tag, &name, ctx.host.online_cpus) {
             Ok(server) => server,
-            Err(e) => {
-                result.reason = Some(e);
-                return;
-            }
+            Err(e) => return Failure::server(e).record(result),
         };
         ctx.progress.phase("calibrating");
         let cpus = server.placement.server_cpuset.as_deref().map(parse_cpuset).unwrap_or_default();
@@ -212,6 +209,25 @@ impl<'a, E: Engine, H: Http, C: Clock, K: Calibrate> Runner<'a, E, H, C, K> {
                 detail: format!("no machine-speed index for this execution: {e}"),
             }),
         }
+    }
+}
+
+/// What a result that cannot be stored holds, said so that it is not lost with it.
+fn unstored(result: &CellResult) -> String {
+    let outcome = serde_json::to_value(result.outcome).ok();
+    let outcome = outcome.as_ref().and_then(|v| v.as_str()).unwrap_or("?");
+    match &result.load {
+        Some(load) => format!(
+            "it measured {} req/s ({} requests in {:.1} s, mean latency {:.2} ms; outcome {outcome}), not stored",
+            numbers::int(load.ok_rps),
+            load.ok_requests,
+            load.duration_us as f64 / 1e6,
+            load.latency.mean_us / 1000.0
+        ),
+        None => format!(
+            "it measured nothing (outcome {outcome}: {})",
+            result.reason.as_deref().unwrap_or("-")
+        ),
     }
 }
 

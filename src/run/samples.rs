@@ -55,9 +55,14 @@ impl Samples {
         Samples(self.0.into_iter().filter(|s| s.at >= start).collect())
     }
 
-    /// CPU (percent of one core, between consecutive readings), peak memory, and the
-    /// container's end `state` (OOM kill, restarts); `None` with neither readings nor state.
-    pub fn usage(&self, state: Option<&ContainerState>) -> Option<Usage> {
+    /// CPU (percent of one core, between consecutive readings), peak memory, the
+    /// container's end `state` (OOM kill, restarts) and the `worker_deaths` seen inside it;
+    /// `None` with neither readings nor state.
+    pub fn usage(
+        &self,
+        state: Option<&ContainerState>,
+        worker_deaths: Option<u32>,
+    ) -> Option<Usage> {
         if self.0.is_empty() && state.is_none() {
             return None;
         }
@@ -76,6 +81,7 @@ impl Samples {
             samples: self.0.len() as u32,
             oom_killed,
             restarts: restarts.max(0) as u32,
+            worker_deaths,
         })
     }
 

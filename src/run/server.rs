@@ -45,10 +45,7 @@ impl Server {
     {
         match containers.scoped(engine, &self.spec, body).await {
             Ok(outcome) => outcome,
-            Err(e) => Err(Failure::failed(
-                format!("the server container did not start: {e}"),
-                e.log_tail().to_vec(),
-            )),
+            Err(e) => Err(Failure::engine("the server container did not start", &e)),
         }
     }
 }

@@ -47,9 +47,9 @@ impl<'a, E: Engine, H: Http, C: Clock> Smoke<'a, E, H, C> {
                 row.build_seconds = build_seconds;
                 tag
             }
-            ImageState::Broken { reason, log_tail } => {
-                row.error = Some(reason);
-                row.log_tail = log_tail;
+            ImageState::Broken(failure) => {
+                row.error = Some(failure.reason);
+                row.log_tail = failure.log_tail;
                 return row;
             }
         };

@@ -129,6 +129,10 @@ pub struct Usage {
     pub samples: u32,
     pub oom_killed: bool,
     pub restarts: u32,
+    /// Server processes that died while measuring (a master respawns them, so the container
+    /// runs on); `None` when they could not be seen (and in older results).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worker_deaths: Option<u32>,
 }
 
 /// One honesty check on a measurement.

@@ -38,9 +38,9 @@ impl FailureKind {
         )
     }
 
-    /// The kind of a result with this outcome and reason; `None` for `ok` and N/A. The one
-    /// home of the rule: `bench run` records it with each result, and results stored before the field
-    /// existed get it from their message when read.
+    /// The kind of a result stored before `failure_kind` existed, guessed from its outcome
+    /// and reason; `None` for `ok` and N/A. `bench run` never guesses: each place that fails
+    /// a cell says its kind (`run::failure`).
     pub fn classify(outcome: Outcome, reason: Option<&str>) -> Option<FailureKind> {
         let reason = reason.unwrap_or_default();
         let has = |text: &str| reason.contains(text);
