@@ -3,7 +3,8 @@
 //! The crate is a pipeline, one module a stage, data flowing one way:
 //! `config` (KDL → spanned syntax) → `model` (validated, names resolved) → `matrix`
 //! (cells, hashes) → `image` (Dockerfile render, build context) → `engine` (containers)
-//! → `load` (generator) → `run` (orchestration) → `store` (results) → `report` (templates).
+//! → `load` (generator) → `run` (orchestration; `profile` beside it) → `store` (results)
+//! → `report` (templates).
 //! `cli` wires the stages to the command line.
 
 pub mod cli;
@@ -14,6 +15,7 @@ pub mod load;
 pub mod matrix;
 pub mod model;
 pub mod numbers;
+pub mod profile;
 pub mod report;
 pub mod run;
 pub mod statistics;

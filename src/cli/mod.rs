@@ -12,6 +12,7 @@ mod error;
 mod expand;
 mod expanded;
 mod load;
+mod profile;
 mod report;
 mod resumed;
 mod run;
@@ -51,6 +52,9 @@ enum Command {
     Load(load::Args),
     /// Measure the matrix: build, start, verify, load, store, for every cell.
     Run(run::Args),
+    /// Sample where each selected cell's server spends its CPU (py-spy) under the cell's
+    /// load, in a window apart from the measurement; flame graphs beside the results.
+    Profile(profile::Args),
     /// Remove the containers of bench runs that are gone (killed); never a live run's.
     Sweep(sweep::Args),
     /// Render stored results as markdown, HTML, CSV or JSON.
@@ -74,6 +78,7 @@ pub fn main() -> ExitCode {
         Command::Smoke(args) => smoke::execute(args),
         Command::Load(args) => load::execute(args),
         Command::Run(args) => run::execute(args),
+        Command::Profile(args) => profile::execute(args),
         Command::Sweep(args) => sweep::execute(args),
         Command::Report(args) => report::execute(args),
         Command::Compare(args) => report::compare(args),

@@ -67,6 +67,10 @@ pub struct RowReport {
     /// Explanation of N/A, medians, failed checks; numbered when the scenario is built.
     pub note: Option<String>,
     pub footnote: Option<u32>,
+    /// The href of the cell's flame graph (`bench profile`), relative to the report; set by
+    /// `ReportModel::link_profiles`, absent from the JSON when there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
     /// The shown repetition as stored: every field.
     pub result: CellResult,
 }
@@ -206,6 +210,7 @@ impl RowReport {
             superseded,
             note: if notes.is_empty() { None } else { Some(notes.join("; ")) },
             footnote: None,
+            profile: None,
             result: shown.clone(),
         }
     }
