@@ -15,7 +15,7 @@ fn a_cpython_cpu_cell_spends_its_samples_in_cpu_work() {
     let mut command = Command::new(env!("CARGO_BIN_EXE_bench"));
     command
         .args(["profile", "matrix.kdl", "--only", "flask-gunicorn", "--only", "cpu"])
-        .args(["--duration", "3s", "--results"])
+        .args(["--rate", "50", "--duration", "4s", "--results"])
         .arg(results.path())
         .current_dir(env!("CARGO_MANIFEST_DIR"));
     let (out, pid) = common::docker::output_and_pid(&mut command);
@@ -31,13 +31,15 @@ fn a_cpython_cpu_cell_spends_its_samples_in_cpu_work() {
     };
     let record: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(file(".profile.json")).unwrap()).unwrap();
-    let stacks =
-        bench::profile::Collapsed::parse(&std::fs::read_to_string(file(".profile.collapsed")).unwrap())
-            .unwrap();
+    let stacks = bench::profile::Collapsed::parse(
+        &std::fs::read_to_string(file(".profile.collapsed")).unwrap(),
+    )
+    .unwrap();
     assert_eq!(record["samples"], stacks.samples(), "{record}");
     assert_eq!(record["profiler"], "py-spy");
-    // 100 Hz over 3 s of a busy server: far more than a handful of samples.
-    assert!(stacks.samples() >= 100, "{record}");
+    // 50 Hz over 4 s of a busy worker: about 200, fewer on a loaded machine.
+    assert!(stacks.samples() >= 50, "{record}");
+    assert_eq!(record["rate_hz"], 50);
     assert!(record["profiled_rps"].as_f64().unwrap() > 0.0, "{record}");
     let share = stacks.share_in("cpu_work");
     assert!(share >= 0.5, "cpu_work holds {:.0}% of the samples\n{stderr}", share * 100.0);
@@ -54,7 +56,7 @@ fn grouped(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(d);

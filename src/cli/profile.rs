@@ -9,7 +9,7 @@ use super::session::{MatrixArgs, Session};
 use crate::engine::{Containers, DockerEngine, Engine, ctrl_c, until_interrupted};
 use crate::model::Settings;
 use crate::model::values::parse_duration;
-use crate::profile::{ProfileSettings, Profiled, Profiler, ProfileStore, PySpy};
+use crate::profile::{ProfileSettings, ProfileStore, Profiled, Profiler, PySpy};
 use crate::run::{Display, RealHttp, RunContext, SystemClock};
 
 #[derive(clap::Args, Debug)]
@@ -22,9 +22,13 @@ pub struct Args {
     /// Samples a second (see docs/profiling.md for the default).
     #[arg(long, value_name = "HZ", default_value_t = ProfileSettings::default().rate_hz)]
     pub rate: u32,
-    /// The profiled window, in whole seconds (py-spy counts in seconds).
-    #[arg(long, value_parser = parse_duration, default_value = "10s")]
-    pub duration: Duration,
+    /// The profiled window, in whole seconds (py-spy counts in seconds) [default: 20s].
+    #[arg(long, value_parser = parse_duration)]
+    pub duration: Option<Duration>,
+    /// Python frames only: no unwinding of native frames (C extensions, Nuitka's code),
+    /// which is most of py-spy's cost (docs/profiling.md).
+    #[arg(long)]
+    pub no_native: bool,
     /// The py-spy binary to copy into the containers (default: py-spy on the PATH).
     #[arg(long, value_name = "PATH", env = "BENCH_PY_SPY")]
     pub py_spy: Option<PathBuf>,
@@ -39,7 +43,11 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
     let py_spy = PySpy::find(args.py_spy.as_deref()).map_err(|e| CliError::other(e, None))?;
     let Session { expanded, options, store, host } =
         Session::prepare(&args.matrix, &args.results, &args.build, &Settings::default())?;
-    let settings = ProfileSettings { rate_hz: args.rate, duration: args.duration };
+    let settings = ProfileSettings {
+        rate_hz: args.rate,
+        duration: args.duration.unwrap_or(ProfileSettings::default().duration),
+        native: !args.no_native,
+    };
     let runtime = Session::runtime()?;
     let failed = runtime.block_on(async {
         let engine = DockerEngine::connect().await.map_err(engine_error)?;

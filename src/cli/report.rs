@@ -235,6 +235,9 @@ mod tests {
     fn a_flame_graph_is_linked_relative_to_the_report() {
         let svg = Path::new("/r/cpu/flask/0123.profile.svg");
         assert_eq!(relative_href(Path::new("/r"), svg), "cpu/flask/0123.profile.svg");
-        assert_eq!(relative_href(Path::new("/out/html"), svg), "../../r/cpu/flask/0123.profile.svg");
+        assert_eq!(
+            relative_href(Path::new("/out/html"), svg),
+            "../../r/cpu/flask/0123.profile.svg"
+        );
     }
 }

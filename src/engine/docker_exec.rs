@@ -20,12 +20,13 @@ impl DockerEngine {
         content: Vec<u8>,
         mode: u32,
     ) -> Result<(), EngineError> {
-        let (dir, name) = path.rsplit_once('/').filter(|(_, n)| !n.is_empty()).ok_or_else(|| {
-            EngineError::Api {
-                action: format!("copy a file into container {id}"),
-                detail: format!("{path} is not an absolute file path"),
-            }
-        })?;
+        let (dir, name) =
+            path.rsplit_once('/').filter(|(_, n)| !n.is_empty()).ok_or_else(|| {
+                EngineError::Api {
+                    action: format!("copy a file into container {id}"),
+                    detail: format!("{path} is not an absolute file path"),
+                }
+            })?;
         let dir = if dir.is_empty() { "/" } else { dir };
         let tar = one_file_tar(name, mode, &content).map_err(|e| EngineError::Api {
             action: format!("pack {path} for container {id}"),

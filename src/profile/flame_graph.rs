@@ -25,8 +25,9 @@ mod tests {
         let collapsed =
             Collapsed::parse("main;handle (app.py:3);cpu_work (cpu.py:9) 85\nmain;idle 15\n")
                 .unwrap();
-        let svg = String::from_utf8(flame_graph(&collapsed, "flask-gunicorn/cpu", "py-spy").unwrap())
-            .unwrap();
+        let svg =
+            String::from_utf8(flame_graph(&collapsed, "flask-gunicorn/cpu", "py-spy").unwrap())
+                .unwrap();
         assert!(svg.starts_with("<?xml"), "{}", &svg[..80.min(svg.len())]);
         assert!(svg.contains("cpu_work (cpu.py:9)"));
         assert!(svg.contains("85 samples"), "the tooltip counts samples");

@@ -13,7 +13,7 @@ pub struct ProfileRecord {
     pub runtime: String,
     /// `py-spy`, or the profiler that would have been used when `na` is set.
     pub profiler: String,
-    /// Its `--version` line.
+    /// Its version (`0.4.3`).
     pub version: String,
     /// Samples a second it was asked for.
     pub rate_hz: u32,

@@ -60,9 +60,9 @@ impl<'a> ProfileStore<'a> {
             .map_err(|e| format!("{} is not a profile record: {e}", json.display()))?;
         let stacks = self.store.profile_file(scenario, name, hash, "collapsed");
         let collapsed = match fs::read_to_string(&stacks) {
-            Ok(text) => Some(
-                Collapsed::parse(&text).map_err(|e| format!("{}: {e}", stacks.display()))?,
-            ),
+            Ok(text) => {
+                Some(Collapsed::parse(&text).map_err(|e| format!("{}: {e}", stacks.display()))?)
+            }
             Err(_) => None,
         };
         Ok(Some((record, collapsed)))
@@ -79,12 +79,10 @@ fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), String> {
     fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
     let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
     let temp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-    fs::write(&temp, bytes)
-        .and_then(|()| fs::rename(&temp, path))
-        .map_err(|e| {
-            let _ = fs::remove_file(&temp);
-            format!("cannot write {}: {e}", path.display())
-        })
+    fs::write(&temp, bytes).and_then(|()| fs::rename(&temp, path)).map_err(|e| {
+        let _ = fs::remove_file(&temp);
+        format!("cannot write {}: {e}", path.display())
+    })
 }
 
 #[cfg(test)]
@@ -99,7 +97,7 @@ mod tests {
             hash: "0123456789abcdef0123".into(),
             runtime: "cpython".into(),
             profiler: "py-spy".into(),
-            version: "py-spy 0.4.3".into(),
+            version: "0.4.3".into(),
             rate_hz: 100,
             options: vec!["--native".into()],
             samples: 7,
@@ -113,7 +111,7 @@ mod tests {
     }
 
     #[test]
-    fn a_profile_is_kept_beside_the_cells_results_and_read_back() {
+    fn a_profile_is_kept_beside_the_cells_results_read_back_and_replaced() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         let profiles = ProfileStore::new(&store);
@@ -122,7 +120,8 @@ mod tests {
         assert_eq!(json, dir.path().join("cpu/flask-gunicorn/0123456789ab.profile.json"));
         let svg = dir.path().join("cpu/flask-gunicorn/0123456789ab.profile.svg");
         assert_eq!(fs::read(svg).unwrap(), b"<svg/>");
-        let (read, stacks) = profiles.read("cpu", "flask-gunicorn", "0123456789abcdef0123").unwrap().unwrap();
+        let (read, stacks) =
+            profiles.read("cpu", "flask-gunicorn", "0123456789abcdef0123").unwrap().unwrap();
         assert_eq!(read, record(None));
         assert_eq!(stacks.unwrap(), collapsed);
         // Not a result: loading the results directory skips it.
@@ -130,17 +129,10 @@ mod tests {
         assert!(store.load().unwrap().skipped.is_empty());
         // Another cell was never profiled.
         assert!(profiles.read("cpu", "flask-gunicorn", "ffff").unwrap().is_none());
-    }
-
-    #[test]
-    fn an_na_profile_leaves_no_stale_graph() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        let profiles = ProfileStore::new(&store);
-        let collapsed = Collapsed::parse("a 1\n").unwrap();
-        profiles.write(&record(None), Some((&collapsed, b"<svg/>"))).unwrap();
+        // Profiled again as N/A: no stale stacks or graph stay.
         profiles.write(&record(Some("PyPy")), None).unwrap();
-        let (read, stacks) = profiles.read("cpu", "flask-gunicorn", "0123456789abcdef0123").unwrap().unwrap();
+        let (read, stacks) =
+            profiles.read("cpu", "flask-gunicorn", "0123456789abcdef0123").unwrap().unwrap();
         assert_eq!(read.na.as_deref(), Some("PyPy"));
         assert!(stacks.is_none());
         assert!(!profiles.path(&read, "svg").exists());

@@ -17,17 +17,19 @@ use crate::store::Outcome;
 /// the server's memory with `process_vm_readv` and stops it with `ptrace`.
 pub const PROFILE_CAPABILITY: &str = "SYS_PTRACE";
 
-/// How to profile: samples a second, and the profiled window.
+/// How to profile: samples a second, the profiled window, and whether native frames
+/// (C extensions, Nuitka's compiled code) are unwound.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ProfileSettings {
     pub rate_hz: u32,
     pub duration: Duration,
+    pub native: bool,
 }
 
 impl Default for ProfileSettings {
-    /// 100 Hz for 10 s: see docs/profiling.md for why.
+    /// 25 Hz for 20 s with native frames: see docs/profiling.md for why.
     fn default() -> Self {
-        ProfileSettings { rate_hz: 100, duration: Duration::from_secs(10) }
+        ProfileSettings { rate_hz: 25, duration: Duration::from_secs(20), native: true }
     }
 }
 
@@ -72,7 +74,7 @@ impl<E: Engine, H: Http, C: Clock> Profiler<'_, E, H, C> {
         record.profiled_rps = Some(rps);
         record.overhead = ProfileRecord::overhead_of(record.profiled_rps, record.measured_rps);
         let subtitle = format!(
-            "{} at {} Hz, {} samples in {:.0} s; {:.1} req/s while profiled",
+            "py-spy {} at {} Hz, {} samples in {:.0} s; {:.1} req/s while profiled",
             self.py_spy.version,
             record.rate_hz,
             record.samples,
@@ -94,7 +96,7 @@ impl<E: Engine, H: Http, C: Clock> Profiler<'_, E, H, C> {
             profiler: "py-spy".to_string(),
             version: self.py_spy.version.clone(),
             rate_hz: self.settings.rate_hz,
-            options: PySpy::options(),
+            options: PySpy::options(self.settings.native),
             samples: 0,
             duration_ms: self.settings.duration.as_secs().max(1) * 1000,
             profiled_rps: None,
@@ -144,7 +146,7 @@ async fn sample<E: Engine, H: Http, C: Clock>(
     let window = Duration::from_secs(settings.duration.as_secs().max(1));
     let load = LoadConfig { duration: window, ..server.load };
     ctx.progress.phase("profiling");
-    let argv = PySpy::record_argv(settings.rate_hz, window);
+    let argv = PySpy::record_argv(settings.rate_hz, window, settings.native);
     let (recorded, loaded) = tokio::join!(engine.exec(id, &argv), ctx.http.load(load));
     let recorded = recorded.map_err(|e| format!("cannot run py-spy: {e}"))?;
     if !recorded.succeeded() {

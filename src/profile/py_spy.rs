@@ -11,7 +11,7 @@ pub const OUTPUT_IN_CONTAINER: &str = "/tmp/bench-py-spy.collapsed";
 #[derive(Debug, Clone)]
 pub struct PySpy {
     pub path: PathBuf,
-    /// Its `--version` line (`py-spy 0.4.3`).
+    /// Its version (`0.4.3`).
     pub version: String,
 }
 
@@ -40,7 +40,8 @@ impl PySpy {
         if !out.status.success() {
             return Err(format!("{} --version failed ({})", path.display(), out.status));
         }
-        let version = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        let line = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        let version = line.strip_prefix("py-spy ").unwrap_or(&line).to_string();
         Ok(PySpy { path, version })
     }
 
@@ -52,19 +53,24 @@ impl PySpy {
     /// The profiler's arguments besides rate, duration and output: every process under the
     /// container's first one (gunicorn's and uWSGI's workers are its children), with the
     /// native frames of C extensions (bjoern, meinheld, the json accelerator) and of Nuitka's
-    /// compiled code, in collapsed-stack form.
-    pub fn options() -> Vec<String> {
-        ["--pid", "1", "--subprocesses", "--native", "--format", "raw"]
-            .map(String::from)
-            .to_vec()
+    /// compiled code (unless `native` is off: unwinding them is most of py-spy's cost), in
+    /// collapsed-stack form.
+    pub fn options(native: bool) -> Vec<String> {
+        let native = if native { &["--native"][..] } else { &[] };
+        ["--pid", "1", "--subprocesses"]
+            .iter()
+            .chain(native)
+            .chain(&["--format", "raw"])
+            .map(|s| s.to_string())
+            .collect()
     }
 
     /// The command that samples the container for `duration` (whole seconds, at least one:
     /// py-spy counts in seconds) at `rate_hz`.
-    pub fn record_argv(rate_hz: u32, duration: Duration) -> Vec<String> {
+    pub fn record_argv(rate_hz: u32, duration: Duration, native: bool) -> Vec<String> {
         let seconds = duration.as_secs().max(1);
         let mut argv = vec![BINARY_IN_CONTAINER.to_string(), "record".to_string()];
-        argv.extend(Self::options());
+        argv.extend(Self::options(native));
         argv.extend([
             "--rate".to_string(),
             rate_hz.to_string(),
@@ -98,12 +104,13 @@ mod tests {
 
     #[test]
     fn the_record_command_asks_for_whole_seconds_of_raw_stacks() {
-        let argv = PySpy::record_argv(97, Duration::from_millis(4600));
+        let argv = PySpy::record_argv(97, Duration::from_millis(4600), true);
         let text = argv.join(" ");
-        assert!(text.starts_with("/tmp/bench-py-spy record --pid 1 --subprocesses"), "{text}");
+        assert!(text.starts_with("/tmp/bench-py-spy record --pid 1 --subprocesses --native"));
         assert!(text.contains("--format raw --rate 97 --duration 4 --output"), "{text}");
-        let short = PySpy::record_argv(100, Duration::from_millis(200)).join(" ");
+        let short = PySpy::record_argv(100, Duration::from_millis(200), false).join(" ");
         assert!(short.contains("--duration 1 "), "{short}");
+        assert!(!short.contains("--native"), "{short}");
     }
 
     #[test]

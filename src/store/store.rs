@@ -45,7 +45,8 @@ impl Store {
 
     /// Where `result` is (or would be) stored.
     pub fn path_of(&self, result: &CellResult) -> PathBuf {
-        self.cell_dir(&result.scenario, &result.name).join(file_name(&result.hash, result.repetition))
+        self.cell_dir(&result.scenario, &result.name)
+            .join(file_name(&result.hash, result.repetition))
     }
 
     /// The directory of a cell's results.
