@@ -68,7 +68,8 @@ pub struct RowReport {
     pub note: Option<String>,
     pub footnote: Option<u32>,
     /// The href of the cell's flame graph (`bench profile`), relative to the report; set by
-    /// `ReportModel::link_profiles`, absent from the JSON when there is none.
+    /// `ReportModel::link_profiles`; left out of the model when there is none (templates:
+    /// `r.profile is defined`), so reports without profiles are unchanged.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
     /// The shown repetition as stored: every field.
