@@ -75,5 +75,8 @@ if [ -n "$(docker ps -aq --filter label=bench=1)" ]; then
   cargo run --quiet -- sweep
 fi
 
+# py-spy for `bench profile`: its wheel's static binary, copied into profiled containers.
+[ -x /usr/local/bin/py-spy ] || { python3 -m pip install -q --break-system-packages --target /usr/local/lib/py-spy py-spy==0.4.3 && ln -sf /usr/local/lib/py-spy/bin/py-spy /usr/local/bin/py-spy; }
+
 scripts/make-base-image.sh debian:bookworm-slim
 echo "setup: ready (docker $(docker version --format '{{.Server.Version}}'))"

@@ -48,6 +48,7 @@ async fn ctrl_c_removes_every_started_container() {
         cpuset: None,
         memory_bytes: 64 << 20,
         labels: BTreeMap::new(),
+        cap_add: Vec::new(),
     };
     let work = async {
         for n in 0..2 {

@@ -57,6 +57,7 @@ impl Scope {
             cpuset: None,
             memory_bytes,
             labels: BTreeMap::from([("bench.test".to_string(), "engine".to_string())]),
+            cap_add: Vec::new(),
         }
     }
 

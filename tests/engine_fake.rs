@@ -20,6 +20,7 @@ fn spec(image: &str, name: &str) -> ContainerSpec {
         cpuset: None,
         memory_bytes: 512 << 20,
         labels: BTreeMap::new(),
+        cap_add: Vec::new(),
     }
 }
 

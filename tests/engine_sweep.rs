@@ -36,6 +36,7 @@ fn spec(name: String, owner: Option<RunIdentity>) -> ContainerSpec {
         cpuset: None,
         memory_bytes: 32 << 20,
         labels: owner.map(|o| o.labels()).unwrap_or_default(),
+        cap_add: Vec::new(),
     }
 }
 

@@ -15,6 +15,7 @@ mod export;
 mod load;
 mod merge;
 mod plan;
+mod profile;
 mod report;
 mod resumed;
 mod run;
@@ -57,6 +58,9 @@ enum Command {
     /// Print how `--shard K/N` splits the matrix: comparison groups, cells, executions and
     /// estimated time per shard.
     Plan(plan::Args),
+    /// Sample where each selected cell's server spends its CPU (py-spy) under the cell's
+    /// load, in a window apart from the measurement; flame graphs beside the results.
+    Profile(profile::Args),
     /// Remove the containers of bench runs that are gone (killed); never a live run's.
     Sweep(sweep::Args),
     /// Render stored results as markdown, HTML, CSV or JSON.
@@ -86,6 +90,7 @@ pub fn main() -> ExitCode {
         Command::Load(args) => load::execute(args),
         Command::Run(args) => run::execute(args),
         Command::Plan(args) => plan::execute(args),
+        Command::Profile(args) => profile::execute(args),
         Command::Sweep(args) => sweep::execute(args),
         Command::Report(args) => report::execute(args),
         Command::Compare(args) => report::compare(args),

@@ -61,7 +61,7 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
     let only = selection(&args.only, results.iter().map(|r| r.scenario.as_str()))?;
     let results = keep(results, &only, &args.results)?;
     let template = args.template.as_deref().map(read_template).transpose()?;
-    let model = ReportModel::build(&results);
+    let mut model = ReportModel::build(&results);
     if !args.allow_mixed {
         model.refuse_mixed_machines().map_err(|e| {
             CliError::other(
@@ -76,6 +76,12 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
             )
         })?;
     }
+    let store = Store::open(&args.results).map_err(|e| CliError::other(e.to_string(), None))?;
+    let from = args.output.as_deref().and_then(Path::parent).unwrap_or(Path::new(""));
+    model.link_profiles(|row| {
+        let svg = store.profile_file(&row.result.scenario, &row.name, &row.hash, "svg");
+        svg.is_file().then(|| relative_href(from, &svg))
+    });
     let bytes = report::render_model(&model, args.format, template.as_deref())
         .map_err(|e| CliError::other(e.to_string(), template_help(args.template.as_deref())))?;
     write_output(args.output.as_deref(), &bytes)?;
@@ -227,4 +233,32 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&temp);
     }
     written
+}
+
+/// `target` as a link from a report written in the directory `from` (the flame graphs stay
+/// files of the results directory; see docs/profiling.md).
+fn relative_href(from: &Path, target: &Path) -> String {
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let (from, target) = (absolute(from), absolute(target));
+    let common = from.components().zip(target.components()).take_while(|(a, b)| a == b).count();
+    let ups = from.components().count() - common;
+    let parts: Vec<String> = std::iter::repeat_n("..".to_string(), ups)
+        .chain(target.components().skip(common).map(|c| c.as_os_str().to_string_lossy().into()))
+        .collect();
+    parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_flame_graph_is_linked_relative_to_the_report() {
+        let svg = Path::new("/r/cpu/flask/0123.profile.svg");
+        assert_eq!(relative_href(Path::new("/r"), svg), "cpu/flask/0123.profile.svg");
+        assert_eq!(
+            relative_href(Path::new("/out/html"), svg),
+            "../../r/cpu/flask/0123.profile.svg"
+        );
+    }
 }

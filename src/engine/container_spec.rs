@@ -21,6 +21,9 @@ pub struct ContainerSpec {
     pub memory_bytes: i64,
     /// Labels besides `bench=1`, which is always added.
     pub labels: BTreeMap<String, String>,
+    /// Linux capabilities added to the default set (`SYS_PTRACE` for a profiled server
+    /// only: a measured one runs with the engine's defaults).
+    pub cap_add: Vec<String>,
 }
 
 impl ContainerSpec {

@@ -20,6 +20,7 @@ use super::container_state::ContainerState;
 use super::docker_host::connect_from_env;
 use super::docker_tar::{DOCKERFILE_IN_CONTEXT, context_tar, single_file};
 use super::engine_error::EngineError;
+use super::exec_output::ExecOutput;
 use super::log_tail::{LogTail, TAIL_LINES, last_lines};
 use super::process_list::pids;
 use super::stats_sample::StatsSample;
@@ -213,6 +214,7 @@ impl Engine for DockerEngine {
             nano_cpus: Some(spec.nano_cpus),
             cpuset_cpus: spec.cpuset.clone(),
             auto_remove: Some(false),
+            cap_add: (!spec.cap_add.is_empty()).then(|| spec.cap_add.clone()),
             ..Default::default()
         };
         let body = ContainerCreateBody {
@@ -342,6 +344,20 @@ impl Engine for DockerEngine {
             }
         }
         single_file(&archive).ok_or_else(not_found)
+    }
+
+    async fn put_file(
+        &self,
+        id: &ContainerId,
+        path: &str,
+        content: Vec<u8>,
+        mode: u32,
+    ) -> Result<(), EngineError> {
+        self.upload(id, path, content, mode).await
+    }
+
+    async fn exec(&self, id: &ContainerId, argv: &[String]) -> Result<ExecOutput, EngineError> {
+        self.exec_to_end(id, argv).await
     }
 
     async fn remove(&self, id: &ContainerId) -> Result<(), EngineError> {

@@ -30,6 +30,13 @@ pub(super) fn context_tar(context: &BuildContext) -> std::io::Result<Vec<u8>> {
     builder.into_inner()
 }
 
+/// A tar holding the one regular file `name` with `mode` (what `docker cp` of a file sends).
+pub(super) fn one_file_tar(name: &str, mode: u32, bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut builder = tar::Builder::new(Vec::new());
+    append_entry(&mut builder, name, tar::EntryType::Regular, mode, bytes)?;
+    builder.into_inner()
+}
+
 fn append(builder: &mut tar::Builder<Vec<u8>>, name: &str, bytes: &[u8]) -> std::io::Result<()> {
     append_entry(builder, name, tar::EntryType::Regular, 0o644, bytes)
 }

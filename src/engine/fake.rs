@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use super::{
     BuildRequest, BuiltImage, ContainerId, ContainerSpec, ContainerState, Engine, EngineError,
-    StatsSample,
+    ExecOutput, StatsSample,
 };
 
 /// What happens to an image (by tag) and its containers.
@@ -48,6 +48,8 @@ pub enum FakeCall {
     State(ContainerId),
     StatsSample(ContainerId),
     ReadFile(ContainerId, String),
+    PutFile(ContainerId, String),
+    Exec(ContainerId, Vec<String>),
     Remove(ContainerId),
 }
 
@@ -305,6 +307,27 @@ impl Engine for FakeEngine {
         inner.files.get(&(image, path.to_string())).cloned().ok_or_else(|| {
             EngineError::FileNotFound { container: id.to_string(), path: path.to_string() }
         })
+    }
+
+    /// The file becomes readable in every container of the same image (`with_file`).
+    async fn put_file(
+        &self,
+        id: &ContainerId,
+        path: &str,
+        content: Vec<u8>,
+        _mode: u32,
+    ) -> Result<(), EngineError> {
+        let mut inner = self.call(FakeCall::PutFile(id.clone(), path.to_string()));
+        let image = inner.container(id)?.1.image.clone();
+        inner.files.insert((image, path.to_string()), content);
+        Ok(())
+    }
+
+    /// Succeeds with no output: what a command would write, a test scripts with `with_file`.
+    async fn exec(&self, id: &ContainerId, argv: &[String]) -> Result<ExecOutput, EngineError> {
+        let mut inner = self.call(FakeCall::Exec(id.clone(), argv.to_vec()));
+        inner.container(id)?;
+        Ok(ExecOutput { exit_code: Some(0), output: String::new() })
     }
 
     async fn remove(&self, id: &ContainerId) -> Result<(), EngineError> {

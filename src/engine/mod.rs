@@ -27,6 +27,9 @@
 //!   restarts. `stats_sample(id)`: one reading of its CPU time and its memory without page
 //!   cache (`cpu_percent(before, after)` gives the CPU use between two readings).
 //! - `read_file(id, path)`: one regular file inside it (`FileNotFound` when there is none).
+//!   `put_file(id, path, bytes, mode)`: one file written into it (a profiler brought in
+//!   from the host; the image stays as built). `exec(id, argv)`: a command run inside it to
+//!   its end, its exit code and output (`ExecOutput`).
 //! - `remove(id)`: stops and removes it; removing a missing one is `Ok`.
 //!
 //! Any other failure is `Api` (what was asked, what the backend said), or `Unreachable` when
@@ -82,9 +85,11 @@ mod container_spec;
 mod container_state;
 mod containers;
 mod docker_engine;
+mod docker_exec;
 mod docker_host;
 mod docker_tar;
 mod engine_error;
+mod exec_output;
 #[cfg(feature = "fakes")]
 pub mod fake;
 mod log_tail;
@@ -103,6 +108,7 @@ pub use container_state::ContainerState;
 pub use containers::{Containers, ctrl_c, until_interrupted};
 pub use docker_engine::{DockerEngine, SCOPE_LABEL};
 pub use engine_error::EngineError;
+pub use exec_output::ExecOutput;
 pub use log_tail::{LogTail, TAIL_LINES, last_lines};
 pub use run_identity::{
     HOST_LABEL, Owner, PID_LABEL, PID_START_LABEL, RUN_LABEL, RunIdentity, process_start,
@@ -169,6 +175,23 @@ pub trait Engine: Send + Sync {
         id: &ContainerId,
         path: &str,
     ) -> impl Future<Output = Result<Vec<u8>, EngineError>> + Send;
+
+    /// Writes `content` as the file `path` (absolute, its directory existing) with `mode`
+    /// into the container.
+    fn put_file(
+        &self,
+        id: &ContainerId,
+        path: &str,
+        content: Vec<u8>,
+        mode: u32,
+    ) -> impl Future<Output = Result<(), EngineError>> + Send;
+
+    /// Runs `argv` inside the running container and waits for its end.
+    fn exec(
+        &self,
+        id: &ContainerId,
+        argv: &[String],
+    ) -> impl Future<Output = Result<ExecOutput, EngineError>> + Send;
 
     /// Removes the container, stopping it if needed. A missing container is not an error.
     fn remove(&self, id: &ContainerId) -> impl Future<Output = Result<(), EngineError>> + Send;

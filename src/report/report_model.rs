@@ -21,6 +21,14 @@ pub struct ReportModel {
 }
 
 impl ReportModel {
+    /// Gives each row the href of its flame graph, when `href` finds one (the report stays
+    /// pure: whoever renders it knows where the files are).
+    pub fn link_profiles(&mut self, href: impl Fn(&RowReport) -> Option<String>) {
+        for row in self.scenarios.iter_mut().flat_map(|s| s.rows.iter_mut()) {
+            row.profile = href(row);
+        }
+    }
+
     pub fn build(results: &[CellResult]) -> ReportModel {
         let mut sorted: Vec<&CellResult> = results.iter().collect();
         sorted.sort_by(|a, b| {

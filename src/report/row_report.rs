@@ -67,6 +67,11 @@ pub struct RowReport {
     /// Explanation of N/A, medians, failed checks; numbered when the scenario is built.
     pub note: Option<String>,
     pub footnote: Option<u32>,
+    /// The href of the cell's flame graph (`bench profile`), relative to the report; set by
+    /// `ReportModel::link_profiles`; left out of the model when there is none (templates:
+    /// `r.profile is defined`), so reports without profiles are unchanged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
     /// The shown repetition as stored: every field.
     pub result: CellResult,
 }
@@ -206,6 +211,7 @@ impl RowReport {
             superseded,
             note: if notes.is_empty() { None } else { Some(notes.join("; ")) },
             footnote: None,
+            profile: None,
             result: shown.clone(),
         }
     }

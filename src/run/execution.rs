@@ -54,23 +54,40 @@ impl<'r, 'a, E: Engine, H: Http, C: Clock> Execution<'r, 'a, E, H, C> {
         probe.ready(&self.id, self.port, self.cell).await?;
         phases.lap("ready");
         read_image_facts(self.ctx.engine, &self.id, &mut result.provenance).await;
-        self.ctx.progress.phase("verifying");
-        probe.verify(&self.id, self.port, self.cell).await?;
-        phases.lap("verify");
+        self.verify(phases).await?;
         let base = self.load_config();
-        self.unmeasured_loads(&base, result, phases).await?;
+        result.warmup = self.unmeasured_loads(&base, phases).await?;
         let settled = self.settle(&base.url, phases).await;
         self.measure(base, settled, result, phases).await
     }
 
+    /// Every phase before the measured one, as `run` makes them: the server is then as warm
+    /// as a measured one. Gives the cell's load, for a window that is not the measurement
+    /// (`bench profile`).
+    pub async fn warmed(&self, phases: &mut PhaseClock) -> Result<LoadConfig, Failure> {
+        self.ctx.probe().ready(&self.id, self.port, self.cell).await?;
+        phases.lap("ready");
+        self.verify(phases).await?;
+        let base = self.load_config();
+        self.unmeasured_loads(&base, phases).await?;
+        self.settle(&base.url, phases).await;
+        Ok(base)
+    }
+
+    async fn verify(&self, phases: &mut PhaseClock) -> Result<(), Failure> {
+        self.ctx.progress.phase("verifying");
+        self.ctx.probe().verify(&self.id, self.port, self.cell).await?;
+        phases.lap("verify");
+        Ok(())
+    }
+
     /// The primer (unless the cell's `primer-duration` is zero), then its warmup (if any), which
-    /// ends early once its throughput is steady (`steady_warmup`) and is kept in `result`.
+    /// ends early once its throughput is steady (`steady_warmup`); gives that warmup.
     async fn unmeasured_loads(
         &self,
         base: &LoadConfig,
-        result: &mut CellResult,
         phases: &mut PhaseClock,
-    ) -> Result<(), Failure> {
+    ) -> Result<Option<Warmup>, Failure> {
         let (knobs, progress) = (&self.cell.knobs, self.ctx.progress);
         if knobs.primer_ms > 0 {
             progress.phase("priming");
@@ -93,10 +110,10 @@ impl<'r, 'a, E: Engine, H: Http, C: Clock> Execution<'r, 'a, E, H, C> {
                 steady_warmup(self.ctx.http, config, self.ctx.knobs().warmup_rule).await;
             let summary = self.alive_after(loaded, "warmup").await?;
             let duration_ms = summary.duration_us / 1000;
-            result.warmup = Some(Warmup { end, duration_ms, windows: summary.windows });
             phases.lap("warmup");
+            return Ok(Some(Warmup { end, duration_ms, windows: summary.windows }));
         }
-        Ok(())
+        Ok(None)
     }
 
     /// Requests the primer and warmup left queued in the server (their connections were

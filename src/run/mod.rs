@@ -41,7 +41,10 @@
 //! results; `Runner` also applies it over its own invocation's executions for the summary.
 //!
 //! `Smoke` builds each row's image the same way, starts it once and makes the same `Probe`
-//! for each scenario; nothing is measured or stored.
+//! for each scenario; nothing is measured or stored. `WarmServer::with` is the seam for a
+//! stage that loads a cell outside its measured window (`profile`): the same image, server,
+//! readiness, verification, primer, warm-up and settle as `Execution`, then the caller's
+//! body with the container and the cell's `LoadConfig`, the container removed after.
 //!
 //! Files: `runner` (plan → stored results), `run_plan` (the executions' order and rounds),
 //! `smoke`/`smoke_row`, `execution` (one measurement's phases), `steady_warmup`, `calibrate`,
@@ -77,6 +80,7 @@ mod smoke;
 mod smoke_row;
 mod steady_warmup;
 mod verify;
+mod warm_server;
 mod worker_watch;
 
 pub use calibrate::{Calibrate, PinnedCalibration};
@@ -97,3 +101,4 @@ pub use shard_plan::{PlannedGroup, PlannedShard, ShardPlan};
 pub use smoke::Smoke;
 pub use smoke_row::{SmokeCheck, SmokeRow};
 pub use verify::{Probed, verify};
+pub use warm_server::WarmServer;

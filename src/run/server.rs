@@ -26,6 +26,7 @@ impl Server {
             cpuset: placement.server_cpuset.clone(),
             memory_bytes: cell.resources.memory_bytes as i64,
             labels: BTreeMap::from([("bench.cell".to_string(), cell.id.clone())]),
+            cap_add: Vec::new(),
         };
         Ok(Server { spec, port, placement })
     }

@@ -31,5 +31,5 @@ pub use loaded::{Loaded, SkippedFile};
 pub use machine::{Machine, MachineFacts};
 pub use result_index::{ResultIndex, Resume};
 pub use run_lock::{LOCK_FILE, MIN_FREE_BYTES, RunLock};
-pub use store::{SCHEMA_VERSION, Store};
+pub use store::{PROFILE_JSON, SCHEMA_VERSION, Store};
 pub use store_error::StoreError;

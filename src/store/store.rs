@@ -9,6 +9,9 @@ use super::{CellResult, Loaded, ResultIndex, SkippedFile, StoreError};
 /// The layout version of the results this bench writes and reads.
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// How the JSON record of a cell's profile ends (`profile::ProfileStore`); not a result.
+pub const PROFILE_JSON: &str = ".profile.json";
+
 /// A results directory: one JSON document per cell, scenario and repetition at
 /// `DIR/<scenario>/<name>/<hash12>-r<repetition>.json`.
 ///
@@ -42,10 +45,21 @@ impl Store {
 
     /// Where `result` is (or would be) stored.
     pub fn path_of(&self, result: &CellResult) -> PathBuf {
-        self.dir
-            .join(component(&result.scenario))
-            .join(component(&result.name))
+        self.cell_dir(&result.scenario, &result.name)
             .join(file_name(&result.hash, result.repetition))
+    }
+
+    /// The directory of a cell's results.
+    pub fn cell_dir(&self, scenario: &str, name: &str) -> PathBuf {
+        self.dir.join(component(scenario)).join(component(name))
+    }
+
+    /// A file of the cell's profile beside its results, keyed by its hash:
+    /// `<hash12>.profile.<kind>` (`json`: the record, see `PROFILE_JSON`; `collapsed`: the
+    /// stacks; `svg`: the flame graph), written by `bench profile`, linked by the report.
+    pub fn profile_file(&self, scenario: &str, name: &str, hash: &str, kind: &str) -> PathBuf {
+        let short: String = component(hash).chars().take(12).collect();
+        self.cell_dir(scenario, name).join(format!("{short}.profile.{}", component(kind)))
     }
 
     /// Store one result atomically and durably; returns its path.
@@ -219,7 +233,8 @@ fn sync_dir(dir: &Path) -> Result<(), StoreError> {
         .map_err(|e| StoreError::io("flush directory", dir, e))
 }
 
-/// Result files: `*.json` not starting with `.` (temporary files do).
+/// Result files: `*.json` not starting with `.` (temporary files do) and not a cell's
+/// profile (`*.profile.json`, kept beside its results by `bench profile`).
 fn collect_json_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), StoreError> {
     let entries = fs::read_dir(dir).map_err(|e| StoreError::io("list", dir, e))?;
     for entry in entries {
@@ -232,7 +247,7 @@ fn collect_json_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), StoreErr
         let kind = entry.file_type().map_err(|e| StoreError::io("inspect", &path, e))?;
         if kind.is_dir() {
             collect_json_files(&path, out)?;
-        } else if name.ends_with(".json") {
+        } else if name.ends_with(".json") && !name.ends_with(PROFILE_JSON) {
             out.push(path);
         }
     }
