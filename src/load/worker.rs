@@ -1,7 +1,6 @@
 //! One generator OS thread: optional CPU pinning, a current-thread tokio runtime, its share
 //! of the connections (one task each) and a 100 ms throughput sampler.
 
-use std::cell::{Cell, RefCell};
 use std::io;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -39,6 +38,7 @@ pub struct WorkerPlan {
     pub rate: Option<(u64, u64)>,
     pub progress: Option<Arc<AtomicU64>>,
     pub client: HttpClient,
+    pub drain: bool,
     pub watch: Arc<LoadWatch>,
 }
 
@@ -72,20 +72,16 @@ pub fn work(plan: WorkerPlan, setup: &Setup) -> Option<ThreadStats> {
         return None;
     };
     let deadline = start + plan.duration;
-    let ctx = Rc::new(ThreadContext {
-        target: plan.target,
-        stats: RefCell::new(ThreadStats::new(
-            plan.rate.is_some(),
-            Windows::new(plan.duration, plan.timeout),
-        )),
+    let ctx = Rc::new(ThreadContext::new(
+        plan.target,
+        ThreadStats::new(plan.rate.is_some(), Windows::new(plan.duration, plan.timeout)),
         deadline,
-        timeout: plan.timeout,
-        schedule: plan.rate.map(|(rate, connections)| Schedule { start, rate, connections }),
-        progress: plan.progress,
-        progress_flushed: Cell::new(0),
-        silent_closes: Cell::new(false),
-        client: plan.client,
-    });
+        plan.timeout,
+        plan.rate.map(|(rate, connections)| Schedule { start, rate, connections }),
+        plan.progress,
+        plan.client,
+        plan.drain,
+    ));
     let cpu_before = os::thread_cpu_time();
     LocalSet::new().block_on(&runtime, async {
         let tasks: Vec<_> = streams
@@ -98,13 +94,22 @@ pub fn work(plan: WorkerPlan, setup: &Setup) -> Option<ThreadStats> {
             .collect();
         let sampler = tokio::task::spawn_local(sample_rate(ctx.clone(), start, plan.watch.clone()));
         // The sampler ends at the deadline, or earlier when the watch says stop: then the
-        // connections are dropped where they are, as at the deadline.
+        // connections are dropped where they are, as at the deadline, unless the run drains:
+        // they then send no more and await what they have in flight.
         let mut ended = vec![sampler.await];
         if plan.watch.stopped() {
-            tasks.iter().for_each(|task| task.abort());
+            if plan.drain {
+                ctx.stop();
+            } else {
+                tasks.iter().for_each(|task| task.abort());
+            }
         }
         for task in tasks {
             ended.push(task.await);
+        }
+        let drain = Instant::now().saturating_duration_since(ctx.end());
+        if plan.drain {
+            ctx.stats.borrow_mut().drain_us = drain.as_micros() as u64;
         }
         for result in ended {
             if let Err(err) = result
