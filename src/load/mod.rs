@@ -33,10 +33,13 @@
 //!   A connection that still finds no file left (EMFILE, ENFILE) is left out of the run, not
 //!   retried; the summary counts it (`connections_not_opened`, with a warning saying why), and
 //!   none opened at all is `LoadError::OutOfFiles`.
-//! - The measured window (`duration`) opens when the connections are being opened, as wrk's
-//!   does: a thread opens all of its connections (each within 1 s; one that is not up by then
-//!   is retried later, so a server that serves one connection at a time cannot stall the
-//!   start), then they all send; the time this took is `setup_us`, inside the window. No request is sent at or after the
+//! - The measured window (`duration`) opens when the connections are being opened, and each
+//!   connection sends its first request as soon as it is open, as wrk's do (a server that
+//!   accepts one connection per turn of its event loop, like bjoern, then gets the requests
+//!   one by one, not all at once). A connection not open within 1 s is retried later, so a
+//!   server that serves one connection at a time cannot hold the others. Once every
+//!   connection has tried once (`setup_us`, inside the window), a run where none could open
+//!   is aborted (`LoadError::Connect`, `OutOfFiles`). No request is sent at or after the
 //!   deadline, and nothing is awaited past it (like wrk): a request not complete by the
 //!   deadline is dropped with its connection and counted in `in_flight_at_deadline`, not in
 //!   `requests` or the errors. So `run` returns within `duration` plus a little (connection
@@ -99,7 +102,6 @@ pub use summary::{ErrorCounts, LatencySummary, LoadSummary, LoadWindow, ThreadRa
 pub use text::render_text;
 pub use watch::LoadWatch;
 
-use gate::Decision;
 use stats::{RunFacts, ThreadStats};
 use target::Target;
 use windows::Windows;
@@ -132,6 +134,8 @@ pub fn run_watched(config: &LoadConfig, watch: Arc<LoadWatch>) -> Result<LoadSum
     let setup = Arc::new(Setup::default());
     let mut handles = Vec::with_capacity(threads as usize);
     let mut first_connection = 0u64;
+    // Connections of the threads that could be started.
+    let mut expected = 0u64;
     for i in 0..threads {
         // Even spread: the first `connections % threads` threads take one more.
         let connections =
@@ -157,9 +161,12 @@ pub fn run_watched(config: &LoadConfig, watch: Arc<LoadWatch>) -> Result<LoadSum
         let shared = setup.clone();
         let spawned = std::thread::Builder::new()
             .name(format!("bench-load-{i}"))
-            .spawn(move || worker::work(plan, &shared));
+            .spawn(move || worker::work(plan, shared, start));
         match spawned {
-            Ok(handle) => handles.push(handle),
+            Ok(handle) => {
+                handles.push(handle);
+                expected += u64::from(connections);
+            }
             Err(err) => {
                 setup
                     .failures
@@ -171,7 +178,7 @@ pub fn run_watched(config: &LoadConfig, watch: Arc<LoadWatch>) -> Result<LoadSum
         }
     }
 
-    setup.gate.wait_for(handles.len());
+    setup.gate.wait_for(expected);
     let failure = setup.failures.lock().unwrap_or_else(|p| p.into_inner()).drain(..).next();
     let out_of_files = setup.out_of_files.load(Ordering::Relaxed);
     let failure = failure.or_else(|| {
@@ -188,10 +195,9 @@ pub fn run_watched(config: &LoadConfig, watch: Arc<LoadWatch>) -> Result<LoadSum
         })
     });
     let opened = Instant::now();
-    setup.gate.decide(match failure {
-        Some(_) => Decision::Abort,
-        None => Decision::Start(start),
-    });
+    if failure.is_some() {
+        setup.gate.abort();
+    }
 
     let joined: Vec<_> = handles.into_iter().map(|handle| handle.join()).collect();
     // A stopped run's window ends at the stop, not after its drain.

@@ -7,14 +7,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use tokio::net::TcpStream;
 use tokio::task::LocalSet;
 
 use super::LoadError;
 use super::config::HttpClient;
 use super::connection;
 use super::context::ThreadContext;
-use super::gate::{Decision, Gate};
+use super::gate::Gate;
 use super::os;
 use super::schedule::Schedule;
 use super::stats::ThreadStats;
@@ -57,19 +56,16 @@ pub struct Setup {
     pub failures: Mutex<Vec<LoadError>>,
 }
 
-/// The thread body: `None` when the run was aborted during setup.
-pub fn work(plan: WorkerPlan, setup: &Setup) -> Option<ThreadStats> {
+/// The thread body: `None` when the run was aborted during setup. The measured window
+/// opened at `start`, before the connections.
+pub fn work(plan: WorkerPlan, setup: Arc<Setup>, start: Instant) -> Option<ThreadStats> {
     let runtime = match prepare(&plan) {
         Ok(runtime) => runtime,
         Err(err) => {
             setup.failures.lock().unwrap_or_else(|p| p.into_inner()).push(err);
-            setup.gate.arrive_and_wait();
+            setup.gate.arrive(u64::from(plan.connections));
             return None;
         }
-    };
-    let streams = runtime.block_on(open_connections(&plan, setup));
-    let Decision::Start(start) = setup.gate.arrive_and_wait() else {
-        return None;
     };
     let deadline = start + plan.duration;
     let ctx = Rc::new(ThreadContext::new(
@@ -84,20 +80,25 @@ pub fn work(plan: WorkerPlan, setup: &Setup) -> Option<ThreadStats> {
     ));
     let cpu_before = os::thread_cpu_time();
     LocalSet::new().block_on(&runtime, async {
-        let tasks: Vec<_> = streams
-            .into_iter()
-            .enumerate()
-            .map(|(i, stream)| {
-                let index = plan.first_connection + i as u64;
-                tokio::task::spawn_local(connection::drive(ctx.clone(), index, stream))
+        let tasks: Vec<_> = (0..plan.connections)
+            .map(|i| {
+                let index = plan.first_connection + u64::from(i);
+                tokio::task::spawn_local(open_and_drive(ctx.clone(), index, setup.clone()))
             })
             .collect();
-        let sampler = tokio::task::spawn_local(sample_rate(ctx.clone(), start, plan.watch.clone()));
+        let sampler = tokio::task::spawn_local(sample_rate(
+            ctx.clone(),
+            start,
+            plan.watch.clone(),
+            setup.clone(),
+        ));
         // The sampler ends at the deadline, or earlier when the watch says stop: then the
         // connections are dropped where they are, as at the deadline, unless the run drains:
         // they then send no more and await what they have in flight.
         let mut ended = vec![sampler.await];
-        if plan.watch.stopped() {
+        if setup.gate.aborted() {
+            tasks.iter().for_each(|task| task.abort());
+        } else if plan.watch.stopped() {
             if plan.drain {
                 ctx.stop();
             } else {
@@ -119,6 +120,9 @@ pub fn work(plan: WorkerPlan, setup: &Setup) -> Option<ThreadStats> {
             }
         }
     });
+    if setup.gate.aborted() {
+        return None;
+    }
     let cpu = os::thread_cpu_time().saturating_sub(cpu_before);
     ctx.flush_progress();
     let mut stats =
@@ -146,41 +150,44 @@ fn prepare(plan: &WorkerPlan) -> Result<tokio::runtime::Runtime, LoadError> {
 /// would otherwise hold every connection behind one that sends nothing until all are open.
 pub const SETUP_CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
 
-/// Opens this thread's connections concurrently, each within `SETUP_CONNECT_TIMEOUT` (or the
-/// request timeout if shorter); a failed one is retried once measuring, unless it failed for
-/// want of a file (then it is left out).
-async fn open_connections(plan: &WorkerPlan, setup: &Setup) -> Vec<Option<TcpStream>> {
-    let limit = plan.timeout.min(SETUP_CONNECT_TIMEOUT);
-    let attempts = (0..plan.connections).map(|_| connection::connect(plan.target.addr, limit));
-    let results = futures_util::future::join_all(attempts).await;
-    results
-        .into_iter()
-        .filter_map(|result| match result {
-            Ok(stream) => {
-                setup.established.fetch_add(1, Ordering::Relaxed);
-                Some(Some(stream))
-            }
-            Err(err) => {
-                if os::is_out_of_files(&err) {
-                    setup.out_of_files.fetch_add(1, Ordering::Relaxed);
-                    return None;
-                }
-                let mut first = setup.connect_error.lock().unwrap_or_else(|p| p.into_inner());
-                first.get_or_insert(err);
-                Some(None)
-            }
-        })
-        .collect()
+/// Opens connection `index` (within `SETUP_CONNECT_TIMEOUT`, or the request timeout if
+/// shorter), says how that went to the caller, and drives it: a connection that could not
+/// open is retried while measuring, unless it failed for want of a file (then it is left out).
+async fn open_and_drive(ctx: Rc<ThreadContext>, index: u64, setup: Arc<Setup>) {
+    let limit = ctx.timeout.min(SETUP_CONNECT_TIMEOUT);
+    let stream = match connection::connect(ctx.target.addr, limit).await {
+        Ok(stream) => {
+            setup.established.fetch_add(1, Ordering::Relaxed);
+            Some(stream)
+        }
+        Err(err) if os::is_out_of_files(&err) => {
+            setup.out_of_files.fetch_add(1, Ordering::Relaxed);
+            setup.gate.arrive(1);
+            return;
+        }
+        Err(err) => {
+            let mut first = setup.connect_error.lock().unwrap_or_else(|p| p.into_inner());
+            first.get_or_insert(err);
+            None
+        }
+    };
+    setup.gate.arrive(1);
+    connection::drive(ctx, index, stream).await;
 }
 
 /// Records this thread's completed requests per second every `SAMPLE_EVERY` until the deadline
 /// (or until the watch says stop), and closes the time series' window at every second,
 /// reporting it to the watch.
-async fn sample_rate(ctx: Rc<ThreadContext>, start: Instant, watch: Arc<LoadWatch>) {
+async fn sample_rate(
+    ctx: Rc<ThreadContext>,
+    start: Instant,
+    watch: Arc<LoadWatch>,
+    setup: Arc<Setup>,
+) {
     let mut last = (start, 0u64);
     let mut tick = start + SAMPLE_EVERY;
     let mut window_start_requests = 0u64;
-    while tick <= ctx.deadline && !watch.stopped() {
+    while tick <= ctx.deadline && !watch.stopped() && !setup.gate.aborted() {
         tokio::time::sleep_until(tick.into()).await;
         let now = Instant::now();
         let mut stats = ctx.stats.borrow_mut();
