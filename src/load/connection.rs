@@ -68,23 +68,21 @@ pub async fn drive(ctx: Rc<ThreadContext>, index: u64, mut stream: Option<TcpStr
         }
         let tcp = match stream.take() {
             Some(tcp) => tcp,
-            None => {
-                match ctx.until_end(connect(ctx.target.addr, ctx.timeout)).await {
-                    None => break,
-                    Some(Ok(tcp)) => {
-                        if opened_before {
-                            ctx.stats.borrow_mut().reconnects += 1;
-                        }
-                        opened_before = true;
-                        tcp
+            None => match ctx.until_end(connect(ctx.target.addr, ctx.timeout)).await {
+                None => break,
+                Some(Ok(tcp)) => {
+                    if opened_before {
+                        ctx.stats.borrow_mut().reconnects += 1;
                     }
-                    Some(Err(_)) => {
-                        ctx.stats.borrow_mut().record_failure(Failure::Connect);
-                        ctx.until_end(sleep(CONNECT_BACKOFF)).await;
-                        continue;
-                    }
+                    opened_before = true;
+                    tcp
                 }
-            }
+                Some(Err(_)) => {
+                    ctx.stats.borrow_mut().record_failure(Failure::Connect);
+                    ctx.until_end(sleep(CONNECT_BACKOFF)).await;
+                    continue;
+                }
+            },
         };
         match session(&ctx, tcp, index, &mut sent, resend.take()).await {
             SessionEnd::Stop => return,

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use tokio::sync::Notify;
 use tokio::task::LocalSet;
 
 use super::LoadError;
@@ -80,18 +81,22 @@ pub fn work(plan: WorkerPlan, setup: Arc<Setup>, start: Instant) -> Option<Threa
     ));
     let cpu_before = os::thread_cpu_time();
     LocalSet::new().block_on(&runtime, async {
-        let tasks: Vec<_> = (0..plan.connections)
-            .map(|i| {
-                let index = plan.first_connection + u64::from(i);
-                tokio::task::spawn_local(open_and_drive(ctx.clone(), index, setup.clone()))
-            })
-            .collect();
         let sampler = tokio::task::spawn_local(sample_rate(
             ctx.clone(),
             start,
             plan.watch.clone(),
             setup.clone(),
         ));
+        let mut tasks = Vec::with_capacity(plan.connections as usize);
+        for i in 0..plan.connections {
+            let index = plan.first_connection + u64::from(i);
+            let tried = Rc::new(Notify::new());
+            let task = open_and_drive(ctx.clone(), index, setup.clone(), tried.clone());
+            tasks.push(tokio::task::spawn_local(task));
+            // The next one opens once this one has tried (and, open, sent its first request),
+            // or after `STAGGER` at most.
+            let _ = tokio::time::timeout(STAGGER, tried.notified()).await;
+        }
         // The sampler ends at the deadline, or earlier when the watch says stop: then the
         // connections are dropped where they are, as at the deadline, unless the run drains:
         // they then send no more and await what they have in flight.
@@ -150,10 +155,22 @@ fn prepare(plan: &WorkerPlan) -> Result<tokio::runtime::Runtime, LoadError> {
 /// would otherwise hold every connection behind one that sends nothing until all are open.
 pub const SETUP_CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
 
+/// Longest wait between opening one connection and the next (see `open_and_drive`).
+const STAGGER: Duration = Duration::from_millis(1);
+
 /// Opens connection `index` (within `SETUP_CONNECT_TIMEOUT`, or the request timeout if
 /// shorter), says how that went to the caller, and drives it: a connection that could not
 /// open is retried while measuring, unless it failed for want of a file (then it is left out).
-async fn open_and_drive(ctx: Rc<ThreadContext>, index: u64, setup: Arc<Setup>) {
+///
+/// A thread opens its connections one after another: `tried` is notified once the connect
+/// is over, and an open connection then sends its first request in the same turn, before
+/// the next connection opens (a connect that hangs holds the next one `STAGGER` at most). A
+/// server that accepts one connection per turn of its event loop and reads every readable
+/// connection of a turn before answering any (bjoern) then meets the requests as wrk's
+/// (written as their connections open) reach it, not as one batch: opened all at once, the
+/// 300 connections of an io cell were all accepted before any request arrived, and bjoern
+/// read 300 requests (30 s of a blocking app) before its first answer.
+async fn open_and_drive(ctx: Rc<ThreadContext>, index: u64, setup: Arc<Setup>, tried: Rc<Notify>) {
     let limit = ctx.timeout.min(SETUP_CONNECT_TIMEOUT);
     let stream = match connection::connect(ctx.target.addr, limit).await {
         Ok(stream) => {
@@ -163,6 +180,7 @@ async fn open_and_drive(ctx: Rc<ThreadContext>, index: u64, setup: Arc<Setup>) {
         Err(err) if os::is_out_of_files(&err) => {
             setup.out_of_files.fetch_add(1, Ordering::Relaxed);
             setup.gate.arrive(1);
+            tried.notify_one();
             return;
         }
         Err(err) => {
@@ -172,6 +190,7 @@ async fn open_and_drive(ctx: Rc<ThreadContext>, index: u64, setup: Arc<Setup>) {
         }
     };
     setup.gate.arrive(1);
+    tried.notify_one();
     connection::drive(ctx, index, stream).await;
 }
 
