@@ -33,8 +33,9 @@
 //!   A connection that still finds no file left (EMFILE, ENFILE) is left out of the run, not
 //!   retried; the summary counts it (`connections_not_opened`, with a warning saying why), and
 //!   none opened at all is `LoadError::OutOfFiles`.
-//! - The measured window (`duration`) opens when the connections are being opened, and each
-//!   connection sends its first request as soon as it is open, as wrk's do (a server that
+//! - The measured window (`duration`) opens when the connections are being opened; a thread
+//!   opens its connections one after another (1 ms at most between two), and each sends its
+//!   first request as soon as it is open, as wrk's do (a server that
 //!   accepts one connection per turn of its event loop, like bjoern, then gets the requests
 //!   one by one, not all at once). A connection not open within 1 s is retried later, so a
 //!   server that serves one connection at a time cannot hold the others. Once every

@@ -204,7 +204,10 @@ fn refused_reconnects_count_as_connect_errors() {
     assert_eq!(summary.ok_requests, 2);
     assert!(summary.errors.connect >= 4, "{:?}", summary.errors);
     assert_eq!(summary.errors.total(), summary.errors.connect);
-    assert_eq!(summary.reconnects, 0, "no connection was ever re-opened");
+    // Two connections were opened in all: both at the start, or, as a thread opens its
+    // connections one after another, the first one again (answered and closed) before the
+    // second one tried.
+    assert!(summary.reconnects <= 1, "{summary:?}");
 }
 
 /// Nothing completed, and every failure (at least 10) was a read error.
