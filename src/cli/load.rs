@@ -81,6 +81,7 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
         cpus: args.cpus,
         progress: None,
         client: args.client,
+        drain: false,
     };
     let summary = load::run(&config).map_err(to_cli_error)?;
     if args.json {

@@ -27,6 +27,11 @@ pub struct LoadConfig {
     pub progress: Option<Arc<AtomicU64>>,
     /// The HTTP/1.1 client the connections use.
     pub client: HttpClient,
+    /// At the deadline (or an early stop), await the requests in flight, each until its own
+    /// `timeout`, instead of dropping them: for unmeasured loads (primer, warm-up), so that a
+    /// server that keeps serving requests whose client has gone (a single-threaded blocking
+    /// one) has none queued when the measurement begins. A measured run drops them, like wrk.
+    pub drain: bool,
 }
 
 /// The HTTP/1.1 client of the generator's connections. Both send the same request and
@@ -66,6 +71,7 @@ impl LoadConfig {
             cpus: None,
             progress: None,
             client: HttpClient::default(),
+            drain: false,
         }
     }
 }

@@ -16,7 +16,7 @@ use std::rc::Rc;
 use std::time::Instant;
 
 use tokio::net::TcpStream;
-use tokio::time::{Duration, Sleep, sleep_until, timeout, timeout_at};
+use tokio::time::{Duration, Sleep, sleep, sleep_until, timeout};
 
 use super::config::HttpClient;
 use super::context::ThreadContext;
@@ -63,29 +63,26 @@ pub async fn drive(ctx: Rc<ThreadContext>, index: u64, mut stream: Option<TcpStr
     // A request to resend on the next connection: when it was first sent.
     let mut resend = None;
     loop {
-        if Instant::now() >= ctx.deadline {
+        if ctx.ended() {
             break;
         }
         let tcp = match stream.take() {
             Some(tcp) => tcp,
-            None => {
-                match timeout_at(ctx.deadline.into(), connect(ctx.target.addr, ctx.timeout)).await {
-                    Err(_) => break,
-                    Ok(Ok(tcp)) => {
-                        if opened_before {
-                            ctx.stats.borrow_mut().reconnects += 1;
-                        }
-                        opened_before = true;
-                        tcp
+            None => match ctx.until_end(connect(ctx.target.addr, ctx.timeout)).await {
+                None => break,
+                Some(Ok(tcp)) => {
+                    if opened_before {
+                        ctx.stats.borrow_mut().reconnects += 1;
                     }
-                    Ok(Err(_)) => {
-                        ctx.stats.borrow_mut().record_failure(Failure::Connect);
-                        let retry = (Instant::now() + CONNECT_BACKOFF).min(ctx.deadline);
-                        sleep_until(retry.into()).await;
-                        continue;
-                    }
+                    opened_before = true;
+                    tcp
                 }
-            }
+                Some(Err(_)) => {
+                    ctx.stats.borrow_mut().record_failure(Failure::Connect);
+                    ctx.until_end(sleep(CONNECT_BACKOFF)).await;
+                    continue;
+                }
+            },
         };
         match session(&ctx, tcp, index, &mut sent, resend.take()).await {
             SessionEnd::Stop => return,
@@ -97,6 +94,12 @@ pub async fn drive(ctx: Rc<ThreadContext>, index: u64, mut stream: Option<TcpStr
     if resend.is_some() {
         ctx.stats.borrow_mut().in_flight_at_deadline += 1;
     }
+}
+
+/// How a request loop ends when sending has ended: a request still to resend is handed back
+/// (to the next connection, or past the end to the in-flight count).
+fn pending(resend: Option<Instant>) -> SessionEnd {
+    resend.map_or(SessionEnd::Stop, SessionEnd::Resend)
 }
 
 /// One HTTP/1.1 connection, over the client the run asked for.
@@ -144,8 +147,8 @@ async fn request_loop(
                 if due >= ctx.deadline {
                     return SessionEnd::Stop;
                 }
-                if due > Instant::now() {
-                    sleep_until(due.into()).await;
+                if due > Instant::now() && ctx.until_end(sleep_until(due.into())).await.is_none() {
+                    return pending(resend);
                 }
                 Some(due)
             }
@@ -154,18 +157,15 @@ async fn request_loop(
         // Against a server seen closing silently, a close that has already arrived is
         // noticed before a request is wasted on it. No longer than the deadline.
         let look_for_close = served > 0 && ctx.silent_closes.get();
-        // Ending here, a request still to resend is handed back (to the next connection, or
-        // past the deadline to the in-flight count).
-        let pending = resend.map_or(SessionEnd::Stop, SessionEnd::Resend);
-        match timeout_at(ctx.deadline.into(), session.ready(look_for_close)).await {
-            Err(_) => return pending,
+        match ctx.until_end(session.ready(look_for_close)).await {
+            None => return pending(resend),
             // The server closed the connection between requests.
-            Ok(false) => return resend.map_or(SessionEnd::Reconnect, SessionEnd::Resend),
-            Ok(true) => {}
+            Some(false) => return resend.map_or(SessionEnd::Reconnect, SessionEnd::Resend),
+            Some(true) => {}
         }
         let now = Instant::now();
-        if now >= ctx.deadline {
-            return pending;
+        if ctx.ended() {
+            return pending(resend);
         }
         let first_send = resend.is_none();
         if !first_send {
@@ -175,9 +175,10 @@ async fn request_loop(
         }
         let sent_at = resend.take().unwrap_or(now);
         *sent += 1;
-        // Waiting stops at the request's own timeout or at the deadline, whichever is first.
+        // Waiting stops at the request's own timeout or at the deadline, whichever is first;
+        // a draining run awaits it to its own timeout whatever the deadline.
         let expires = sent_at + ctx.timeout;
-        let limit = expires.min(ctx.deadline);
+        let limit = if ctx.drain { expires } else { expires.min(ctx.deadline) };
         let outcome = guard.within(limit, session.exchange()).await;
         let done = Instant::now();
         // An exchange seen ending only after its limit (the thread ran late) is late like
@@ -189,6 +190,12 @@ async fn request_loop(
         let bytes = session.take_bytes_read();
         let mut stats = ctx.stats.borrow_mut();
         stats.bytes_read += bytes;
+        if ctx.drain && done >= ctx.end() {
+            // In flight when sending ended, then awaited: answered (drained) or not.
+            stats.in_flight_at_deadline += 1;
+            stats.drained += u64::from(matches!(outcome, Ok(Ok(_))));
+            return SessionEnd::Stop;
+        }
         if outcome.is_err() && expires >= ctx.deadline {
             // Not complete by the deadline: dropped with its connection, like wrk does.
             stats.in_flight_at_deadline += 1;

@@ -1,52 +1,40 @@
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex};
-use std::time::Instant;
 
-/// Where generator threads wait, connections open, until the caller decides: start
-/// measuring at one common instant, or give up.
+/// Where the caller waits until every connection has made its first attempt to open (the
+/// connections do not wait: each sends as soon as it is open, as wrk's do), then decides
+/// whether the run goes on or is aborted (no connection at all, a thread that failed).
 #[derive(Default)]
 pub struct Gate {
-    state: Mutex<GateState>,
+    /// Connections whose first attempt is over (opened or not).
+    arrived: Mutex<u64>,
     changed: Condvar,
-}
-
-#[derive(Default)]
-struct GateState {
-    /// Threads done with setup (successfully or not).
-    ready: usize,
-    decision: Option<Decision>,
-}
-
-#[derive(Clone, Copy, Debug)]
-pub enum Decision {
-    Start(Instant),
-    Abort,
+    aborted: AtomicBool,
 }
 
 impl Gate {
-    /// A generator thread: setup is done; blocks until the decision.
-    pub fn arrive_and_wait(&self) -> Decision {
-        let mut state = self.state.lock().unwrap_or_else(|poison| poison.into_inner());
-        state.ready += 1;
+    /// `connections` have made their first attempt (a thread that failed before opening
+    /// any arrives with all of its own).
+    pub fn arrive(&self, connections: u64) {
+        let mut arrived = self.arrived.lock().unwrap_or_else(|poison| poison.into_inner());
+        *arrived += connections;
         self.changed.notify_all();
-        loop {
-            if let Some(decision) = state.decision {
-                return decision;
-            }
-            state = self.changed.wait(state).unwrap_or_else(|poison| poison.into_inner());
+    }
+
+    /// The caller: blocks until `connections` have arrived.
+    pub fn wait_for(&self, connections: u64) {
+        let mut arrived = self.arrived.lock().unwrap_or_else(|poison| poison.into_inner());
+        while *arrived < connections {
+            arrived = self.changed.wait(arrived).unwrap_or_else(|poison| poison.into_inner());
         }
     }
 
-    /// The caller: blocks until `threads` threads have arrived.
-    pub fn wait_for(&self, threads: usize) {
-        let mut state = self.state.lock().unwrap_or_else(|poison| poison.into_inner());
-        while state.ready < threads {
-            state = self.changed.wait(state).unwrap_or_else(|poison| poison.into_inner());
-        }
+    /// The caller: the run is abandoned; the threads end within one sampling interval.
+    pub fn abort(&self) {
+        self.aborted.store(true, Ordering::Relaxed);
     }
 
-    pub fn decide(&self, decision: Decision) {
-        let mut state = self.state.lock().unwrap_or_else(|poison| poison.into_inner());
-        state.decision = Some(decision);
-        self.changed.notify_all();
+    pub fn aborted(&self) -> bool {
+        self.aborted.load(Ordering::Relaxed)
     }
 }

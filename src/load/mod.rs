@@ -33,15 +33,26 @@
 //!   A connection that still finds no file left (EMFILE, ENFILE) is left out of the run, not
 //!   retried; the summary counts it (`connections_not_opened`, with a warning saying why), and
 //!   none opened at all is `LoadError::OutOfFiles`.
-//! - All connections are opened first (each within 1 s; one that is not up by then is retried
-//!   while measuring, so a server that serves one connection at a time cannot stall the start);
-//!   measurement starts at one instant once they are up or have given up, and
-//!   lasts `duration`. No request is sent at or after the deadline, and nothing is awaited past
-//!   it (like wrk): a request not complete by the deadline is dropped with its connection and
-//!   counted in `in_flight_at_deadline`, not in `requests` or the errors. So `run` returns
-//!   within `duration` plus a little (connection teardown), whatever `timeout` is and whatever
-//!   the server sends (a body that never ends included), and every request the server saw is
-//!   either counted or in flight. Bytes read count in `bytes_read` whatever became of them.
+//! - The measured window (`duration`) opens when the connections are being opened; a thread
+//!   opens its connections one after another (1 ms at most between two), and each sends its
+//!   first request as soon as it is open, as wrk's do (a server that
+//!   accepts one connection per turn of its event loop, like bjoern, then gets the requests
+//!   one by one, not all at once). A connection not open within 1 s is retried later, so a
+//!   server that serves one connection at a time cannot hold the others. Once every
+//!   connection has tried once (`setup_us`, inside the window), a run where none could open
+//!   is aborted (`LoadError::Connect`, `OutOfFiles`). No request is sent at or after the
+//!   deadline, and nothing is awaited past it (like wrk): a request not complete by the
+//!   deadline is dropped with its connection and counted in `in_flight_at_deadline`, not in
+//!   `requests` or the errors. So `run` returns within `duration` plus a little (connection
+//!   teardown), whatever `timeout` is and whatever the server sends (a body that never ends
+//!   included), and every request the server saw is either counted or in flight. Bytes read
+//!   count in `bytes_read` whatever became of them.
+//! - A draining run (`drain`: the primer and the warm-up of `bench run`) ends otherwise: at the
+//!   deadline or an early stop, no request is sent any more, and each one in flight is awaited
+//!   to its own `timeout` (so `run` returns within `duration` plus `timeout`); those answered
+//!   are `drained` (not in `requests`), the time it took `drain_us`. A server that serves a
+//!   request whose client has gone (bjoern: one process, one request at a time) is then left
+//!   with nothing queued for the measurement that follows.
 //! - Every request has a real deadline (`timeout`): past it, the request counts as a timeout
 //!   and its connection is replaced; a request whose timeout falls after the run's deadline
 //!   is in flight at the deadline instead. A response seen complete only after its limit (the
@@ -84,7 +95,7 @@ mod worker;
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 pub use config::{HttpClient, LoadConfig};
 pub use error::LoadError;
@@ -92,7 +103,6 @@ pub use summary::{ErrorCounts, LatencySummary, LoadSummary, LoadWindow, ThreadRa
 pub use text::render_text;
 pub use watch::LoadWatch;
 
-use gate::Decision;
 use stats::{RunFacts, ThreadStats};
 use target::Target;
 use windows::Windows;
@@ -106,7 +116,6 @@ pub fn run(config: &LoadConfig) -> Result<LoadSummary, LoadError> {
 /// `run`, with its whole windows visible to `watch` while it runs and an early end when the
 /// watch says stop (the summary then covers the time until the threads stopped).
 pub fn run_watched(config: &LoadConfig, watch: Arc<LoadWatch>) -> Result<LoadSummary, LoadError> {
-    let called = Instant::now();
     validate(config)?;
     let target = Target::parse(&config.url, &config.headers)?;
     // Each connection is a file: a soft limit of 1024 would cap the run near 1,000.
@@ -121,9 +130,13 @@ pub fn run_watched(config: &LoadConfig, watch: Arc<LoadWatch>) -> Result<LoadSum
     }
 
     watch.begin(threads as usize);
+    // As in wrk, the measured window opens when the connections are being opened.
+    let start = Instant::now();
     let setup = Arc::new(Setup::default());
     let mut handles = Vec::with_capacity(threads as usize);
     let mut first_connection = 0u64;
+    // Connections of the threads that could be started.
+    let mut expected = 0u64;
     for i in 0..threads {
         // Even spread: the first `connections % threads` threads take one more.
         let connections =
@@ -142,15 +155,19 @@ pub fn run_watched(config: &LoadConfig, watch: Arc<LoadWatch>) -> Result<LoadSum
             rate: config.rate.map(|rate| (rate, u64::from(config.connections))),
             progress: config.progress.clone(),
             client: config.client,
+            drain: config.drain,
             watch: watch.clone(),
         };
         first_connection += u64::from(connections);
         let shared = setup.clone();
         let spawned = std::thread::Builder::new()
             .name(format!("bench-load-{i}"))
-            .spawn(move || worker::work(plan, &shared));
+            .spawn(move || worker::work(plan, shared, start));
         match spawned {
-            Ok(handle) => handles.push(handle),
+            Ok(handle) => {
+                handles.push(handle);
+                expected += u64::from(connections);
+            }
             Err(err) => {
                 setup
                     .failures
@@ -162,7 +179,7 @@ pub fn run_watched(config: &LoadConfig, watch: Arc<LoadWatch>) -> Result<LoadSum
         }
     }
 
-    setup.gate.wait_for(handles.len());
+    setup.gate.wait_for(expected);
     let failure = setup.failures.lock().unwrap_or_else(|p| p.into_inner()).drain(..).next();
     let out_of_files = setup.out_of_files.load(Ordering::Relaxed);
     let failure = failure.or_else(|| {
@@ -178,15 +195,19 @@ pub fn run_watched(config: &LoadConfig, watch: Arc<LoadWatch>) -> Result<LoadSum
             }
         })
     });
-    let start = Instant::now();
-    setup.gate.decide(match failure {
-        Some(_) => Decision::Abort,
-        None => Decision::Start(start),
-    });
+    let opened = Instant::now();
+    if failure.is_some() {
+        setup.gate.abort();
+    }
 
     let joined: Vec<_> = handles.into_iter().map(|handle| handle.join()).collect();
-    let duration =
-        if watch.stopped() { start.elapsed().min(config.duration) } else { config.duration };
+    // A stopped run's window ends at the stop, not after its drain.
+    let drain = joined.iter().flatten().flatten().map(|stats| stats.drain_us).max().unwrap_or(0);
+    let duration = if watch.stopped() {
+        start.elapsed().saturating_sub(Duration::from_micros(drain)).min(config.duration)
+    } else {
+        config.duration
+    };
     let windows = Windows::new(duration, config.timeout);
     let mut merged = ThreadStats::new(config.rate.is_some(), windows);
     let mut panicked = false;
@@ -213,7 +234,7 @@ pub fn run_watched(config: &LoadConfig, watch: Arc<LoadWatch>) -> Result<LoadSum
         http_client: config.client.name(),
         warnings,
     });
-    summary.setup_us = start.duration_since(called).as_micros() as u64;
+    summary.setup_us = opened.duration_since(start).as_micros() as u64;
     summary.connections_not_opened = out_of_files;
     if out_of_files > 0 {
         let open = u64::from(config.connections) - out_of_files;
@@ -227,7 +248,7 @@ pub fn run_watched(config: &LoadConfig, watch: Arc<LoadWatch>) -> Result<LoadSum
     }
     if summary.setup_us > 1_000_000 {
         summary.warnings.push(format!(
-            "opening the {} connections took {:.1} s before measuring began (the server's listen backlog may be short)",
+            "opening the {} connections took {:.1} s of the measured window (the server's listen backlog may be short)",
             config.connections,
             summary.setup_us as f64 / 1e6
         ));

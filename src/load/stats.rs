@@ -40,6 +40,10 @@ pub struct ThreadStats {
     pub reconnects: u64,
     pub resent: u64,
     pub in_flight_at_deadline: u64,
+    /// Of `in_flight_at_deadline`, answered while the run drained (`LoadConfig::drain`).
+    pub drained: u64,
+    /// How long this thread's connections took to end after sending ended.
+    pub drain_us: u64,
     pub cpu_us: u64,
     /// The same, second by second.
     windows: Windows,
@@ -80,6 +84,8 @@ impl ThreadStats {
             reconnects: 0,
             resent: 0,
             in_flight_at_deadline: 0,
+            drained: 0,
+            drain_us: 0,
             cpu_us: 0,
             windows,
         }
@@ -150,6 +156,9 @@ impl ThreadStats {
         self.reconnects += other.reconnects;
         self.resent += other.resent;
         self.in_flight_at_deadline += other.in_flight_at_deadline;
+        self.drained += other.drained;
+        // The threads drain at once: the run's drain is its longest.
+        self.drain_us = self.drain_us.max(other.drain_us);
         self.cpu_us += other.cpu_us;
         self.windows.merge(&other.windows);
     }
@@ -191,6 +200,8 @@ impl ThreadStats {
             reconnects: self.reconnects,
             resent: self.resent,
             in_flight_at_deadline: self.in_flight_at_deadline,
+            drained: self.drained,
+            drain_us: self.drain_us,
             // Filled in by `run`, which knows when the measured window began.
             setup_us: 0,
             generator_cpu_us: self.cpu_us,

@@ -42,8 +42,18 @@ pub struct LoadSummary {
     /// Requests sent but not complete when the deadline came: dropped then with their
     /// connection (never awaited past the deadline), not counted as requests or errors.
     pub in_flight_at_deadline: u64,
-    /// Time spent opening every connection before the measured window began, microseconds
-    /// (long against a server with a short listen backlog). The window itself is `duration_us`.
+    /// A draining run only (`LoadConfig::drain`, the primer and warm-up): of
+    /// `in_flight_at_deadline`, the requests awaited and answered after sending ended (not in
+    /// `requests`). The others timed out or failed: the server may still be busy with them.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub drained: u64,
+    /// A draining run only: how long awaiting the requests in flight took after sending
+    /// ended, microseconds (at most about `timeout_us`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub drain_us: u64,
+    /// Time spent opening every connection, microseconds (long against a server with a short
+    /// listen backlog). As in wrk, it is part of the measured window (`duration_us`), which
+    /// opens when the connections are opened.
     #[serde(default)]
     pub setup_us: u64,
     /// CPU time (user + system) the generator's threads used while measuring, microseconds.

@@ -4,7 +4,8 @@
 //! Each generator thread reports the requests of every window it closes (`windows.rs`); a
 //! window is complete once every thread has reported it. `stop` is seen by the threads'
 //! samplers within one sampling interval (100 ms); they then drop their connections, like
-//! at the deadline, and the run's summary covers the time until then.
+//! at the deadline (a draining run awaits their requests in flight first), and the run's
+//! summary covers the time until the stop.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -31,7 +32,8 @@ impl LoadWatch {
         state.windows.iter().take_while(|(_, seen)| *seen >= threads).map(|(r, _)| *r).collect()
     }
 
-    /// Ends the run early (within 100 ms); requests in flight are dropped, as at the deadline.
+    /// Ends the run early (within 100 ms); requests in flight are dropped, as at the deadline
+    /// (or awaited, in a draining run).
     pub fn stop(&self) {
         self.stop.store(true, Ordering::Relaxed);
     }

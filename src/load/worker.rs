@@ -1,21 +1,20 @@
 //! One generator OS thread: optional CPU pinning, a current-thread tokio runtime, its share
 //! of the connections (one task each) and a 100 ms throughput sampler.
 
-use std::cell::{Cell, RefCell};
 use std::io;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use tokio::net::TcpStream;
+use tokio::sync::Notify;
 use tokio::task::LocalSet;
 
 use super::LoadError;
 use super::config::HttpClient;
 use super::connection;
 use super::context::ThreadContext;
-use super::gate::{Decision, Gate};
+use super::gate::Gate;
 use super::os;
 use super::schedule::Schedule;
 use super::stats::ThreadStats;
@@ -39,6 +38,7 @@ pub struct WorkerPlan {
     pub rate: Option<(u64, u64)>,
     pub progress: Option<Arc<AtomicU64>>,
     pub client: HttpClient,
+    pub drain: bool,
     pub watch: Arc<LoadWatch>,
 }
 
@@ -57,54 +57,65 @@ pub struct Setup {
     pub failures: Mutex<Vec<LoadError>>,
 }
 
-/// The thread body: `None` when the run was aborted during setup.
-pub fn work(plan: WorkerPlan, setup: &Setup) -> Option<ThreadStats> {
+/// The thread body: `None` when the run was aborted during setup. The measured window
+/// opened at `start`, before the connections.
+pub fn work(plan: WorkerPlan, setup: Arc<Setup>, start: Instant) -> Option<ThreadStats> {
     let runtime = match prepare(&plan) {
         Ok(runtime) => runtime,
         Err(err) => {
             setup.failures.lock().unwrap_or_else(|p| p.into_inner()).push(err);
-            setup.gate.arrive_and_wait();
+            setup.gate.arrive(u64::from(plan.connections));
             return None;
         }
     };
-    let streams = runtime.block_on(open_connections(&plan, setup));
-    let Decision::Start(start) = setup.gate.arrive_and_wait() else {
-        return None;
-    };
     let deadline = start + plan.duration;
-    let ctx = Rc::new(ThreadContext {
-        target: plan.target,
-        stats: RefCell::new(ThreadStats::new(
-            plan.rate.is_some(),
-            Windows::new(plan.duration, plan.timeout),
-        )),
+    let ctx = Rc::new(ThreadContext::new(
+        plan.target,
+        ThreadStats::new(plan.rate.is_some(), Windows::new(plan.duration, plan.timeout)),
         deadline,
-        timeout: plan.timeout,
-        schedule: plan.rate.map(|(rate, connections)| Schedule { start, rate, connections }),
-        progress: plan.progress,
-        progress_flushed: Cell::new(0),
-        silent_closes: Cell::new(false),
-        client: plan.client,
-    });
+        plan.timeout,
+        plan.rate.map(|(rate, connections)| Schedule { start, rate, connections }),
+        plan.progress,
+        plan.client,
+        plan.drain,
+    ));
     let cpu_before = os::thread_cpu_time();
     LocalSet::new().block_on(&runtime, async {
-        let tasks: Vec<_> = streams
-            .into_iter()
-            .enumerate()
-            .map(|(i, stream)| {
-                let index = plan.first_connection + i as u64;
-                tokio::task::spawn_local(connection::drive(ctx.clone(), index, stream))
-            })
-            .collect();
-        let sampler = tokio::task::spawn_local(sample_rate(ctx.clone(), start, plan.watch.clone()));
+        let sampler = tokio::task::spawn_local(sample_rate(
+            ctx.clone(),
+            start,
+            plan.watch.clone(),
+            setup.clone(),
+        ));
+        let mut tasks = Vec::with_capacity(plan.connections as usize);
+        for i in 0..plan.connections {
+            let index = plan.first_connection + u64::from(i);
+            let tried = Rc::new(Notify::new());
+            let task = open_and_drive(ctx.clone(), index, setup.clone(), tried.clone());
+            tasks.push(tokio::task::spawn_local(task));
+            // The next one opens once this one has tried (and, open, sent its first request),
+            // or after `STAGGER` at most.
+            let _ = tokio::time::timeout(STAGGER, tried.notified()).await;
+        }
         // The sampler ends at the deadline, or earlier when the watch says stop: then the
-        // connections are dropped where they are, as at the deadline.
+        // connections are dropped where they are, as at the deadline, unless the run drains:
+        // they then send no more and await what they have in flight.
         let mut ended = vec![sampler.await];
-        if plan.watch.stopped() {
+        if setup.gate.aborted() {
             tasks.iter().for_each(|task| task.abort());
+        } else if plan.watch.stopped() {
+            if plan.drain {
+                ctx.stop();
+            } else {
+                tasks.iter().for_each(|task| task.abort());
+            }
         }
         for task in tasks {
             ended.push(task.await);
+        }
+        let drain = Instant::now().saturating_duration_since(ctx.end());
+        if plan.drain {
+            ctx.stats.borrow_mut().drain_us = drain.as_micros() as u64;
         }
         for result in ended {
             if let Err(err) = result
@@ -114,6 +125,9 @@ pub fn work(plan: WorkerPlan, setup: &Setup) -> Option<ThreadStats> {
             }
         }
     });
+    if setup.gate.aborted() {
+        return None;
+    }
     let cpu = os::thread_cpu_time().saturating_sub(cpu_before);
     ctx.flush_progress();
     let mut stats =
@@ -141,41 +155,58 @@ fn prepare(plan: &WorkerPlan) -> Result<tokio::runtime::Runtime, LoadError> {
 /// would otherwise hold every connection behind one that sends nothing until all are open.
 pub const SETUP_CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
 
-/// Opens this thread's connections concurrently, each within `SETUP_CONNECT_TIMEOUT` (or the
-/// request timeout if shorter); a failed one is retried once measuring, unless it failed for
-/// want of a file (then it is left out).
-async fn open_connections(plan: &WorkerPlan, setup: &Setup) -> Vec<Option<TcpStream>> {
-    let limit = plan.timeout.min(SETUP_CONNECT_TIMEOUT);
-    let attempts = (0..plan.connections).map(|_| connection::connect(plan.target.addr, limit));
-    let results = futures_util::future::join_all(attempts).await;
-    results
-        .into_iter()
-        .filter_map(|result| match result {
-            Ok(stream) => {
-                setup.established.fetch_add(1, Ordering::Relaxed);
-                Some(Some(stream))
-            }
-            Err(err) => {
-                if os::is_out_of_files(&err) {
-                    setup.out_of_files.fetch_add(1, Ordering::Relaxed);
-                    return None;
-                }
-                let mut first = setup.connect_error.lock().unwrap_or_else(|p| p.into_inner());
-                first.get_or_insert(err);
-                Some(None)
-            }
-        })
-        .collect()
+/// Longest wait between opening one connection and the next (see `open_and_drive`).
+const STAGGER: Duration = Duration::from_millis(1);
+
+/// Opens connection `index` (within `SETUP_CONNECT_TIMEOUT`, or the request timeout if
+/// shorter), says how that went to the caller, and drives it: a connection that could not
+/// open is retried while measuring, unless it failed for want of a file (then it is left out).
+///
+/// A thread opens its connections one after another: `tried` is notified once the connect
+/// is over, and an open connection then sends its first request in the same turn, before
+/// the next connection opens (a connect that hangs holds the next one `STAGGER` at most). A
+/// server that accepts one connection per turn of its event loop and reads every readable
+/// connection of a turn before answering any (bjoern) then meets the requests as wrk's
+/// (written as their connections open) reach it, not as one batch: opened all at once, the
+/// 300 connections of an io cell were all accepted before any request arrived, and bjoern
+/// read 300 requests (30 s of a blocking app) before its first answer.
+async fn open_and_drive(ctx: Rc<ThreadContext>, index: u64, setup: Arc<Setup>, tried: Rc<Notify>) {
+    let limit = ctx.timeout.min(SETUP_CONNECT_TIMEOUT);
+    let stream = match connection::connect(ctx.target.addr, limit).await {
+        Ok(stream) => {
+            setup.established.fetch_add(1, Ordering::Relaxed);
+            Some(stream)
+        }
+        Err(err) if os::is_out_of_files(&err) => {
+            setup.out_of_files.fetch_add(1, Ordering::Relaxed);
+            setup.gate.arrive(1);
+            tried.notify_one();
+            return;
+        }
+        Err(err) => {
+            let mut first = setup.connect_error.lock().unwrap_or_else(|p| p.into_inner());
+            first.get_or_insert(err);
+            None
+        }
+    };
+    setup.gate.arrive(1);
+    tried.notify_one();
+    connection::drive(ctx, index, stream).await;
 }
 
 /// Records this thread's completed requests per second every `SAMPLE_EVERY` until the deadline
 /// (or until the watch says stop), and closes the time series' window at every second,
 /// reporting it to the watch.
-async fn sample_rate(ctx: Rc<ThreadContext>, start: Instant, watch: Arc<LoadWatch>) {
+async fn sample_rate(
+    ctx: Rc<ThreadContext>,
+    start: Instant,
+    watch: Arc<LoadWatch>,
+    setup: Arc<Setup>,
+) {
     let mut last = (start, 0u64);
     let mut tick = start + SAMPLE_EVERY;
     let mut window_start_requests = 0u64;
-    while tick <= ctx.deadline && !watch.stopped() {
+    while tick <= ctx.deadline && !watch.stopped() && !setup.gate.aborted() {
         tokio::time::sleep_until(tick.into()).await;
         let now = Instant::now();
         let mut stats = ctx.stats.borrow_mut();

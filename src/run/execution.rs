@@ -56,8 +56,9 @@ impl<'r, 'a, E: Engine, H: Http, C: Clock> Execution<'r, 'a, E, H, C> {
         read_image_facts(self.ctx.engine, &self.id, &mut result.provenance).await;
         self.verify(phases).await?;
         let base = self.load_config();
-        result.warmup = self.unmeasured_loads(&base, phases).await?;
-        let settled = self.settle(&base.url, phases).await;
+        let (warmup, drains) = self.unmeasured_loads(&base, phases).await?;
+        result.warmup = warmup;
+        let settled = self.settle(&base.url, drains, phases).await;
         self.measure(base, settled, result, phases).await
     }
 
@@ -69,8 +70,8 @@ impl<'r, 'a, E: Engine, H: Http, C: Clock> Execution<'r, 'a, E, H, C> {
         phases.lap("ready");
         self.verify(phases).await?;
         let base = self.load_config();
-        self.unmeasured_loads(&base, phases).await?;
-        self.settle(&base.url, phases).await;
+        let (_, drains) = self.unmeasured_loads(&base, phases).await?;
+        self.settle(&base.url, drains, phases).await;
         Ok(base)
     }
 
@@ -83,11 +84,16 @@ impl<'r, 'a, E: Engine, H: Http, C: Clock> Execution<'r, 'a, E, H, C> {
 
     /// The primer (unless the cell's `primer-duration` is zero), then its warmup (if any), which
     /// ends early once its throughput is steady (`steady_warmup`); gives that warmup.
+    /// Both drain (`LoadConfig::drain`): they end by awaiting their requests in flight, so
+    /// that none is left queued in the server when the measurement opens; what each drain
+    /// did is given back for the `settled` check.
     async fn unmeasured_loads(
         &self,
         base: &LoadConfig,
         phases: &mut PhaseClock,
-    ) -> Result<Option<Warmup>, Failure> {
+    ) -> Result<(Option<Warmup>, Vec<Drain>), Failure> {
+        let mut drains = Vec::new();
+        let base = &LoadConfig { drain: true, ..base.clone() };
         let (knobs, progress) = (&self.cell.knobs, self.ctx.progress);
         if knobs.primer_ms > 0 {
             progress.phase("priming");
@@ -99,7 +105,7 @@ impl<'r, 'a, E: Engine, H: Http, C: Clock> Execution<'r, 'a, E, H, C> {
                 ..base.clone()
             };
             let loaded = self.ctx.http.load(primer).await;
-            self.alive_after(loaded, "primer").await?;
+            drains.push(Drain::of("primer", &self.alive_after(loaded, "primer").await?));
             phases.lap("primer");
         }
         let warmup_ms = self.cell.load.warmup_ms;
@@ -109,31 +115,31 @@ impl<'r, 'a, E: Engine, H: Http, C: Clock> Execution<'r, 'a, E, H, C> {
             let (loaded, end) =
                 steady_warmup(self.ctx.http, config, self.ctx.knobs().warmup_rule).await;
             let summary = self.alive_after(loaded, "warmup").await?;
+            drains.push(Drain::of("warmup", &summary));
             let duration_ms = summary.duration_us / 1000;
             phases.lap("warmup");
-            return Ok(Some(Warmup { end, duration_ms, windows: summary.windows }));
+            return Ok((Some(Warmup { end, duration_ms, windows: summary.windows }), drains));
         }
-        Ok(None)
+        Ok((None, drains))
     }
 
-    /// Requests the primer and warmup left queued in the server (their connections were
-    /// dropped at their deadline) would be answered first: a blocking server with a deep
-    /// queue would then spend the measurement on them. One request answered means the queue
-    /// ahead of it is gone; the `settled` check says whether it was.
-    async fn settle(&self, url: &str, phases: &mut PhaseClock) -> Check {
+    /// Requests left queued in the server by the primer and warmup would be answered first:
+    /// a blocking server with a deep queue would then spend the measurement on them. Their
+    /// drains awaited what they had in flight; a request one of them gave up on (its timeout)
+    /// may still be queued, and one more request answered means the queue ahead of it is
+    /// gone. The `settled` check says what the drains did and whether the server was idle.
+    async fn settle(&self, url: &str, drains: Vec<Drain>, phases: &mut PhaseClock) -> Check {
         self.ctx.progress.phase("settling");
         let answered = self.ctx.http.get(url, self.ctx.probe().timeout(self.cell)).await;
         let ms = phases.lap("settle");
-        Check {
-            name: "settled".into(),
-            passed: answered.is_ok(),
-            detail: match answered {
-                Ok(_) => format!("earlier requests drained in {ms} ms before measuring"),
-                Err(e) => format!(
-                    "the server was still busy with earlier requests when measuring began: {e}"
-                ),
-            },
-        }
+        let mut detail: Vec<String> = drains.iter().map(Drain::describe).collect();
+        detail.push(match &answered {
+            Ok(_) => format!("then one request answered in {ms} ms before measuring"),
+            Err(e) => {
+                format!("the server was still busy with earlier requests when measuring began: {e}")
+            }
+        });
+        Check { name: "settled".into(), passed: answered.is_ok(), detail: detail.join("; ") }
     }
 
     /// The cell's load, as measured; the primer and the warmup are variants of it.
@@ -150,6 +156,7 @@ impl<'r, 'a, E: Engine, H: Http, C: Clock> Execution<'r, 'a, E, H, C> {
             cpus: self.placement.generator_cpus.clone(),
             progress: None,
             client: self.ctx.options.client,
+            drain: false,
         }
     }
 
@@ -202,10 +209,9 @@ impl<'r, 'a, E: Engine, H: Http, C: Clock> Execution<'r, 'a, E, H, C> {
             }
             Err(_) => None,
         };
-        // Only the samples of the measured window count: opening the connections first can
-        // take long (a server with a short listen backlog), and is not measured.
-        let setup = Duration::from_micros(load.as_ref().map(|s| s.setup_us).unwrap_or(0));
-        let samples = samples.since(load_called + setup);
+        // Only the samples of the measured window count; it opens when the generator opens its
+        // connections.
+        let samples = samples.since(load_called);
         let usage = samples.usage(state.as_ref(), workers.deaths(ctx.engine, &self.id).await);
         let died = state.as_ref().and_then(|s| death(s, "measurement"));
         let summary = match load {
@@ -262,6 +268,40 @@ impl<'r, 'a, E: Engine, H: Http, C: Clock> Execution<'r, 'a, E, H, C> {
     /// `failure` with the server's last log lines.
     async fn with_log(&self, failure: Failure) -> Failure {
         failure.with_log(self.ctx.probe().log_tail(&self.id).await)
+    }
+}
+
+/// How an unmeasured load's drain ended (`LoadConfig::drain`).
+struct Drain {
+    phase: &'static str,
+    in_flight: u64,
+    drained: u64,
+    ms: u64,
+    /// Every request in flight at its end was answered.
+    complete: bool,
+}
+
+impl Drain {
+    fn of(phase: &'static str, summary: &LoadSummary) -> Self {
+        Drain {
+            phase,
+            in_flight: summary.in_flight_at_deadline,
+            drained: summary.drained,
+            ms: summary.drain_us / 1000,
+            complete: summary.drained >= summary.in_flight_at_deadline,
+        }
+    }
+
+    fn describe(&self) -> String {
+        let (phase, in_flight, drained, ms) = (self.phase, self.in_flight, self.drained, self.ms);
+        if self.complete {
+            format!("{phase} drained: its {in_flight} requests in flight answered in {ms} ms")
+        } else {
+            format!(
+                "{phase} not drained: {drained} of its {in_flight} requests in flight answered \
+                 in {ms} ms, the others timed out or failed (the server may have kept them)"
+            )
+        }
     }
 }
 

@@ -42,7 +42,9 @@ impl WarmServer {
         let mut images = ImageCache::default();
         let tag = match images.get(ctx.engine, ctx.options, ctx.progress, cell).await {
             ImageState::Ready { tag, .. } => tag,
-            ImageState::Broken(failure) => return Err(with_tail(failure.reason, &failure.log_tail)),
+            ImageState::Broken(failure) => {
+                return Err(with_tail(failure.reason, &failure.log_tail));
+            }
         };
         let mut server = Server::plan(cell, &tag, name, ctx.host.online_cpus)?;
         server.spec.cap_add = cap_add.iter().map(|c| c.to_string()).collect();
