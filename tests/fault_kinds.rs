@@ -109,6 +109,7 @@ async fn a_name_held_by_another_container_is_of_kind_conflict() {
         cpuset: None,
         memory_bytes: 0,
         labels: Default::default(),
+        cap_add: Vec::new(),
     };
     let held = engine.start(&squatter).await.unwrap();
     let store = Store::open(s.dir.path().join("results")).unwrap();
