@@ -193,8 +193,15 @@ fn a_server_paused_while_measured_is_flagged_in_bounded_time_and_removed() {
     let r = &stored[0];
     let failed_checks: Vec<&str> =
         r.checks.iter().filter(|c| !c.passed).map(|c| c.name.as_str()).collect();
+    // Paused, the server answers nothing more: the requests in flight time out (error-rate)
+    // and the connections wait, so the server is idle (server-busy) and fewer requests are in
+    // flight than connections (littles-law). Which of them fails depends on how much of the
+    // window was left when the pause came; a figure with none of them failed is a claim.
+    let flagged = ["error-rate", "server-busy", "littles-law"];
     match r.outcome {
-        Outcome::Ok => assert!(failed_checks.contains(&"error-rate"), "{:?}", r.checks),
+        Outcome::Ok => {
+            assert!(failed_checks.iter().any(|c| flagged.contains(c)), "{:?}", r.checks)
+        }
         Outcome::Failed => assert!(r.failure_kind.is_some(), "{r:?}"),
         other => panic!("{other:?}: {r:?}"),
     }
