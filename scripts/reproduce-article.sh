@@ -13,7 +13,8 @@
 # --commit-every copy the raw results into OUT/raw and commit them every MINUTES while
 #                measuring, and the reports at the end: a run longer than a session goes on
 #                in the next one (same command, same OUT; finished executions are skipped).
-# Other options go to `bench run` (e.g. --executions 3 --duration 10s --seed 7).
+# Other options go to `bench run` (e.g. --executions 3 --duration 10s --seed 7); unless
+# given, --quiet-wait 60s: each execution waits for a quiet host first (docs/statistics.md).
 # Interrupted? Run the same command again: finished executions are kept and skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,10 +27,11 @@ while [ $# -gt 0 ]; do
     --results) results="$2"; shift 2 ;;
     --scenario) scenarios+=("$2"); shift 2 ;;
     --commit-every) commit_every="$2"; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) run_args+=("$1"); shift ;;
   esac
 done
+[[ " ${run_args[*]} " == *" --quiet-wait "* ]] || run_args+=(--quiet-wait 60s)
 out=${OUT:-docs/results/$(date -u +%Y-%m-%d)}
 mkdir -p "$out/raw"
 

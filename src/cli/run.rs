@@ -13,8 +13,8 @@ use crate::load::HttpClient;
 use crate::model::values::parse_duration;
 use crate::model::{SettingValue, Settings, setting};
 use crate::run::{
-    Display, PinnedCalibration, RealHttp, RunContext, RunPlan, RunSummary, Runner, Shard,
-    SystemClock,
+    Display, PinnedCalibration, QuietGate, RealHttp, RunContext, RunPlan, RunSummary, Runner,
+    Shard, SystemClock,
 };
 use crate::statistics::Precision;
 use crate::store::{ResultIndex, Resume, RunLock};
@@ -36,6 +36,12 @@ pub struct Args {
     /// With --precision: no cell gets more executions than this.
     #[arg(long, value_name = "N", default_value_t = Precision::default().max_executions, requires = "precision")]
     pub max_executions: usize,
+    /// Before each execution, wait up to this long for the host to be quiet (at most 0.1
+    /// cores busy, the hypervisor's steal included), then start anyway; what was seen is
+    /// stored with the execution. For shared virtual machines, whose neighbours come and go
+    /// (e.g. 60s); off by default.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub quiet_wait: Option<Duration>,
     /// Results directory.
     #[arg(long, default_value = "results")]
     pub results: PathBuf,
@@ -139,7 +145,10 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
         }
         let containers = Containers::new();
         let progress = Display::new();
-        let calibration = PinnedCalibration::default();
+        let calibration = PinnedCalibration {
+            gate: QuietGate::new(args.quiet_wait.unwrap_or_default()),
+            ..PinnedCalibration::default()
+        };
         let mut runner = Runner::new(RunContext {
             engine: &engine,
             http: &RealHttp,

@@ -2,6 +2,7 @@ use std::future::Future;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+use super::quiet_gate::QuietGate;
 use crate::store::Calibration;
 
 /// The machine-speed calibration made before each execution, behind a trait so the
@@ -27,15 +28,23 @@ pub trait Calibrate: Send + Sync {
 /// process inside the container would see the same, but would cost a container exec and an
 /// interpreter start each time, which would time the engine as much as the CPU. It runs
 /// before the container starts, so the server's own startup does not slow it.
+///
+/// Before the workload, the `gate` may hold the execution back until the host is quiet
+/// (off by default): the calibration is where the run looks at the machine before each
+/// execution, and what the gate saw is stored with the calibration figure.
 #[derive(Clone, Copy, Debug)]
 pub struct PinnedCalibration {
     /// How long the workload runs (to the end of the chunk that passes it).
     pub duration: Duration,
+    pub gate: QuietGate,
 }
 
 impl Default for PinnedCalibration {
     fn default() -> Self {
-        PinnedCalibration { duration: Duration::from_millis(150) }
+        PinnedCalibration {
+            duration: Duration::from_millis(150),
+            gate: QuietGate::new(Duration::ZERO),
+        }
     }
 }
 
@@ -44,6 +53,7 @@ const CHUNK: u64 = 1_000_000;
 
 impl Calibrate for PinnedCalibration {
     async fn calibrate(&self, cpus: Vec<usize>) -> Result<Calibration, String> {
+        let host_wait = self.gate.wait().await;
         let duration = self.duration;
         // A thread of its own: a pool thread would keep the pinning for later work.
         let timed = tokio::task::spawn_blocking(move || {
@@ -54,7 +64,8 @@ impl Calibrate for PinnedCalibration {
                 .join()
                 .map_err(|_| "the calibration thread panicked".to_string())?
         });
-        timed.await.map_err(|e| format!("calibration task failed: {e}"))?
+        let calibration = timed.await.map_err(|e| format!("calibration task failed: {e}"))??;
+        Ok(Calibration { host_wait, ..calibration })
     }
 }
 
@@ -75,6 +86,7 @@ fn timed_workload(duration: Duration, cpus: Vec<usize>) -> Result<Calibration, S
         wall_ms: wall_seconds * 1e3,
         cpu_share: (cpu_seconds / wall_seconds).min(1.0),
         cpus,
+        host_wait: None,
     })
 }
 
@@ -123,7 +135,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_real_workload_runs_pinned_and_reports_its_rate() {
-        let short = PinnedCalibration { duration: Duration::from_millis(20) };
+        let short = PinnedCalibration { duration: Duration::from_millis(20), ..Default::default() };
         let calibration = short.calibrate(vec![0]).await.unwrap();
         assert_eq!(calibration.cpus, [0]);
         assert!(calibration.mops_per_second > 0.0 && calibration.wall_ms >= 20.0);

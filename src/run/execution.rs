@@ -212,7 +212,7 @@ impl<'r, 'a, E: Engine, H: Http, C: Clock> Execution<'r, 'a, E, H, C> {
         // Only the samples of the measured window count; it opens when the generator opens its
         // connections.
         let samples = samples.since(load_called);
-        let usage = samples.usage(state.as_ref(), workers.deaths(ctx.engine, &self.id).await);
+        let mut usage = samples.usage(state.as_ref(), workers.deaths(ctx.engine, &self.id).await);
         let died = state.as_ref().and_then(|s| death(s, "measurement"));
         let summary = match load {
             Ok(summary) => summary,
@@ -224,13 +224,17 @@ impl<'r, 'a, E: Engine, H: Http, C: Clock> Execution<'r, 'a, E, H, C> {
                 return Err(self.with_log(failure).await);
             }
         };
+        let other = samples.other_cores(&summary);
+        if let (Some(usage), Some(other)) = (usage.as_mut(), other) {
+            usage.steal_cores = Some(other.steal);
+        }
         result.checks = honesty_checks(&CheckInput {
             load: &summary,
             usage: usage.as_ref(),
             server_cpus: self.cell.resources.cpus,
             generator_cores: self.generator_cores(&summary),
             cpu_bound: self.cell.cpu_bound,
-            other_cores: samples.other_cores(&summary),
+            other_cores: other,
         });
         result.checks.push(settled);
         result.provenance.generator = generator_description(&summary, self.placement);

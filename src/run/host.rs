@@ -63,22 +63,44 @@ fn mem_total(meminfo: &str) -> Option<u64> {
     Some(kib * 1024)
 }
 
-/// CPU time the whole host has spent running processes (all CPUs), from `/proc/stat`, plus
-/// the hypervisor's steal. `None` where it cannot be read.
-///
-/// Interrupt and softirq time are left out: on a benchmark host they are mostly the kernel
-/// carrying the benchmark's own loopback traffic, which no process is charged for (measured:
-/// 0.26 cores of softirq while a server that closes every connection answered 10,760 req/s),
-/// so counting them flagged such servers as sharing the machine.
-pub fn host_busy() -> Option<Duration> {
-    let text = std::fs::read_to_string("/proc/stat").ok()?;
-    busy_ticks(text.lines().find(|l| l.starts_with("cpu "))?).map(ticks)
+/// CPU time the whole host has spent running processes (all CPUs), from `/proc/stat`, and,
+/// within it, the hypervisor's steal: time a virtual machine's CPUs were ready to run but
+/// the host gave to its other guests. Both are cumulative since boot.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct HostCpu {
+    /// user + nice + system + steal.
+    pub busy: Duration,
+    pub steal: Duration,
 }
 
-/// `cpu  user nice system idle iowait irq softirq steal ...`: user + nice + system + steal.
-fn busy_ticks(line: &str) -> Option<u64> {
+impl HostCpu {
+    /// This host's counters now; `None` where they cannot be read.
+    ///
+    /// Interrupt and softirq time are left out: on a benchmark host they are mostly the kernel
+    /// carrying the benchmark's own loopback traffic, which no process is charged for
+    /// (measured: 0.26 cores of softirq while a server that closes every connection answered
+    /// 10,760 req/s), so counting them flagged such servers as sharing the machine.
+    pub fn now() -> Option<HostCpu> {
+        let text = std::fs::read_to_string("/proc/stat").ok()?;
+        let (busy, steal) = busy_ticks(text.lines().find(|l| l.starts_with("cpu "))?)?;
+        Some(HostCpu { busy: ticks(busy), steal: ticks(steal) })
+    }
+
+    /// Cores busy and cores stolen per second of `span` since `earlier`.
+    pub fn cores_since(&self, earlier: &HostCpu, span: Duration) -> (f64, f64) {
+        let secs = span.as_secs_f64().max(f64::MIN_POSITIVE);
+        (
+            self.busy.saturating_sub(earlier.busy).as_secs_f64() / secs,
+            self.steal.saturating_sub(earlier.steal).as_secs_f64() / secs,
+        )
+    }
+}
+
+/// `cpu  user nice system idle iowait irq softirq steal ...`: (user + nice + system + steal,
+/// steal).
+fn busy_ticks(line: &str) -> Option<(u64, u64)> {
     let v: Vec<u64> = line.split_whitespace().skip(1).filter_map(|x| x.parse().ok()).collect();
-    (v.len() >= 8).then(|| v[0] + v[1] + v[2] + v[7])
+    (v.len() >= 8).then(|| (v[0] + v[1] + v[2] + v[7], v[7]))
 }
 
 fn ticks(busy: u64) -> Duration {
@@ -101,7 +123,7 @@ mod tests {
     #[test]
     fn busy_is_processes_and_steal_not_interrupts_or_idle() {
         // user nice system idle iowait irq softirq steal guest guest_nice
-        assert_eq!(busy_ticks("cpu  100 2 30 5000 7 11 260 4 0 0"), Some(136));
+        assert_eq!(busy_ticks("cpu  100 2 30 5000 7 11 260 4 0 0"), Some((136, 4)));
         assert_eq!(busy_ticks("cpu  1 2 3"), None);
     }
 }

@@ -3,17 +3,25 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Notify;
 
-use super::host::host_busy;
+use super::host::HostCpu;
 use super::progress::Progress;
 use crate::engine::{ContainerId, ContainerState, Engine, StatsSample, cpu_percent};
 use crate::load::LoadSummary;
 use crate::store::Usage;
 
-/// One reading while measuring: the container's counters and the host's busy time.
+/// One reading while measuring: the container's counters and the host's.
 struct Sample {
     at: Instant,
     stats: StatsSample,
-    host_busy: Option<Duration>,
+    host: Option<HostCpu>,
+}
+
+/// Cores used by everything but the server and the generator while measuring, and the part
+/// of them the hypervisor stole for its other guests.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct OtherCpu {
+    pub cores: f64,
+    pub steal: f64,
 }
 
 /// The server container's CPU and memory readings while measuring, and what they add up to.
@@ -34,7 +42,7 @@ impl Samples {
         let mut last = (Instant::now(), 0u64);
         loop {
             if let Ok(stats) = engine.stats_sample(id).await {
-                samples.push(Sample { at: Instant::now(), stats, host_busy: host_busy() });
+                samples.push(Sample { at: Instant::now(), stats, host: HostCpu::now() });
             }
             tokio::select! {
                 _ = done.notified() => break,
@@ -82,23 +90,25 @@ impl Samples {
             oom_killed,
             restarts: restarts.max(0) as u32,
             worker_deaths,
+            steal_cores: None,
         })
     }
 
     /// Cores used by everything but the server and the generator while measuring: between
-    /// the first and last reading, the host's busy rate less the container's, less the
-    /// generator's average over the measured window.
-    pub fn other_cores(&self, load: &LoadSummary) -> Option<f64> {
+    /// the first and last reading, the host's busy rate (steal included) less the
+    /// container's, less the generator's average over the measured window.
+    pub fn other_cores(&self, load: &LoadSummary) -> Option<OtherCpu> {
         let (first, last) = (self.0.first()?, self.0.last()?);
         let span = last.at.duration_since(first.at).as_secs_f64();
         let secs = load.duration_us as f64 / 1e6;
         if span <= 0.0 || secs <= 0.0 {
             return None;
         }
-        let host = last.host_busy?.saturating_sub(first.host_busy?).as_secs_f64() / span;
+        let (host, steal) = last.host?.cores_since(&first.host?, last.at.duration_since(first.at));
         let container =
             last.stats.cpu_total_ns.saturating_sub(first.stats.cpu_total_ns) as f64 / 1e9 / span;
         let generator = load.generator_cpu_us as f64 / 1e6 / secs;
-        Some((host - container - generator).max(0.0))
+        let cores = (host - container - generator).max(0.0);
+        Some(OtherCpu { cores, steal: steal.min(cores) })
     }
 }

@@ -93,6 +93,22 @@ pub struct Calibration {
     pub cpu_share: f64,
     /// The CPUs it ran on (the server's cpuset).
     pub cpus: Vec<usize>,
+    /// How the host was before the execution, when the run waited for a quiet host
+    /// (`bench run --quiet-wait`); `None` otherwise (and in older results).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_wait: Option<HostWait>,
+}
+
+/// What the quiet gate (`run::QuietGate`) saw before an execution started.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HostWait {
+    /// How long the execution was held back.
+    pub waited_ms: u64,
+    /// Busy cores of the host (steal included) in the last window read, and the steal alone.
+    pub busy_cores: f64,
+    pub steal_cores: f64,
+    /// The last window was quiet; `false`: the wait ran out and the execution started anyway.
+    pub quiet: bool,
 }
 
 /// How the warm-up went: per-second windows and when it ended.
@@ -133,6 +149,10 @@ pub struct Usage {
     /// runs on); `None` when they could not be seen (and in older results).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub worker_deaths: Option<u32>,
+    /// Cores the hypervisor stole from this virtual machine while measuring (its other
+    /// guests ran instead); `None` where it cannot be read (and in older results).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steal_cores: Option<f64>,
 }
 
 /// One honesty check on a measurement.

@@ -24,7 +24,7 @@ mod store;
 mod store_error;
 
 pub use cell_result::{
-    Calibration, CellResult, Check, Outcome, Provenance, Scheduling, Usage, Warmup,
+    Calibration, CellResult, Check, HostWait, Outcome, Provenance, Scheduling, Usage, Warmup,
 };
 pub use failure_kind::FailureKind;
 pub use loaded::{Loaded, SkippedFile};

@@ -182,7 +182,13 @@ impl Calibrate for FakeCalibration {
         let mut asked = self.cpus.lock().unwrap();
         asked.push(cpus.clone());
         let figure = self.figures.get(asked.len() - 1).copied().unwrap_or(100.0);
-        Ok(Calibration { mops_per_second: figure, wall_ms: 150.0, cpu_share: 1.0, cpus })
+        Ok(Calibration {
+            mops_per_second: figure,
+            wall_ms: 150.0,
+            cpu_share: 1.0,
+            cpus,
+            host_wait: None,
+        })
     }
 }
 
