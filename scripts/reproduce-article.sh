@@ -80,6 +80,11 @@ else
 fi
 echo "bench run: exit $status after $(( $(date +%s) - start )) s of wall time"
 sync_raw
+if [ "$status" -gt 1 ]; then
+  # Stopped (a signal, a lost engine): keep what was measured, render nothing as final.
+  [ "$commit_every" -eq 0 ] || commit "results: $out raw results so far, bench run stopped (exit $status); run the same command to resume"
+  exit "$status"
+fi
 ./target/release/bench report --results "$results" --format markdown -o "$out/report.md"
 ./target/release/bench report --results "$results" --format html -o "$out/report.html"
 ./target/release/bench report --results "$results" --format csv -o "$out/report.csv"

@@ -92,7 +92,7 @@ fn timed_workload(duration: Duration, cpus: Vec<usize>) -> Result<Calibration, S
 
 /// xorshift64: a dependent chain of integer operations, no memory traffic, so it measures
 /// the core alone and the compiler cannot shorten it.
-fn workload(iterations: u64) -> u64 {
+pub(super) fn workload(iterations: u64) -> u64 {
     let mut x = 0x9E37_79B9_7F4A_7C15u64;
     for _ in 0..iterations {
         x ^= x << 13;
@@ -102,7 +102,7 @@ fn workload(iterations: u64) -> u64 {
     x
 }
 
-fn pin(cpus: &[usize]) -> std::io::Result<()> {
+pub(super) fn pin(cpus: &[usize]) -> std::io::Result<()> {
     // SAFETY: a zeroed cpu_set_t is an empty set; CPU_SET stays in bounds (checked); pid 0
     // is the calling thread.
     let rc = unsafe {
@@ -122,7 +122,7 @@ fn pin(cpus: &[usize]) -> std::io::Result<()> {
 }
 
 /// This thread's CPU time, seconds.
-fn thread_cpu_seconds() -> f64 {
+pub(super) fn thread_cpu_seconds() -> f64 {
     let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
     // SAFETY: a valid clock id and a valid pointer to a timespec.
     unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };

@@ -104,7 +104,8 @@ pub struct Calibration {
 pub struct HostWait {
     /// How long the execution was held back.
     pub waited_ms: u64,
-    /// Busy cores of the host (steal included) in the last window read, and the steal alone.
+    /// Cores the last reading found taken from the run's spinning CPUs by other processes
+    /// and the hypervisor's steal together, and by the steal alone.
     pub busy_cores: f64,
     pub steal_cores: f64,
     /// The last window was quiet; `false`: the wait ran out and the execution started anyway.
