@@ -6,10 +6,11 @@
 # half-width of requests/s, latency p50 and p99 (median and range over cells).
 #
 #   scripts/noise-floor.sh [--only GLOB]... [--executions N] [--duration D] [--warmup D]
-#                          [--seed S] [--results DIR] [--matrix FILE]
+#                          [--seed S] [--results DIR] [--matrix FILE] [--quiet-wait D]
 #
 # Defaults (4 fast rows x hello and json, 3 executions a side of 5 s after a 2 s warm-up)
-# take about 10 minutes once the images are built.
+# take about 10 minutes once the images are built. Like the publication script, each
+# execution first waits up to --quiet-wait (60s) for a quiet host (docs/statistics.md).
 #
 # How A and B are interleaved: ONE `bench run` with 2N executions per cell, split afterwards.
 # The run's seeded schedule orders executions in rounds (each cell once per round, random
@@ -23,6 +24,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 only=(); executions=3; duration=5s; warmup=2s; seed=$RANDOM; results=""; matrix=matrix.kdl
+quiet_wait=60s
 while [ $# -gt 0 ]; do
   case "$1" in
     --only) only+=("$2"); shift 2 ;;
@@ -32,7 +34,8 @@ while [ $# -gt 0 ]; do
     --seed) seed="$2"; shift 2 ;;
     --results) results="$2"; shift 2 ;;
     --matrix) matrix="$2"; shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    --quiet-wait) quiet_wait="$2"; shift 2 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "noise-floor.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -44,7 +47,7 @@ only_args=(); for o in "${only[@]}"; do only_args+=(--only "$o"); done
 
 start=$(date +%s)
 "$bench" run "$matrix" "${only_args[@]}" --executions $((2 * executions)) --seed "$seed" \
-  --duration "$duration" --warmup "$warmup" --results "$results/all"
+  --duration "$duration" --warmup "$warmup" --quiet-wait "$quiet_wait" --results "$results/all"
 wall=$(( $(date +%s) - start ))
 
 python3 scripts/results-stats.py split "$results/all" "$results/a" "$results/b" "$seed"

@@ -149,6 +149,32 @@ def noise_floor(directory, executions, duration, warmup, seed, wall, selection):
     for figure, label in (("requests_per_second", "requests/s"), ("latency_p50", "latency p50"),
                           ("latency_p99", "latency p99")):
         print(f"- {label}: {spread(half_widths(reports, figure))}")
+    print()
+    machine(load(os.path.join(directory, "all")))
+
+
+def machine(results):
+    """What the machine did meanwhile: the hypervisor's steal while measuring, host-quiet
+    failures, the quiet gate's waits, and the calibration figure's spread."""
+    steal = sorted(r["usage"]["steal_cores"] for r in results
+                   if (r.get("usage") or {}).get("steal_cores") is not None)
+    noisy = sum(any(c["name"] == "host-quiet" and not c["passed"] for c in r.get("checks", []))
+                for r in results)
+    waits = [r["calibration"]["host_wait"] for r in results
+             if (r.get("calibration") or {}).get("host_wait")]
+    speeds = [r["calibration"]["mops_per_second"] for r in results if r.get("calibration")]
+    print(f"The machine meanwhile ({len(results)} executions):\n")
+    if steal:
+        print(f"- hypervisor steal while measuring: median {statistics.median(steal):.2f} "
+              f"cores, max {steal[-1]:.2f}; above 0.1 cores in {sum(s > 0.1 for s in steal)}")
+    print(f"- host-quiet failed in {noisy} of {len(results)} executions")
+    if waits:
+        waited = sorted(w["waited_ms"] for w in waits)
+        print(f"- quiet gate: median wait {statistics.median(waited) / 1000:.1f} s, "
+              f"max {waited[-1] / 1000:.1f} s; started on a busy host "
+              f"{sum(not w['quiet'] for w in waits)} times")
+    if speeds:
+        print(f"- calibration figure: fastest over slowest {max(speeds) / min(speeds):.2f}x")
 
 
 def cost(directory, report, wall, selection, matrix_json, min_executions):
