@@ -31,7 +31,12 @@ while [ $# -gt 0 ]; do
     *) run_args+=("$1"); shift ;;
   esac
 done
-[[ " ${run_args[*]} " == *" --quiet-wait "* ]] || run_args+=(--quiet-wait 60s)
+[[ " ${run_args[*]} " =~ \ --quiet-wait[=\ ] ]] || run_args+=(--quiet-wait 60s)
+# A run that spans sessions must find its results again: the date it started, not today's.
+if [ "$commit_every" -gt 0 ] && [ -z "${OUT:-}" ]; then
+  echo "reproduce-article.sh: --commit-every needs OUT=docs/results/<date it started> (a resumed run must find its raw results)" >&2
+  exit 2
+fi
 out=${OUT:-docs/results/$(date -u +%Y-%m-%d)}
 mkdir -p "$out/raw"
 
@@ -64,6 +69,10 @@ if [ "$commit_every" -gt 0 ]; then
   committer_pid=$!
   trap 'kill $committer_pid 2>/dev/null || true' EXIT
 fi
+# The periodic committer stops before the last commit, so the two never meet on git's lock.
+stop_committer() {
+  [ -z "${committer_pid:-}" ] || { kill "$committer_pid" 2>/dev/null || true; wait "$committer_pid" 2>/dev/null || true; }
+}
 start=$(date +%s)
 status=0
 if [ ${#scenarios[@]} -eq 0 ]; then
@@ -79,16 +88,22 @@ else
   done
 fi
 echo "bench run: exit $status after $(( $(date +%s) - start )) s of wall time"
+stop_committer
 sync_raw
 if [ "$status" -gt 1 ]; then
   # Stopped (a signal, a lost engine): keep what was measured, render nothing as final.
   [ "$commit_every" -eq 0 ] || commit "results: $out raw results so far, bench run stopped (exit $status); run the same command to resume"
   exit "$status"
 fi
-./target/release/bench report --results "$results" --format markdown -o "$out/report.md"
-./target/release/bench report --results "$results" --format html -o "$out/report.html"
-./target/release/bench report --results "$results" --format csv -o "$out/report.csv"
-./target/release/bench report --results "$results" --format json -o "$out/report.json"
+# A report that cannot be rendered (say, a table measured on two machines across sessions:
+# `bench report` refuses to rank it) leaves the raw results committed and says why.
+for format in markdown html csv json; do
+  ext=${format/markdown/md}
+  if ! ./target/release/bench report --results "$results" --format "$format" -o "$out/report.$ext"; then
+    [ "$commit_every" -eq 0 ] || commit "results: $out measured (bench run exit $status); bench report --format $format failed, raw results kept"
+    exit 1
+  fi
+done
 echo "report: $out/report.md (and .html, .csv, .json; the raw JSON results in $out/raw)"
 if [ "$commit_every" -gt 0 ]; then
   commit "results: $out measured (bench run exit $status), reports rendered"

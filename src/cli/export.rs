@@ -146,11 +146,11 @@ fn sharded_run(matrix: &MatrixArgs, shards: u32) -> Result<ShardedRun, CliError>
     })
 }
 
+/// The error with the hint that fits it: only an empty shard is helped by fewer shards.
 fn usage(err: ExportError) -> CliError {
-    CliError::usage(
-        err.to_string(),
-        Some("lower --shards, or select more comparison groups".to_string()),
-    )
+    let hint = matches!(err, ExportError::EmptyShard { .. })
+        .then(|| "lower --shards, or select more comparison groups".to_string());
+    CliError::usage(err.to_string(), hint)
 }
 
 fn write(path: &Path, text: &str) -> Result<(), CliError> {

@@ -167,9 +167,9 @@ const STAGGER: Duration = Duration::from_millis(1);
 /// the next connection opens (a connect that hangs holds the next one `STAGGER` at most). A
 /// server that accepts one connection per turn of its event loop and reads every readable
 /// connection of a turn before answering any (bjoern) then meets the requests as wrk's
-/// (written as their connections open) reach it, not as one batch: opened all at once, the
-/// 300 connections of an io cell were all accepted before any request arrived, and bjoern
-/// read 300 requests (30 s of a blocking app) before its first answer.
+/// (written as their connections open) reach it, not as one batch: opened all at once, an io
+/// cell's connections were all accepted before any request arrived, and bjoern read every
+/// request (its blocking app's whole queue) before its first answer (docs/statistics.md).
 async fn open_and_drive(ctx: Rc<ThreadContext>, index: u64, setup: Arc<Setup>, tried: Rc<Notify>) {
     let limit = ctx.timeout.min(SETUP_CONNECT_TIMEOUT);
     let stream = match connection::connect(ctx.target.addr, limit).await {

@@ -96,6 +96,13 @@ impl HostCpu {
     }
 }
 
+/// Cores taken by others over a window: the host's busy cores less `ours` (what the run's own
+/// threads and containers used), never less than the `steal` read directly: the difference
+/// of separately sampled counters can come out below it when our work fills the machine.
+pub fn taken_by_others(busy: f64, ours: f64, steal: f64) -> f64 {
+    (busy - ours).max(steal).max(0.0)
+}
+
 /// `cpu  user nice system idle iowait irq softirq steal ...`: (user + nice + system + steal,
 /// steal).
 fn busy_ticks(line: &str) -> Option<(u64, u64)> {

@@ -3,7 +3,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Notify;
 
-use super::host::HostCpu;
+use super::host::{HostCpu, taken_by_others};
 use super::progress::Progress;
 use crate::engine::{ContainerId, ContainerState, Engine, StatsSample, cpu_percent};
 use crate::load::LoadSummary;
@@ -108,7 +108,6 @@ impl Samples {
         let container =
             last.stats.cpu_total_ns.saturating_sub(first.stats.cpu_total_ns) as f64 / 1e9 / span;
         let generator = load.generator_cpu_us as f64 / 1e6 / secs;
-        let cores = (host - container - generator).max(0.0);
-        Some(OtherCpu { cores, steal: steal.min(cores) })
+        Some(OtherCpu { cores: taken_by_others(host, container + generator, steal), steal })
     }
 }
