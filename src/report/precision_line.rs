@@ -5,7 +5,7 @@
 
 use super::cell_statistics::CellStatistics;
 use super::numbers;
-use crate::statistics::{PooledSpread, Precision};
+use crate::statistics::{PooledSpread, Precision, median};
 
 /// Executions beyond which the line says "more than" instead of a count.
 const MAX_SHOWN: usize = 50;
@@ -29,7 +29,7 @@ pub(super) fn precision_line(cells: &[&CellStatistics]) -> Option<String> {
             "±{} or better for {met} of {} cells (half-width median ±{}, {}–{})",
             pct(target),
             widths.len(),
-            pct(middle(&widths)),
+            pct(median(&widths)),
             pct(*low),
             pct(*high)
         ),
@@ -45,10 +45,4 @@ pub(super) fn precision_line(cells: &[&CellStatistics]) -> Option<String> {
         spread.cells,
         pct(target)
     ))
-}
-
-/// The median of sorted values (the mean of the middle two for an even count).
-fn middle(sorted: &[f64]) -> f64 {
-    let n = sorted.len();
-    if n % 2 == 1 { sorted[n / 2] } else { (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0 }
 }

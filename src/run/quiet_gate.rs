@@ -107,7 +107,7 @@ mod tests {
         readings: &[(f64, f64)],
         step: Duration,
     ) -> (Option<HostWait>, usize) {
-        let gate = QuietGate { bound, ..QuietGate::new(bound) };
+        let gate = QuietGate::new(bound);
         let next = RefCell::new(readings.iter().copied());
         let count = RefCell::new(0);
         let wait = gate

@@ -38,6 +38,7 @@ pub use cell_estimates::{CellEstimates, CellFigures};
 pub use comparison::{Comparison, Verdict};
 pub use estimate::Estimate;
 pub use figure::Figure;
+pub(crate) use log_sample::median;
 pub use pooled_spread::PooledSpread;
 pub use precision::{Precision, PrecisionStatus};
 pub use rank_range::{RankRange, rank_ranges};
