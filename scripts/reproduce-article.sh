@@ -54,10 +54,22 @@ seed_from_raw() {
 commit() {
   git add -- "$out" && git commit -q -m "$1" -- "$out" || true
 }
+# Commits right after an execution's result lands (at most every MINUTES): the next execution
+# then waits for a quiet host (`--quiet-wait`) instead of sharing its window with git. A
+# committer on a plain timer landed inside measured windows (host-quiet: "other processes").
 committer() {
-  while sleep $((commit_every * 60)); do
-    sync_raw
-    commit "results: $out raw results so far ($(find "$out/raw" -name '*.json' | wc -l) files), measurement under way"
+  local last seen now count
+  last=$(date +%s)
+  seen=$(find "$results" -name '*.json' 2>/dev/null | wc -l)
+  while sleep 0.5; do
+    count=$(find "$results" -name '*.json' 2>/dev/null | wc -l)
+    now=$(date +%s)
+    if [ "$count" -ne "$seen" ] && [ $((now - last)) -ge $((commit_every * 60)) ]; then
+      sync_raw
+      commit "results: $out raw results so far ($(find "$out/raw" -name '*.json' | wc -l) files), measurement under way"
+      last=$now
+    fi
+    seen=$count
   done
 }
 
