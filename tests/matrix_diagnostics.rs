@@ -281,3 +281,61 @@ error: the matrix has 1 error
 "#,
         );
 }
+
+#[test]
+fn unknown_runtime_variant() {
+    Test::new()
+        .matrix(&format!(
+            "{BASE}{}",
+            r#"runtime nuitka {
+    compile "nuitka {script}" run="/build/{stem}.bin"
+    variant lto {
+        compile "nuitka --lto=yes {script}" run="/build/{stem}.bin"
+    }
+}
+matrix {
+    include flask own runtime=nuitka:lot
+}
+"#
+        ))
+        .expect_error(
+            r#"
+  × unknown variant `lot` of runtime `nuitka`
+    ╭─[matrix.kdl:45:23]
+ 44 │ matrix {
+ 45 │     include flask own runtime=nuitka:lot
+    ·                       ─────────┬────────
+    ·                                ╰── no such variant
+ 46 │ }
+    ╰────
+  help: variants of `nuitka`: lto
+error: the matrix has 1 error
+"#,
+        );
+}
+
+#[test]
+fn interface_not_shared() {
+    Test::new()
+        .matrix(&format!(
+            "{BASE}{}",
+            r#"matrix {
+    include falcon gunicorn interface=asgi
+}
+"#
+        ))
+        .expect_error(
+            r#"
+  × interface `asgi` is not shared by falcon and gunicorn
+    ╭─[matrix.kdl:39:29]
+ 38 │ matrix {
+ 39 │     include falcon gunicorn interface=asgi
+    ·                             ───────┬──────
+    ·                                    ╰── not shared
+ 40 │ }
+    ╰────
+  help: did you mean `interface=wsgi`?
+error: the matrix has 1 error
+"#,
+        );
+}

@@ -124,3 +124,66 @@ fn config_errors_have_their_own_kinds() {
     assert_eq!(found[1].0, ConfigErrorKind::ImportWithoutFile);
     assert!(errors[0].kind::<ErrorKind>().is_none(), "a config error is no model error");
 }
+
+/// A compiling runtime with one variant, `lto`.
+const NUITKA: &str = "runtime nuitka {\n    compile \"nuitka {script}\" run=\"/build/{stem}.bin\"\n    \
+                      variant lto {\n        compile \"nuitka --lto=yes {script}\" \
+                      run=\"/build/{stem}.bin\"\n    }\n}\n";
+
+#[test]
+fn unknown_runtime_variant() {
+    let errors =
+        errors_of(&format!("{NUITKA}matrix {{\n    include flask own runtime=nuitka:ltoo\n}}\n"));
+    let kind = one!(
+        errors,
+        ErrorKind::UnknownVariant { kind: DefinitionKind::Runtime, .. },
+        "runtime=nuitka:ltoo"
+    );
+    assert_eq!(kind.to_string(), "unknown variant `ltoo` of runtime `nuitka`");
+    let ErrorKind::UnknownVariant { help, .. } = kind else { unreachable!() };
+    assert_eq!(help, "did you mean `nuitka:lto`?");
+    let errors = errors_of("matrix {\n    include flask own runtime=pypy:jit\n}\n");
+    let kind = one!(errors, ErrorKind::UnknownVariant { .. }, "runtime=pypy:jit");
+    let ErrorKind::UnknownVariant { help, .. } = kind else { unreachable!() };
+    assert_eq!(help, "runtime `pypy` has no variants");
+    // The same rule in the axes and in matchers.
+    let axes = "matrix {\n    axes {\n        framework flask\n        server own\n        \
+                runtime nuitka:lot\n    }\n}\n";
+    one!(errors_of(&format!("{NUITKA}{axes}")), ErrorKind::UnknownVariant { .. }, "nuitka:lot");
+    let exclude = "matrix {\n    include flask own\n    exclude runtime=nuitka:lot\n}\n";
+    let errors = errors_of(&format!("{NUITKA}{exclude}"));
+    one!(errors, ErrorKind::UnknownVariant { .. }, "runtime=nuitka:lot");
+}
+
+#[test]
+fn unknown_child_of_a_runtime_variant() {
+    let errors = errors_of(&format!(
+        "runtime nuitka {{\n    variant lto {{\n        comple \"nuitka\"\n    }}\n}}\n{ONE_ROW}"
+    ));
+    let kind = one!(errors, ErrorKind::UnknownNode { .. }, "comple");
+    let ErrorKind::UnknownNode { parent, help, .. } = kind else { unreachable!() };
+    assert_eq!((parent.as_str(), help.as_str()), ("`variant`", "did you mean `compile`?"));
+}
+
+#[test]
+fn interface_not_shared() {
+    let errors = errors_of("matrix {\n    include flask gunicorn interface=aiohttp\n}\n");
+    let kind = one!(errors, ErrorKind::InterfaceNotShared { .. }, "interface=aiohttp");
+    assert_eq!(kind.to_string(), "interface `aiohttp` is not shared by flask and gunicorn");
+    let ErrorKind::InterfaceNotShared { help, .. } = kind else { unreachable!() };
+    assert_eq!(
+        help,
+        "flask and gunicorn share wsgi: name one of them, or leave `interface=` out for the first"
+    );
+    let errors = errors_of("matrix {\n    include falcon gunicorn interface=asgi\n}\n");
+    let kind = one!(errors, ErrorKind::InterfaceNotShared { .. }, "interface=asgi");
+    let ErrorKind::InterfaceNotShared { help, .. } = kind else { unreachable!() };
+    assert_eq!(help, "did you mean `interface=wsgi`?");
+    // An axis drops the combinations that do not share an interface, but one that no
+    // combination shares is a typo.
+    let axes = "matrix {\n    axes {\n        framework falcon\n        server gunicorn uvicorn\n        \
+                interface agsi\n    }\n}\n";
+    let kind = one!(errors_of(axes), ErrorKind::InterfaceNotShared { .. }, "agsi");
+    let ErrorKind::InterfaceNotShared { help, .. } = kind else { unreachable!() };
+    assert_eq!(help, "did you mean `asgi`?");
+}

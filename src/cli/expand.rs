@@ -6,7 +6,7 @@ use super::CliError;
 use super::expanded::Expanded;
 use super::session::MatrixArgs;
 use crate::matrix::Cell;
-use crate::model::Settings;
+use crate::model::{Settings, qualified};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -73,11 +73,8 @@ fn table(cells: &[Cell]) -> String {
                 (i + 1).to_string(),
                 c.id.clone() + if c.na.is_some() { " (N/A)" } else { "" },
                 c.framework.clone(),
-                match &c.variant {
-                    Some(v) => format!("{}:{v}", c.server),
-                    None => c.server.clone(),
-                },
-                c.runtime.clone(),
+                qualified(&c.server, c.variant.as_deref()),
+                qualified(&c.runtime, c.runtime_variant.as_deref()),
                 c.interface.clone(),
                 c.load.connections.to_string(),
                 format!("{}s", c.load.duration_ms as f64 / 1000.0),
@@ -119,6 +116,7 @@ struct JsonCell<'a> {
     server: &'a str,
     variant: Option<&'a str>,
     runtime: &'a str,
+    runtime_variant: Option<&'a str>,
     interface: &'a str,
     hash: &'a str,
     image_hash: &'a str,
@@ -140,6 +138,7 @@ impl<'a> From<&'a Cell> for JsonCell<'a> {
             server: &c.server,
             variant: c.variant.as_deref(),
             runtime: &c.runtime,
+            runtime_variant: c.runtime_variant.as_deref(),
             interface: &c.interface,
             hash: &c.hash,
             image_hash: &c.image_hash,

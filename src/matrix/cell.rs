@@ -6,9 +6,9 @@ use super::RunKnobs;
 
 pub use crate::model::BodyRule;
 
-/// One measurable unit: a row (framework + server + variant + runtime) in one scenario,
-/// with one value of each swept setting. Everything a later stage needs is resolved here:
-/// no stage after `matrix` looks at the KDL model again.
+/// One measurable unit: a row (framework + server and its variant + runtime and its variant,
+/// meeting on an interface) in one scenario, with one value of each swept setting. Everything
+/// a later stage needs is resolved here: no stage after `matrix` looks at the KDL model again.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Cell {
     /// The row name, built by the naming rule (`falcon-bjoern-pypy`) or given with `name=`.
@@ -29,6 +29,9 @@ pub struct Cell {
     /// Server variant, `None` for the server's base variant.
     pub variant: Option<String>,
     pub runtime: String,
+    /// Runtime variant (`lto` of `nuitka:lto`), `None` for the runtime itself.
+    #[serde(default)]
+    pub runtime_variant: Option<String>,
     /// The interface the framework and server meet on (`wsgi`, `asgi`, `own`, ...).
     pub interface: String,
     /// Content hash of the whole cell (image inputs, load and resource settings, request).

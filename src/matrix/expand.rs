@@ -15,7 +15,7 @@ use crate::model::{Extras, LaunchDef, Model, Row, SettingValue, Settings};
 pub fn expand(model: &Model, inputs: &dyn Inputs) -> Vec<Cell> {
     let mut cells = Vec::new();
     for row in &model.rows {
-        let runtime = &model.runtimes[&row.runtime];
+        let runtime = model.runtimes[&row.runtime].with_variant(row.runtime_variant.as_deref());
         let server = &model.servers[&row.server];
         let variant = row.variant.as_ref().and_then(|v| server.variants.get(v));
         let framework = &model.frameworks[&row.framework];
@@ -96,7 +96,7 @@ fn cell(
     digest: &str,
     na: Option<String>,
 ) -> Cell {
-    let runtime = &model.runtimes[&row.runtime];
+    let runtime = model.runtimes[&row.runtime].with_variant(row.runtime_variant.as_deref());
     let server = &model.servers[&row.server];
     let framework = &model.frameworks[&row.framework];
     let scenario = &model.scenarios[scenario_name];
@@ -222,6 +222,7 @@ fn cell(
         server: row.server.clone(),
         variant: row.variant.clone(),
         runtime: row.runtime.clone(),
+        runtime_variant: row.runtime_variant.clone(),
         interface: row.interface.clone(),
         hash,
         image_hash,

@@ -92,8 +92,10 @@ pub enum ErrorKind {
         name: String,
         help: String,
     },
+    /// `variant` is not a variant of the server or runtime `name`.
     UnknownVariant {
-        server: String,
+        kind: DefinitionKind,
+        name: String,
         variant: String,
         help: String,
     },
@@ -113,6 +115,13 @@ pub enum ErrorKind {
     Incompatible {
         include: String,
         reason: String,
+    },
+    /// A row asks for an interface that its framework and server do not both declare;
+    /// `by` names them.
+    InterfaceNotShared {
+        interface: String,
+        by: String,
+        help: String,
     },
     /// `other` describes the row that has the name already.
     DuplicateRowName {
@@ -192,8 +201,8 @@ impl fmt::Display for ErrorKind {
                 write!(f, "`{setting}` lists {value} twice")
             }
             UnknownReference { kind, name, .. } => write!(f, "unknown {kind} `{name}`"),
-            UnknownVariant { server, variant, .. } => {
-                write!(f, "unknown variant `{variant}` of server `{server}`")
+            UnknownVariant { kind, name, variant, .. } => {
+                write!(f, "unknown variant `{variant}` of {kind} `{name}`")
             }
             UnknownRow { name, .. } => write!(f, "no row is named `{name}`"),
             InvalidPattern { pattern, reason } => {
@@ -204,6 +213,9 @@ impl fmt::Display for ErrorKind {
             IncludeArity { .. } => write!(f, "`include` takes a framework and a server"),
             Incompatible { include, .. } => {
                 write!(f, "`include {include}` names an incompatible combination")
+            }
+            InterfaceNotShared { interface, by, .. } => {
+                write!(f, "interface `{interface}` is not shared by {by}")
             }
             DuplicateRowName { name, .. } => write!(f, "duplicate row name `{name}`"),
             MissingFile { what, path, .. } => write!(f, "{what} `{path}` does not exist"),
@@ -252,6 +264,7 @@ impl DiagnosticKind for ErrorKind {
             IncludeArity { too_many: true } => "too many arguments".into(),
             IncludeArity { too_many: false } => "missing framework or server".into(),
             Incompatible { reason, .. } => reason.clone(),
+            InterfaceNotShared { .. } => "not shared".into(),
             DuplicateRowName { .. } => "a different combination already has this name".into(),
             MissingFile { .. } => "not found".into(),
             UnsafeText { .. } => "unsafe characters".into(),
@@ -269,6 +282,7 @@ impl DiagnosticKind for ErrorKind {
             | UnknownProperty { help, .. }
             | UnknownReference { help, .. }
             | UnknownVariant { help, .. }
+            | InterfaceNotShared { help, .. }
             | UnknownRow { help, .. } => help.clone(),
             UnexpectedArgument { node, takes } => {
                 let plural = if *takes == 1 { "" } else { "s" };

@@ -6,8 +6,10 @@ pub enum Layer {
     #[default]
     Defaults,
     Definition(DefinitionKind, String),
+    /// `variant` of the server or runtime `name`.
     Variant {
-        server: String,
+        kind: DefinitionKind,
+        name: String,
         variant: String,
     },
     /// The n-th `override` of the matrix.

@@ -6,21 +6,21 @@ use kdl::KdlNode;
 use miette::SourceSpan;
 
 use super::analyzer::{Analyzer, children};
-use super::combo::{Combo, compatible, row_name, server_ref};
+use super::combo::{Combo, Meeting, compatible, meeting, row_name, shared_interfaces, variant_ref};
 use super::node_reader::NodeReader;
+use super::qualified;
 use super::suggestion::suggest;
 use super::{DefinitionKind, ErrorKind, Extras, Layer, Matcher, Override, Row, checks};
 use crate::config::{Source, Sources};
 
 const STATEMENTS: &[&str] = &["scenarios", "axes", "include", "exclude", "override"];
-const AXES: &[&str] = &["framework", "server", "runtime", "scenario"];
+const AXES: &[&str] = &["framework", "server", "runtime", "interface", "scenario"];
 
 #[derive(Default)]
 pub(crate) struct MatrixBuilder {
     pub rows: Vec<Row>,
     pub overrides: Vec<Override>,
     scenario_order: Vec<String>,
-    by_combo: HashMap<(String, String, Option<String>, String), usize>,
     by_name: HashMap<String, usize>,
     excludes: Vec<Matcher>,
     /// `row=` names that must exist once every row is known.
@@ -115,7 +115,8 @@ impl MatrixBuilder {
         NodeReader::new(source, node, &[]).finish(&mut a.errors);
         let mut frameworks = Vec::new();
         let mut servers: Vec<(String, Option<String>)> = Vec::new();
-        let mut runtimes = Vec::new();
+        let mut runtimes: Vec<(String, Option<String>)> = Vec::new();
+        let mut interfaces: Vec<(String, SourceSpan)> = Vec::new();
         let mut scenarios = None;
         for child in children(node) {
             let mut r = NodeReader::new(source, child, &[]);
@@ -125,36 +126,53 @@ impl MatrixBuilder {
                 "framework" => {
                     frameworks.extend(references(a, source, DefinitionKind::Framework, values))
                 }
-                "runtime" => {
-                    runtimes.extend(references(a, source, DefinitionKind::Runtime, values))
-                }
                 "scenario" => {
                     scenarios = Some(references(a, source, DefinitionKind::Scenario, values))
                 }
-                "server" => {
+                axis @ ("server" | "runtime") => {
+                    let (kind, list) = match axis {
+                        "server" => (DefinitionKind::Server, &mut servers),
+                        _ => (DefinitionKind::Runtime, &mut runtimes),
+                    };
                     for (v, span) in values {
-                        servers.extend(server_ref(a, source, span, &v, true));
+                        list.extend(variant_ref(a, source, span, kind, &v, true));
                     }
                 }
+                "interface" => interfaces.extend(
+                    values
+                        .into_iter()
+                        .filter(|(v, span)| a.check(source, *span, checks::name("interface", v))),
+                ),
                 _ => a.unknown_node(source, child, "`axes`", AXES),
             }
         }
         if runtimes.is_empty() {
-            runtimes.extend(a.model.runtimes.keys().next().cloned());
+            runtimes.extend(a.model.runtimes.keys().next().map(|r| (r.clone(), None)));
         }
         let scenarios = scenarios.unwrap_or_else(|| self.scenario_order.clone());
+        check_axis_interfaces(a, source, &interfaces, &frameworks, &servers);
+        let requested: Vec<Option<String>> = if interfaces.is_empty() {
+            vec![None]
+        } else {
+            interfaces.into_iter().map(|(i, _)| Some(i)).collect()
+        };
         for framework in &frameworks {
             for (server, variant) in &servers {
-                for runtime in &runtimes {
-                    let combo = Combo {
-                        framework: framework.clone(),
-                        server: server.clone(),
-                        variant: variant.clone(),
-                        runtime: runtime.clone(),
-                    };
-                    if let Ok(interface) = compatible(a, &combo) {
-                        let span = node.name().span();
-                        self.add_row(a, source, span, combo, interface, None, &scenarios);
+                for (runtime, runtime_variant) in &runtimes {
+                    for interface in &requested {
+                        let combo = Combo {
+                            framework: framework.clone(),
+                            server: server.clone(),
+                            variant: variant.clone(),
+                            runtime: runtime.clone(),
+                            runtime_variant: runtime_variant.clone(),
+                            interface: interface.clone(),
+                        };
+                        let Ok(shared) = compatible(a, &combo) else { continue };
+                        if let Some(meeting) = meeting(&shared, combo.interface.as_deref()) {
+                            let span = node.name().span();
+                            self.add_row(a, source, span, combo, meeting, None, &scenarios);
+                        }
                     }
                 }
             }
@@ -162,11 +180,12 @@ impl MatrixBuilder {
     }
 
     fn include(&mut self, a: &mut Analyzer, source: &Source, node: &KdlNode) {
-        let mut r = NodeReader::new(source, node, &["runtime", "scenario", "name"]);
+        let mut r = NodeReader::new(source, node, &["runtime", "scenario", "name", "interface"]);
         let args: Vec<_> = r.take_all_args();
         let runtime = r.prop_string("runtime", &mut a.errors);
         let scenario = r.prop_string("scenario", &mut a.errors);
         let name = r.prop_string("name", &mut a.errors);
+        let interface = r.prop_string("interface", &mut a.errors);
         r.finish(&mut a.errors);
         if args.len() != 2 {
             let kind = ErrorKind::IncludeArity { too_many: args.len() > 2 };
@@ -181,18 +200,20 @@ impl MatrixBuilder {
         };
         let mut ok =
             a.check_reference(source, args[0].span(), DefinitionKind::Framework, &framework);
-        let servers = server_ref(a, source, args[1].span(), &server, false);
+        let servers =
+            variant_ref(a, source, args[1].span(), DefinitionKind::Server, &server, false);
         ok &= !servers.is_empty();
         if let Some((name, span)) = &name {
             ok &= a.check(source, *span, checks::name("row name", name));
         }
-        let runtime = match runtime {
-            Some((rt, span)) => {
-                ok &= a.check_reference(source, span, DefinitionKind::Runtime, &rt);
-                rt
-            }
-            None => a.model.runtimes.keys().next().cloned().unwrap_or_default(),
+        if let Some((interface, span)) = &interface {
+            ok &= a.check(source, *span, checks::name("interface", interface));
+        }
+        let runtimes = match &runtime {
+            Some((rt, span)) => variant_ref(a, source, *span, DefinitionKind::Runtime, rt, false),
+            None => vec![(a.model.runtimes.keys().next().cloned().unwrap_or_default(), None)],
         };
+        ok &= !runtimes.is_empty();
         let scenarios = match scenario {
             Some((list, span)) => {
                 let names = list.split_whitespace().map(|s| (s.to_string(), span)).collect();
@@ -205,23 +226,51 @@ impl MatrixBuilder {
         if !ok {
             return;
         }
-        for (server_name, variant) in servers {
-            let combo = Combo {
-                framework: framework.clone(),
-                server: server_name,
-                variant,
-                runtime: runtime.clone(),
-            };
-            match compatible(a, &combo) {
-                Ok(interface) => {
-                    let name = name.as_ref().map(|(n, _)| n.clone());
-                    self.add_row(a, source, node.span(), combo, interface, name, &scenarios)
-                }
-                Err(reason) => {
-                    let include = format!("{framework} {server}");
-                    a.error(source, node.span(), ErrorKind::Incompatible { include, reason })
-                }
+        let (Some((server_name, variant)), Some((runtime_name, runtime_variant))) =
+            (servers.into_iter().next(), runtimes.into_iter().next())
+        else {
+            return;
+        };
+        let combo = Combo {
+            framework: framework.clone(),
+            server: server_name,
+            variant,
+            runtime: runtime_name,
+            runtime_variant,
+            interface: interface.as_ref().map(|(i, _)| i.clone()),
+        };
+        let shared = match compatible(a, &combo) {
+            Ok(shared) => shared,
+            Err(reason) => {
+                let include = format!("{framework} {server}");
+                a.error(source, node.span(), ErrorKind::Incompatible { include, reason });
+                return;
             }
+        };
+        match (meeting(&shared, combo.interface.as_deref()), interface) {
+            (Some(meeting), _) => {
+                let name = name.map(|(n, _)| n);
+                self.add_row(a, source, node.span(), combo, meeting, name, &scenarios)
+            }
+            (None, Some((interface, span))) => {
+                let known: Vec<&str> = shared.iter().map(String::as_str).collect();
+                let help = suggest(
+                    &interface,
+                    &known,
+                    |s| format!("interface={s}"),
+                    |known| {
+                        format!(
+                            "{framework} and {server} share {}: name one of them, or leave \
+                             `interface=` out for the first",
+                            known.join(", ")
+                        )
+                    },
+                );
+                let by = format!("{framework} and {server}");
+                a.error(source, span, ErrorKind::InterfaceNotShared { interface, by, help });
+            }
+            // Without `interface=` the default is always shared.
+            (None, None) => {}
         }
     }
 
@@ -245,6 +294,7 @@ impl MatrixBuilder {
         self.overrides.push(Override { matcher: m, extras, na });
     }
 
+    /// A row for `combo`, or its scenarios added to the row of the same combination.
     #[allow(clippy::too_many_arguments)]
     fn add_row(
         &mut self,
@@ -252,52 +302,80 @@ impl MatrixBuilder {
         source: &Source,
         span: SourceSpan,
         combo: Combo,
-        interface: String,
+        meeting: Meeting,
         name: Option<String>,
         scenarios: &[String],
     ) {
-        let key = (
-            combo.framework.clone(),
-            combo.server.clone(),
-            combo.variant.clone(),
-            combo.runtime.clone(),
-        );
-        let name = name.unwrap_or_else(|| row_name(a, &combo));
         let order: Vec<String> = a.model.scenarios.keys().cloned().collect();
         let ordered = |list: &mut Vec<String>| {
             list.sort_by_key(|s| order.iter().position(|o| o == s).unwrap_or(usize::MAX));
         };
-        if let Some(&i) = self.by_combo.get(&key) {
-            let row = &mut self.rows[i];
-            for s in scenarios {
-                if !row.scenarios.contains(s) {
-                    row.scenarios.push(s.clone());
-                }
-            }
-            ordered(&mut row.scenarios);
-            return;
-        }
-        if let Some(other) = self.by_name.get(&name).map(|&i| &self.rows[i]) {
-            let other = format!(
-                "`{}` is {} on {} on {}",
-                other.name, other.framework, other.server, other.runtime
-            );
-            a.error(source, span, ErrorKind::DuplicateRowName { name, other });
-            return;
-        }
-        let mut list = scenarios.to_vec();
-        ordered(&mut list);
-        self.by_combo.insert(key, self.rows.len());
-        self.by_name.insert(name.clone(), self.rows.len());
-        self.rows.push(Row {
-            name,
+        let mut row = Row {
+            name: name.unwrap_or_else(|| row_name(a, &combo, &meeting)),
             framework: combo.framework,
             server: combo.server,
             variant: combo.variant,
             runtime: combo.runtime,
-            interface,
-            scenarios: list,
+            runtime_variant: combo.runtime_variant,
+            interface: meeting.interface,
+            scenarios: scenarios.to_vec(),
+        };
+        if let Some(existing) = self.rows.iter_mut().find(|r| r.same_combination(&row)) {
+            for s in scenarios {
+                if !existing.scenarios.contains(s) {
+                    existing.scenarios.push(s.clone());
+                }
+            }
+            ordered(&mut existing.scenarios);
+            return;
+        }
+        if let Some(other) = self.by_name.get(&row.name).map(|&i| &self.rows[i]) {
+            let other = format!(
+                "`{}` is {} on {} ({}) on {}",
+                other.name,
+                other.framework,
+                qualified(&other.server, other.variant.as_deref()),
+                other.interface,
+                qualified(&other.runtime, other.runtime_variant.as_deref()),
+            );
+            a.error(source, span, ErrorKind::DuplicateRowName { name: row.name, other });
+            return;
+        }
+        ordered(&mut row.scenarios);
+        self.by_name.insert(row.name.clone(), self.rows.len());
+        self.rows.push(row);
+    }
+}
+
+/// Each interface an `axes` lists must be shared by one of its frameworks and one of its
+/// servers: the axes drop the combinations that do not share it, so a misspelt one would
+/// otherwise drop every row silently.
+fn check_axis_interfaces(
+    a: &mut Analyzer,
+    source: &Source,
+    interfaces: &[(String, SourceSpan)],
+    frameworks: &[String],
+    servers: &[(String, Option<String>)],
+) {
+    let mut shared: Vec<String> = Vec::new();
+    for framework in frameworks {
+        for (server, variant) in servers {
+            for i in shared_interfaces(&a.model, framework, server, variant.as_deref()) {
+                if !shared.contains(&i) {
+                    shared.push(i);
+                }
+            }
+        }
+    }
+    for (interface, span) in interfaces.iter().filter(|(i, _)| !shared.contains(i)) {
+        let known: Vec<&str> = shared.iter().map(String::as_str).collect();
+        let help = suggest(interface, &known, str::to_string, |known| match known {
+            [] => "the frameworks and servers of these axes share no interface".to_string(),
+            _ => format!("they share: {}", known.join(", ")),
         });
+        let by = "any framework and server of these axes".to_string();
+        let kind = ErrorKind::InterfaceNotShared { interface: interface.clone(), by, help };
+        a.error(source, *span, kind);
     }
 }
 

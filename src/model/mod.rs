@@ -3,8 +3,9 @@
 //! Output: `Model`, every name resolved, every value checked and every row built by the
 //! naming rule, or `MatrixErrors` with every error of the files: each a `Diagnostic` of an
 //! `ErrorKind` at the span of the offending text. `analyze` is the one pass between the
-//! two; each definition's reader sits next to its type, each setting's definition (name,
-//! default, range, doc) in `setting`.
+//! two; each definition's reader sits next to its type (the `variant`s of servers and
+//! runtimes share one reader, `variant_block`), each setting's definition (name, default,
+//! range, doc) in `setting`.
 
 mod analyzer;
 mod body_rule;
@@ -27,9 +28,11 @@ pub mod setting;
 pub mod settings;
 mod suggestion;
 pub mod values;
+mod variant_block;
 
 pub use analyzer::analyze;
 pub use body_rule::BodyRule;
+pub use combo::qualified;
 pub use definition_kind::DefinitionKind;
 pub use error_kind::ErrorKind;
 pub use extras::{Extras, Unsupported};
@@ -37,7 +40,7 @@ pub use framework::Framework;
 pub use layer::Layer;
 pub use model::{BuildConfig, Model};
 pub use row::{Matcher, Override, Pattern, Row};
-pub use runtime::Runtime;
+pub use runtime::{Runtime, RuntimePatch, RuntimeVariant};
 pub use scenario::Scenario;
 pub use server::{LaunchDef, Server, ServerInterface, Variant};
 pub use setting::{Setting, SettingKind};

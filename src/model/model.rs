@@ -39,21 +39,30 @@ impl Default for BuildConfig {
 
 impl Model {
     /// The settings layers of `row` in `scenario` above the built-in defaults, in the
-    /// order they apply: `defaults`, runtime, server, variant, framework, scenario, then
-    /// the matching overrides in file order.
+    /// order they apply: `defaults`, runtime, runtime variant, server, server variant,
+    /// framework, scenario, then the matching overrides in file order.
     pub fn layers_of(&self, row: &Row, scenario: &str) -> Vec<(Layer, &Settings)> {
         let definition = |kind, name: &str| Layer::Definition(kind, name.to_string());
+        let variant_layer = |kind, name: &str, variant: &str| Layer::Variant {
+            kind,
+            name: name.to_string(),
+            variant: variant.to_string(),
+        };
+        let runtime = self.runtimes.get(&row.runtime);
+        let runtime_variant =
+            row.runtime_variant.as_ref().and_then(|v| Some((v, runtime?.variants.get(v)?)));
         let server = self.servers.get(&row.server);
         let variant = row.variant.as_ref().and_then(|v| Some((v, server?.variants.get(v)?)));
         let layers = [
             Some((Layer::Defaults, &self.defaults)),
-            self.runtimes
-                .get(&row.runtime)
-                .map(|r| (definition(DefinitionKind::Runtime, &r.name), &r.extras.settings)),
+            runtime.map(|r| (definition(DefinitionKind::Runtime, &r.name), &r.extras.settings)),
+            runtime_variant.map(|(name, v)| {
+                let layer = variant_layer(DefinitionKind::Runtime, &row.runtime, name);
+                (layer, &v.patch.extras.settings)
+            }),
             server.map(|s| (definition(DefinitionKind::Server, &s.name), &s.extras.settings)),
             variant.map(|(name, v)| {
-                let layer = Layer::Variant { server: row.server.clone(), variant: name.clone() };
-                (layer, &v.extras.settings)
+                (variant_layer(DefinitionKind::Server, &row.server, name), &v.extras.settings)
             }),
             self.frameworks
                 .get(&row.framework)

@@ -1,8 +1,10 @@
+use indexmap::IndexMap;
 use kdl::KdlNode;
 
 use super::analyzer::{Analyzer, children};
 use super::node_reader::NodeReader;
-use super::{ErrorKind, Extras, checks};
+use super::variant_block::{VariantBlock, read_variant};
+use super::{DefinitionKind, ErrorKind, Extras, checks};
 use crate::config::Source;
 
 /// A Python runtime: CPython, PyPy, Nuitka (CPython with ahead-of-time compilation).
@@ -19,11 +21,36 @@ pub struct Runtime {
     /// command that starts the result.
     pub compile: Option<(String, String)>,
     pub extras: Extras,
+    /// Other builds of this runtime (Nuitka's compile options); rows name one
+    /// `runtime=nuitka:lto`.
+    pub variants: IndexMap<String, RuntimeVariant>,
+}
+
+/// A variant of a runtime: its block is read as a runtime's own, and what it gives
+/// replaces (`python`, `base-image`, `compile`) or adds to (packages, env, settings) the
+/// runtime's.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RuntimeVariant {
+    pub name: String,
+    pub label: String,
+    pub patch: RuntimePatch,
+}
+
+/// What one `runtime` block, or one of its variants, gives besides its name, label and
+/// variants: `None` where it gave nothing. A runtime's own block applies to the runtime
+/// at once (so an importing file patches it); a variant's applies when a row uses it, on
+/// top of the runtime as every file left it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RuntimePatch {
+    pub base_image: Option<String>,
+    pub python: Option<String>,
+    pub compile: Option<(String, String)>,
+    pub extras: Extras,
 }
 
 impl Runtime {
     /// Own children of a `runtime` block, besides the shared ones.
-    const CHILDREN: &[&str] = &["python", "base-image", "compile"];
+    const CHILDREN: &[&str] = &["python", "base-image", "compile", "variant"];
 
     pub(super) fn new(name: &str) -> Runtime {
         Runtime {
@@ -34,30 +61,65 @@ impl Runtime {
         }
     }
 
+    /// This runtime with `variant`'s block applied (itself for `None`).
+    pub fn with_variant(&self, variant: Option<&str>) -> Runtime {
+        let mut runtime = self.clone();
+        if let Some(v) = variant.and_then(|v| self.variants.get(v)) {
+            runtime.apply(&v.patch);
+        }
+        runtime
+    }
+
+    fn apply(&mut self, patch: &RuntimePatch) {
+        if let Some(python) = &patch.python {
+            self.python = python.clone();
+        }
+        if let Some(image) = &patch.base_image {
+            self.base_image = Some(image.clone());
+        }
+        if let Some(compile) = &patch.compile {
+            self.compile = Some(compile.clone());
+        }
+        self.extras.overlay(&patch.extras);
+    }
+
     /// Read a `runtime` block into this runtime (a fresh one, or one to patch).
     pub(super) fn read(&mut self, a: &mut Analyzer, source: &Source, node: &KdlNode) {
+        let mut patch = RuntimePatch::default();
         for child in children(node) {
-            let name = child.name().value();
-            match name {
-                "python" | "base-image" => {
-                    let mut r = NodeReader::new(source, child, &[]);
-                    let value = r.required_string("a value", &mut a.errors);
-                    r.finish(&mut a.errors);
-                    let Some((value, span)) = value else { continue };
-                    if name == "python" && a.check(source, span, checks::program(&value)) {
-                        self.python = value;
-                    } else if name == "base-image" && a.check(source, span, checks::image(&value)) {
-                        self.base_image = Some(value);
-                    }
-                }
-                "compile" => self.read_compile(a, source, child),
-                _ => {
-                    if !self.extras.read_child(a, source, child) {
-                        a.unknown_child(source, child, "runtime", Self::CHILDREN, true);
-                    }
-                }
+            if child.name().value() == "variant" {
+                read_variant(&mut self.variants, &self.name, a, source, child);
+            } else if !patch.read_child(a, source, child) {
+                a.unknown_child(source, child, "runtime", Self::CHILDREN, true);
             }
         }
+        self.apply(&patch);
+    }
+}
+
+impl RuntimePatch {
+    /// Own children of a runtime variant, besides the shared ones.
+    const CHILDREN: &[&str] = &["python", "base-image", "compile"];
+
+    /// Read one child; false when it is none of a runtime's children.
+    fn read_child(&mut self, a: &mut Analyzer, source: &Source, child: &KdlNode) -> bool {
+        let name = child.name().value();
+        match name {
+            "python" | "base-image" => {
+                let mut r = NodeReader::new(source, child, &[]);
+                let value = r.required_string("a value", &mut a.errors);
+                r.finish(&mut a.errors);
+                let Some((value, span)) = value else { return true };
+                if name == "python" && a.check(source, span, checks::program(&value)) {
+                    self.python = Some(value);
+                } else if name == "base-image" && a.check(source, span, checks::image(&value)) {
+                    self.base_image = Some(value);
+                }
+            }
+            "compile" => self.read_compile(a, source, child),
+            _ => return self.extras.read_child(a, source, child),
+        }
+        true
     }
 
     fn read_compile(&mut self, a: &mut Analyzer, source: &Source, child: &KdlNode) {
@@ -75,6 +137,26 @@ impl Runtime {
             a.check(source, command_at, checks::no_control("the compile command", &command));
         if a.check(source, run_at, checks::no_control("the run command", &run)) && command_ok {
             self.compile = Some((command, run));
+        }
+    }
+}
+
+impl VariantBlock for RuntimeVariant {
+    const OF: DefinitionKind = DefinitionKind::Runtime;
+
+    fn new(name: &str) -> RuntimeVariant {
+        RuntimeVariant { name: name.into(), label: name.into(), ..RuntimeVariant::default() }
+    }
+
+    fn label_mut(&mut self) -> &mut String {
+        &mut self.label
+    }
+
+    fn read_block(&mut self, a: &mut Analyzer, source: &Source, node: &KdlNode) {
+        for grandchild in children(node) {
+            if !self.patch.read_child(a, source, grandchild) {
+                a.unknown_child(source, grandchild, "variant", RuntimePatch::CHILDREN, true);
+            }
         }
     }
 }

@@ -3,7 +3,8 @@ use kdl::KdlNode;
 
 use super::analyzer::{Analyzer, children};
 use super::node_reader::NodeReader;
-use super::{DefinitionKind, ErrorKind, Extras, Layer, checks};
+use super::variant_block::{VariantBlock, read_variant};
+use super::{DefinitionKind, ErrorKind, Extras, checks};
 use crate::config::Source;
 
 /// How a server process starts.
@@ -72,8 +73,16 @@ struct LaunchParts<'p> {
     extras: &'p mut Extras,
 }
 
-impl LaunchParts<'_> {
+impl<'p> LaunchParts<'p> {
     const CHILDREN: &'static [&'static str] = &["command", "script", "interface"];
+
+    fn new(
+        launch: &'p mut Option<LaunchDef>,
+        interfaces: &'p mut Vec<ServerInterface>,
+        extras: &'p mut Extras,
+    ) -> LaunchParts<'p> {
+        LaunchParts { launch, interfaces, interfaces_given: false, extras }
+    }
 
     /// Read one child; false when it is none of a launch, an interface or a shared child.
     fn read_child(&mut self, a: &mut Analyzer, source: &Source, child: &KdlNode) -> bool {
@@ -136,17 +145,10 @@ impl Server {
 
     /// Read a `server` block into this server (a fresh one, or one to patch).
     pub(super) fn read(&mut self, a: &mut Analyzer, source: &Source, node: &KdlNode) {
-        let mut parts = LaunchParts {
-            launch: &mut self.launch,
-            interfaces: &mut self.interfaces,
-            interfaces_given: false,
-            extras: &mut self.extras,
-        };
+        let mut parts = LaunchParts::new(&mut self.launch, &mut self.interfaces, &mut self.extras);
         for child in children(node) {
             if child.name().value() == "variant" {
-                let server = Layer::Definition(DefinitionKind::Server, self.name.clone());
                 read_variant(&mut self.variants, &self.name, a, source, child);
-                a.layer = server;
             } else if !parts.read_child(a, source, child) {
                 a.unknown_child(source, child, "server", Self::CHILDREN, true);
             }
@@ -161,42 +163,23 @@ impl Server {
     }
 }
 
-/// A `variant NAME { ... }` child: a new variant, or a patch of one an import defined.
-fn read_variant(
-    variants: &mut IndexMap<String, Variant>,
-    server: &str,
-    a: &mut Analyzer,
-    source: &Source,
-    child: &KdlNode,
-) {
-    let mut r = NodeReader::new(source, child, &["label"]);
-    let Some((name, span)) = r.required_string("a variant name", &mut a.errors) else {
-        return;
-    };
-    let label = r.prop_string("label", &mut a.errors);
-    r.finish(&mut a.errors);
-    a.check(source, span, checks::name("variant name", &name));
-    a.layer = Layer::Variant { server: server.into(), variant: name.clone() };
-    let mut variant = variants.shift_remove(&name).unwrap_or_else(|| Variant {
-        name: name.clone(),
-        label: name.clone(),
-        ..Variant::default()
-    });
-    if let Some((label, span)) = label
-        && a.check(source, span, checks::label(&label))
-    {
-        variant.label = label;
+impl VariantBlock for Variant {
+    const OF: DefinitionKind = DefinitionKind::Server;
+
+    fn new(name: &str) -> Variant {
+        Variant { name: name.into(), label: name.into(), ..Variant::default() }
     }
-    let mut parts = LaunchParts {
-        launch: &mut variant.launch,
-        interfaces: &mut variant.interfaces,
-        interfaces_given: false,
-        extras: &mut variant.extras,
-    };
-    for grandchild in children(child) {
-        if !parts.read_child(a, source, grandchild) {
-            a.unknown_child(source, grandchild, "variant", LaunchParts::CHILDREN, true);
+
+    fn label_mut(&mut self) -> &mut String {
+        &mut self.label
+    }
+
+    fn read_block(&mut self, a: &mut Analyzer, source: &Source, node: &KdlNode) {
+        let mut parts = LaunchParts::new(&mut self.launch, &mut self.interfaces, &mut self.extras);
+        for grandchild in children(node) {
+            if !parts.read_child(a, source, grandchild) {
+                a.unknown_child(source, grandchild, "variant", LaunchParts::CHILDREN, true);
+            }
         }
     }
-    variants.insert(name, variant);
 }
