@@ -232,7 +232,7 @@ fn parse_percent(text: &str) -> Result<f64, String> {
 fn print_speed(summary: &RunSummary) {
     let Some(speed) = &summary.speed else { return };
     eprintln!(
-        "bench run: machine speed varied {:.2}x over {} execution(s) (calibration on the server's CPUs); {} flagged",
+        "bench run: machine speed varied {:.2}x over {} execution(s) (calibrated on the server's CPUs, or the generator's where bench cannot run on the server's); {} flagged",
         speed.spread,
         speed.index.len(),
         summary.speed_flagged.len()
