@@ -425,7 +425,7 @@ async fn remove_all_labelled_removes_running_and_stopped_containers_of_its_scope
     // Another scope's container is untouched.
     assert_eq!(other.leftovers().len(), 1);
     for id in [&running, &stopped] {
-        assert!(matches!(engine.state(id).await, Err(EngineError::Api { .. })));
+        assert!(matches!(engine.state(id).await, Err(EngineError::Rejected { status: 404, .. })));
     }
     other_engine.remove(&bystander).await.unwrap();
     other.assert_clean();
@@ -445,7 +445,10 @@ async fn start_failures_leave_no_container() {
     let mut spec = scope.spec(&image, &[("PORT", free_port().to_string())], 128 << 20);
     spec.cpuset = Some("999".to_string());
     let err = containers.start(&engine, &spec).await.unwrap_err();
-    assert!(matches!(&err, EngineError::Api { detail, .. } if detail.contains("999")), "{err:?}");
+    assert!(
+        matches!(&err, EngineError::Rejected { detail, status: 400, .. } if detail.contains("999")),
+        "{err:?}"
+    );
     let missing = containers
         .start(&engine, &scope.spec("bench-enginetest-no-such-image:x", &[], 128 << 20))
         .await;
@@ -459,7 +462,7 @@ async fn start_failures_leave_no_container() {
     let spec = scope.spec(&broken, &[], 128 << 20);
     let err = containers.start(&engine, &spec).await.unwrap_err();
     assert!(
-        matches!(&err, EngineError::Api { action, detail } if action.starts_with("start") && detail.contains("/no/such/binary")),
+        matches!(&err, EngineError::Rejected { action, detail, .. } if action.starts_with("start") && detail.contains("/no/such/binary")),
         "{err:?}"
     );
     assert!(containers.live().is_empty());
@@ -485,4 +488,19 @@ async fn version_and_base_image() {
     let missing = engine.ensure_base_image("bench-enginetest-no-such-base:1").await.unwrap_err();
     assert!(matches!(missing, EngineError::BaseImageMissing { .. }), "{missing:?}");
     assert!(missing.help().unwrap().contains("docker"));
+}
+
+#[tokio::test]
+async fn the_cpu_probe_reads_the_cpus_containers_get_here_and_leaves_nothing() {
+    if !common::docker::available() {
+        return;
+    }
+    let scope = Scope::new("cpus");
+    let engine = scope.engine().await;
+    let cpus = engine.cpus(BASE_IMAGE).await.unwrap();
+    // On this machine the engine is the host's own: a container with no cpuset gets every
+    // online CPU.
+    let online = std::fs::read_to_string("/sys/devices/system/cpu/online").unwrap();
+    assert_eq!(cpus, bench::run::parse_cpuset(&online), "online: {online}");
+    scope.assert_clean();
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use bench::engine::fake::{FakeCall, FakeEngine, FakeOutcome};
 use bench::engine::{
-    BuildRequest, ContainerSpec, Containers, Engine, EngineError, until_interrupted,
+    BuildRequest, ContainerSpec, Containers, Engine, EngineError, EngineFacts, until_interrupted,
 };
 use bench::image::BuildContext;
 
@@ -237,4 +237,29 @@ async fn a_failing_base_image_script_is_reported_with_its_output() {
         .await
         .unwrap_err();
     assert!(missing.to_string().contains("the script is not there"), "{missing}");
+}
+
+#[tokio::test]
+async fn engine_facts_probe_the_cpus_once_and_ask_the_version_again_after_a_hiccup() {
+    // A Docker-in-Docker engine with CPUs of its own, unreachable for one call.
+    let engine = FakeEngine::new().with_cpus(&[6, 7]).with_version_failures(1);
+    let facts = EngineFacts::read(&engine, "debian:bookworm-slim").await;
+    assert_eq!(facts.version.as_deref(), Some("fake-1.0"));
+    assert_eq!(facts.cpus, Some(vec![6, 7]));
+    assert!(facts.warnings.is_empty(), "{:?}", facts.warnings);
+    assert_eq!(
+        engine.calls(),
+        [FakeCall::Version, FakeCall::Version, FakeCall::Cpus("debian:bookworm-slim".into())]
+    );
+
+    // Gone for longer: the version stays unknown after one more try, and says why; a probe
+    // that finds no CPUs leaves the placement to bench's own.
+    let engine = FakeEngine::new().with_cpus(&[]).with_version_failures(2);
+    let facts = EngineFacts::read(&engine, "base").await;
+    assert_eq!((facts.version, facts.cpus), (None, None));
+    assert_eq!(facts.warnings.len(), 2, "{:?}", facts.warnings);
+    assert!(facts.warnings[0].contains("cannot reach the Docker engine"), "{:?}", facts.warnings);
+    assert!(facts.warnings[1].contains("as if they were the CPUs bench runs on"));
+    let versions = engine.calls().iter().filter(|c| **c == FakeCall::Version).count();
+    assert_eq!(versions, 2, "asked once more, not more");
 }

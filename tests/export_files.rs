@@ -257,13 +257,21 @@ fn json_files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// Two shards in `dir` made of the fixture: `a` with its hello table, `b` with io; and where
+/// to merge them.
+fn two_shards(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let fixture = root().join("tests/fixtures/results-mixed");
+    let (a, b, out) = (dir.join("a"), dir.join("b"), dir.join("out"));
+    copy_dir(&fixture.join("hello"), &a.join("hello"));
+    copy_dir(&fixture.join("io"), &b.join("io"));
+    (a, b, out)
+}
+
 #[test]
 fn merge_copies_shards_and_refuses_a_conflict() {
     let fixture = root().join("tests/fixtures/results-mixed");
     let dir = tempfile::tempdir().unwrap();
-    let (a, b, out) = (dir.path().join("a"), dir.path().join("b"), dir.path().join("out"));
-    copy_dir(&fixture.join("hello"), &a.join("hello"));
-    copy_dir(&fixture.join("io"), &b.join("io"));
+    let (a, b, out) = two_shards(dir.path());
     let s = |p: &Path| p.to_str().unwrap().to_string();
     let (status, _, err) = bench(&["merge", &s(&a), &s(&b), "-o", &s(&out)]);
     assert_eq!(status, 0, "{err}");
@@ -287,4 +295,59 @@ fn merge_copies_shards_and_refuses_a_conflict() {
     assert_eq!(status, 1, "{err}");
     assert!(err.contains("differs between") && err.contains("both cannot be kept"), "{err}");
     assert_eq!(json_files(&out), all, "nothing was written");
+}
+
+#[test]
+fn merge_copies_what_each_cell_stored_beside_its_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b, out) = two_shards(dir.path());
+    // A failed execution's server log and a profile in shard a, a build log in shard b, and
+    // what belongs to no merge: a temporary file and a run's lock.
+    let cell = a.join("hello/aiohttp");
+    let result = json_files(&cell).into_iter().next().expect("a result of aiohttp/hello");
+    let stem = result.to_string_lossy().trim_end_matches(".json").to_string();
+    let hash12 = &stem[..12];
+    let sidecars = [
+        (cell.join(format!("{stem}.server.log")), "Traceback (most recent call last)\n"),
+        (cell.join(format!("{hash12}.profile.json")), "{\"samples\": 3}\n"),
+        (cell.join(format!("{hash12}.profile.svg")), "<svg/>\n"),
+        (cell.join(format!("{hash12}.profile.collapsed")), "main;serve 3\n"),
+        (b.join("logs/bench-flask.build.log"), "Step 1/6\n"),
+    ];
+    std::fs::create_dir_all(b.join("logs")).unwrap();
+    for (path, text) in &sidecars {
+        std::fs::write(path, text).unwrap();
+    }
+    std::fs::write(cell.join(format!(".{stem}.json.tmp-1-1")), "half").unwrap();
+    std::fs::write(a.join(".bench-run.lock"), "someone").unwrap();
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+    let merge = || {
+        let (status, _, err) = bench(&["merge", &s(&a), &s(&b), "-o", &s(&out)]);
+        assert_eq!(status, 0, "{err}");
+        err
+    };
+    let files = |copied: usize, there: usize| {
+        format!(
+            "; {copied} other file(s) (server logs, profiles, build logs) copied, {there} already there"
+        )
+    };
+    let err = merge();
+    assert!(err.contains(&files(5, 0)), "{err}");
+    for (path, text) in &sidecars {
+        let relative = path.strip_prefix(if path.starts_with(&a) { &a } else { &b }).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join(relative)).unwrap(), *text, "{relative:?}");
+    }
+    assert!(!out.join(".bench-run.lock").exists());
+    assert!(!out.join("hello/aiohttp").join(format!(".{stem}.json.tmp-1-1")).exists());
+
+    // Merged again: nothing new; a profile made again elsewhere keeps the first, said so.
+    std::fs::write(&sidecars[2].0, "<svg>again</svg>\n").unwrap();
+    let err = merge();
+    assert!(err.contains(&files(0, 4)), "{err}");
+    assert!(
+        err.contains(&format!("warning: hello/aiohttp/{hash12}.profile.svg differs in")),
+        "{err}"
+    );
+    let kept = std::fs::read_to_string(out.join(format!("hello/aiohttp/{hash12}.profile.svg")));
+    assert_eq!(kept.unwrap(), "<svg/>\n");
 }

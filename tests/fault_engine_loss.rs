@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::docker::{available, containers_of, remove_containers_of};
+use common::docker::{available, containers_of, remove_containers_of, servers_of};
 
 const ENGINE_SOCKET: &str = "/var/run/docker.sock";
 
@@ -103,7 +103,7 @@ fn losing_the_engine_stops_the_run_stores_no_partial_ok_and_names_the_leftover()
     let child = bench(&format!("unix://{}", socket.display())).spawn().unwrap();
     let pid = child.id();
     let start = Instant::now();
-    while containers_of(pid).is_empty() {
+    while servers_of(pid).is_empty() {
         assert!(start.elapsed() < Duration::from_secs(300), "no container within 5 minutes");
         std::thread::sleep(Duration::from_millis(100));
     }

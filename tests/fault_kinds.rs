@@ -1,17 +1,18 @@
 //! Each place a cell can fail records its `FailureKind` at the source, through the fakes: a
 //! build, a server that never listens, exits or runs out of memory, a wrong answer, a name
-//! held by another container, the load generator, the engine gone mid-measurement. A
-//! resumed run reads that kind; it no longer guesses from the message.
+//! held by another container, the load generator, the engine gone mid-measurement, a start
+//! the engine refuses (4xx) or fails on its side (5xx), a cpuset outside the engine's CPUs.
+//! A resumed run reads that kind; it no longer guesses from the message.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use bench::engine::fake::{FakeEngine, FakeOutcome};
+use bench::engine::fake::{FakeCall, FakeEngine, FakeOutcome};
 use bench::engine::{ContainerSpec, Containers, Engine, RunIdentity};
 use bench::load::{LoadConfig, LoadSummary, LoadWatch};
 use bench::matrix::Cell;
 use bench::run::{Http, Probed, Quiet, RunContext, Runner, SystemClock, image_tag};
-use bench::store::{CellResult, FailureKind, Outcome, Store};
+use bench::store::{CellResult, FailureKind, Outcome, Resume, Store};
 
 #[allow(dead_code)] // shared with run_fake, which uses all of it
 #[path = "run_fake/fakes.rs"]
@@ -149,4 +150,40 @@ async fn a_generator_failure_while_the_server_runs_is_of_kind_generator() {
     let engine = FakeEngine::new().with_image("debian:bookworm-slim");
     let r = run_one(&cells, &engine, &BrokenGenerator(FakeHttp::default()), &s).await;
     assert_eq!(kind(&r), (Outcome::Failed, Some(FailureKind::Generator)), "{:?}", r.reason);
+}
+
+#[tokio::test]
+async fn the_engines_answer_decides_a_refused_request_from_a_daemon_error_that_may_pass() {
+    let refused = FakeOutcome::StartAnswered {
+        status: 400,
+        message: "Requested CPUs are not available - requested 7, available: 0-1".into(),
+    };
+    let r = with_outcome(refused).await;
+    assert_eq!(kind(&r), (Outcome::Failed, Some(FailureKind::Request)), "{:?}", r.reason);
+    let reason = r.reason.as_deref().unwrap();
+    assert!(reason.contains("docker refused to start container"), "{reason}");
+    assert!(reason.contains("check the value it names"), "{reason}");
+    assert_eq!(Resume::of(&r, false), Resume::KeepFailed(FailureKind::Request));
+
+    let daemon =
+        FakeOutcome::StartAnswered { status: 500, message: "containerd: deadline exceeded".into() };
+    let r = with_outcome(daemon).await;
+    assert_eq!(kind(&r), (Outcome::Failed, Some(FailureKind::Engine)), "{:?}", r.reason);
+    assert_eq!(Resume::of(&r, false), Resume::Retry(FailureKind::Engine), "measured again");
+}
+
+#[tokio::test]
+async fn a_cpuset_outside_the_engines_cpus_fails_before_any_container_naming_both() {
+    let mut cells = hello();
+    cells[0].resources.cpuset = Some("3".into());
+    let mut s = setup();
+    s.host.engine_cpus = Some(vec![0, 1]);
+    let engine = FakeEngine::new().with_image("debian:bookworm-slim");
+    let r = run_one(&cells, &engine, &FakeHttp::default(), &s).await;
+    assert_eq!(kind(&r), (Outcome::Failed, Some(FailureKind::Request)), "{:?}", r.reason);
+    let reason = r.reason.as_deref().unwrap();
+    assert!(reason.contains("cpuset `3` asks for CPU 3"), "{reason}");
+    assert!(reason.contains("can only run on CPU 0-1"), "{reason}");
+    let started = engine.calls().into_iter().filter(|c| matches!(c, FakeCall::Start(_))).count();
+    assert_eq!(started, 0, "no container was asked for");
 }

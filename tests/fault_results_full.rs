@@ -11,7 +11,7 @@ use std::process::{Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use common::docker::{available, containers_of, remove_containers_of};
+use common::docker::{available, containers_of, remove_containers_of, servers_of};
 
 /// These tests measure: one at a time.
 static SERIAL: Mutex<()> = Mutex::new(());
@@ -113,7 +113,7 @@ fn a_results_filesystem_filled_while_measuring_stops_the_run_keeping_the_figure(
     while child.try_wait().unwrap().is_none() {
         assert!(start.elapsed() < Duration::from_secs(600), "bench did not end in 10 minutes");
         std::thread::sleep(Duration::from_millis(500));
-        if !filled && !containers_of(pid).is_empty() {
+        if !filled && !servers_of(pid).is_empty() {
             let mut filler = std::fs::File::create(fs.path.join("filler")).unwrap();
             let block = vec![0u8; 1 << 20];
             while filler.write_all(&block).is_ok() {}

@@ -12,7 +12,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use common::docker::{available, containers_of, remove_containers_of};
+use common::docker::{available, containers_of, remove_containers_of, servers_of};
 
 /// These tests measure: one at a time.
 static SERIAL: Mutex<()> = Mutex::new(());
@@ -112,7 +112,7 @@ fn temp_results() -> (tempfile::TempDir, PathBuf) {
 fn measuring(res: &Path) -> (Child, Leftovers) {
     let child = spawn(run(res, &["--duration", "30s"]));
     let pid = child.id();
-    wait_for("a server container", || !containers_of(pid).is_empty());
+    wait_for("a server container", || !servers_of(pid).is_empty());
     (child, Leftovers(vec![pid]))
 }
 

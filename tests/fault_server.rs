@@ -18,7 +18,7 @@ use bench::engine::fake::{FakeEngine, FakeOutcome};
 use bench::matrix::Cell;
 use bench::run::image_tag;
 use bench::store::{CellResult, Outcome, Store};
-use common::docker::{available, containers_of, remove_containers_of};
+use common::docker::{available, containers_of, remove_containers_of, servers_of};
 
 /// The Docker tests measure: one at a time.
 static SERIAL: Mutex<()> = Mutex::new(());
@@ -122,7 +122,7 @@ fn while_measured(
             break;
         }
         std::thread::sleep(Duration::from_millis(200));
-        let Some(container) = containers_of(pid).into_iter().next() else {
+        let Some(container) = servers_of(pid).into_iter().next() else {
             continue;
         };
         if !serving {

@@ -12,13 +12,17 @@ fn fixture() -> PathBuf {
 }
 
 fn machine(cpu: &str, cores: u32) -> Machine {
-    Machine::new(MachineFacts {
+    Machine::new(facts(cpu, cores))
+}
+
+fn facts(cpu: &str, cores: u32) -> MachineFacts {
+    MachineFacts {
         cpu_model: Some(cpu.to_string()),
         online_cpus: cores,
         memory_bytes: Some(8 << 30),
         kernel: Some("6.1.0".into()),
         docker_version: Some("20.10.24".into()),
-    })
+    }
 }
 
 fn xeon() -> Machine {
@@ -74,6 +78,12 @@ fn a_table_from_two_machines_is_refused_in_every_format_naming_machines_and_cell
         assert!(err.contains("Intel Xeon E5-2680 v4, 2 cores"), "{err}");
         assert!(err.contains("AMD EPYC 7763, 4 cores"), "{err}");
         assert!(err.contains(": 1 cell (aiohttp/hello"), "{err}");
+        assert!(
+            err.contains(
+                "they differ in CPU model (Intel Xeon E5-2680 v4 / AMD EPYC 7763) and CPUs (2 / 4)"
+            ),
+            "{err}"
+        );
         assert!(err.contains("--allow-mixed"), "{err}");
         assert!(!err.contains("table `io`"), "io is from one machine: {err}");
     }
@@ -141,4 +151,67 @@ fn compare_across_machines_warns_in_its_output_but_compares() {
     // The same machine on both sides: no warning.
     let same = bench(&["compare", old.path().to_str().unwrap(), old.path().to_str().unwrap()]);
     assert!(!text(&same.stdout).contains("Warning"), "{}", text(&same.stdout));
+}
+
+/// `aiohttp/hello` on a Xeon whose facts `change` altered, every other result on the Xeon.
+fn one_cell_on_a_changed_xeon(change: fn(&mut MachineFacts)) -> tempfile::TempDir {
+    results_dir(move |r| {
+        let mut facts = facts("Intel Xeon E5-2680 v4", 2);
+        if r.id == "aiohttp/hello" {
+            change(&mut facts);
+        }
+        Some(Machine::new(facts))
+    })
+}
+
+#[test]
+fn a_refusal_names_only_the_facts_that_differ() {
+    let dir = one_cell_on_a_changed_xeon(|f| f.online_cpus = 4);
+    let out = report(dir.path(), &[]);
+    let err = text(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains("table `hello` has cells from 2 machines: they differ in CPUs (2 / 4): "),
+        "{err}"
+    );
+    assert!(!err.contains("CPU model ("), "the model is the same: {err}");
+}
+
+#[test]
+fn a_kernel_or_docker_update_ranks_together_with_a_caveat_naming_it() {
+    let updated: [fn(&mut MachineFacts); 2] = [
+        |f| f.kernel = Some("6.1.0-21-amd64".into()),
+        |f| f.docker_version = Some("20.10.25".into()),
+    ];
+    let names = [("differ in kernel (", "6.1.0: "), ("differ in Docker (", "20.10.24: ")];
+    for (change, (fact, kept)) in updated.into_iter().zip(names) {
+        let dir = one_cell_on_a_changed_xeon(change);
+        let out = report(dir.path(), &[]);
+        assert!(out.status.success(), "not refused: {}", text(&out.stderr));
+        let md = text(&out.stdout);
+        let hello = &md[md.find("## hello").unwrap()..md.find("## io").unwrap()];
+        assert!(
+            hello.contains("Caveat: the cells of this table were measured on machines of one CPU model and count that differ in "),
+            "{hello}"
+        );
+        assert!(hello.contains(fact) && hello.contains(kept), "{hello}");
+        assert!(hello.contains(": 1 cell (aiohttp/hello)"), "{hello}");
+        let io = &md[md.find("## io").unwrap()..];
+        assert!(!io.contains("Caveat"), "io is from one machine: {io}");
+    }
+}
+
+#[test]
+fn megabytes_of_memory_less_say_nothing_and_gibibytes_are_noted() {
+    let firmware = one_cell_on_a_changed_xeon(|f| f.memory_bytes = Some((8 << 30) - (40 << 20)));
+    let out = report(firmware.path(), &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(!text(&out.stdout).contains("Caveat"), "{}", text(&out.stdout));
+
+    let smaller = one_cell_on_a_changed_xeon(|f| f.memory_bytes = Some(4 << 30));
+    let out = report(smaller.path(), &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let md = text(&out.stdout);
+    assert!(md.contains("differ in memory (") && md.contains("8 GiB: "), "{md}");
+    assert!(md.contains("4 GiB: 1 cell (aiohttp/hello)"), "{md}");
 }

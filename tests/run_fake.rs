@@ -224,3 +224,33 @@ async fn smoke_probes_every_scenario_of_a_row_in_one_container() {
     assert!(engine.live().is_empty());
     assert!(!s.dir.path().join("results").exists(), "smoke stores nothing");
 }
+
+#[tokio::test]
+async fn an_engine_with_cpus_of_its_own_gets_the_server_and_bench_keeps_its_cpus() {
+    let cells: Vec<Cell> = cells().into_iter().filter(|c| c.id == "bjoern/hello").collect();
+    let mut s = setup();
+    // Docker-in-Docker in a pod: the CPU manager gave bench 2-3 and the sidecar 6-7.
+    s.host.cpus = vec![2, 3];
+    s.host.engine_cpus = Some(vec![6, 7]);
+    let engine = FakeEngine::new().with_image("debian:bookworm-slim");
+    let http = FakeHttp::default();
+    let store = Store::open(s.dir.path().join("results")).unwrap();
+    let containers = Containers::new();
+    let mut plan = plan(&cells, &store, 7, None);
+    runner(&engine, &http, &containers, &store, &s).run(&mut plan).await.unwrap();
+    let results = store.load_all().unwrap();
+    assert!(!results.is_empty());
+    for r in &results {
+        assert_eq!(r.outcome, Outcome::Ok, "{:?}", r.reason);
+        assert_eq!(r.provenance.server_cpuset.as_deref(), Some("7"));
+        let machine = &r.provenance.machine;
+        assert_eq!(machine.bench_cpus.as_deref(), Some("2-3"));
+        assert_eq!(machine.engine_cpus.as_deref(), Some("6-7"));
+        assert!(r.provenance.generator.contains("pinned to cpu 2,3"), "{}", r.provenance.generator);
+    }
+    let loads = http.loads.lock().unwrap();
+    assert!(!loads.is_empty() && loads.iter().all(|l| l.cpus == Some(vec![2, 3])), "{loads:?}");
+    // The sidecar's CPU is out of bench's reach: the calibration runs on bench's own.
+    let calibrated = s.calibration.cpus.lock().unwrap();
+    assert!(calibrated.iter().all(|cpus| *cpus == [2, 3]), "{calibrated:?}");
+}

@@ -33,13 +33,22 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
     for skipped in &merged.skipped {
         eprintln!("warning: {skipped}");
     }
+    for (file, source) in &merged.files_differing {
+        eprintln!(
+            "warning: {} differs in {}: the merged directory keeps its first copy",
+            file.display(),
+            source.display()
+        );
+    }
     for (source, count) in &merged.per_source {
         eprintln!("bench merge: {count} results in {}", source.display());
     }
     eprintln!(
-        "bench merge: {} copied, {} already there; results in {}",
+        "bench merge: {} copied, {} already there; {} other file(s) (server logs, profiles, build logs) copied, {} already there; results in {}",
         merged.copied,
         merged.present,
+        merged.files_copied,
+        merged.files_present,
         merge.output.display()
     );
     Ok(ExitCode::SUCCESS)

@@ -5,8 +5,8 @@ use std::time::Duration;
 use super::CliError;
 use super::build_options::BuildOptions;
 use super::run::engine_error;
-use super::session::{MatrixArgs, Session};
-use crate::engine::{Containers, DockerEngine, Engine, ctrl_c, until_interrupted};
+use super::session::{MatrixArgs, Session, base_image};
+use crate::engine::{Containers, DockerEngine, EngineFacts, ctrl_c, until_interrupted};
 use crate::model::Settings;
 use crate::model::values::parse_duration;
 use crate::profile::{ProfileSettings, ProfileStore, Profiled, Profiler, PySpy};
@@ -41,7 +41,7 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
         return Err(CliError::usage("--rate must be at least 1 Hz".to_string(), None));
     }
     let py_spy = PySpy::find(args.py_spy.as_deref()).map_err(|e| CliError::other(e, None))?;
-    let Session { expanded, options, store, host } =
+    let Session { expanded, options, store, mut host } =
         Session::prepare(&args.matrix, &args.results, &args.build, &Settings::default())?;
     let settings = ProfileSettings {
         rate_hz: args.rate,
@@ -51,6 +51,9 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
     let runtime = Session::runtime()?;
     let failed = runtime.block_on(async {
         let engine = DockerEngine::connect().await.map_err(engine_error)?;
+        let engine_facts = EngineFacts::read(&engine, base_image(&expanded.selected)).await;
+        engine_facts.warn("bench profile");
+        host.engine_cpus = engine_facts.cpus.clone();
         let containers = Containers::new();
         let progress = Display::new();
         let profiler = Profiler {
@@ -63,7 +66,7 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
                 progress: &progress,
                 options: &options,
                 host: &host,
-                engine_version: engine.version().await.ok(),
+                engine_version: engine_facts.version,
             },
             py_spy: &py_spy,
             settings,

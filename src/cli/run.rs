@@ -5,9 +5,9 @@ use std::time::Duration;
 use super::CliError;
 use super::build_options::BuildOptions;
 use super::resumed::Resumed;
-use super::session::{MatrixArgs, Session};
+use super::session::{MatrixArgs, Session, base_image};
 use crate::engine::{
-    Containers, DockerEngine, Engine, EngineError, RunIdentity, ctrl_c, until_interrupted,
+    Containers, DockerEngine, EngineError, EngineFacts, RunIdentity, ctrl_c, until_interrupted,
 };
 use crate::load::HttpClient;
 use crate::model::values::parse_duration;
@@ -107,7 +107,7 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
         .map(Shard::parse)
         .transpose()
         .map_err(|e| CliError::usage(e, None))?;
-    let Session { expanded, mut options, store, host } =
+    let Session { expanded, mut options, store, mut host } =
         Session::prepare(&args.matrix, &args.results, &args.build, &args.measure.overrides())?;
     options.client = args.client;
     let selected = match shard {
@@ -143,6 +143,9 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
             }
             Err(e) => eprintln!("warning: could not look for containers left by earlier runs: {e}"),
         }
+        let engine_facts = EngineFacts::read(&engine, base_image(&selected)).await;
+        engine_facts.warn("bench run");
+        host.engine_cpus = engine_facts.cpus.clone();
         let containers = Containers::new();
         let progress = Display::new();
         let calibration = PinnedCalibration {
@@ -158,7 +161,7 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
             progress: &progress,
             options: &options,
             host: &host,
-            engine_version: engine.version().await.ok(),
+            engine_version: engine_facts.version,
         }, &calibration);
         let outcome = until_interrupted(&engine, &containers, runner.run(&mut plan), ctrl_c()).await;
         report_leftovers(&engine, &containers).await;
@@ -229,7 +232,7 @@ fn parse_percent(text: &str) -> Result<f64, String> {
 fn print_speed(summary: &RunSummary) {
     let Some(speed) = &summary.speed else { return };
     eprintln!(
-        "bench run: machine speed varied {:.2}x over {} execution(s) (calibration on the server's CPUs); {} flagged",
+        "bench run: machine speed varied {:.2}x over {} execution(s) (calibrated on the server's CPUs, or the generator's where bench cannot run on the server's); {} flagged",
         speed.spread,
         speed.index.len(),
         summary.speed_flagged.len()

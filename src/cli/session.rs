@@ -3,6 +3,8 @@ use std::path::{Path, PathBuf};
 use super::CliError;
 use super::build_options::BuildOptions;
 use super::expanded::{Expanded, ONLY_HELP, project_root};
+use crate::engine::MAKEABLE_BASE_IMAGE;
+use crate::matrix::Cell;
 use crate::model::Settings;
 use crate::run::{HostFacts, RunOptions};
 use crate::store::Store;
@@ -59,4 +61,10 @@ impl Session {
         tokio::runtime::Runtime::new()
             .map_err(|e| CliError::other(format!("cannot start the async runtime: {e}"), None))
     }
+}
+
+/// The image the engine's CPUs are probed with (`engine::EngineFacts::read`): the base image
+/// of the first cell, which its build needs anyway.
+pub fn base_image(cells: &[Cell]) -> &str {
+    cells.first().map_or(MAKEABLE_BASE_IMAGE, |cell| cell.image.base_image.as_str())
 }

@@ -4,8 +4,8 @@ use std::process::ExitCode;
 use super::CliError;
 use super::build_options::BuildOptions;
 use super::run::engine_error;
-use super::session::{MatrixArgs, Session};
-use crate::engine::{Containers, DockerEngine, ctrl_c, until_interrupted};
+use super::session::{MatrixArgs, Session, base_image};
+use crate::engine::{Containers, DockerEngine, EngineFacts, ctrl_c, until_interrupted};
 use crate::matrix::Cell;
 use crate::model::Settings;
 use crate::run::{Quiet, RealHttp, RunContext, Smoke, SmokeCheck, SmokeRow, SystemClock};
@@ -22,12 +22,15 @@ pub struct Args {
 }
 
 pub fn execute(args: Args) -> Result<ExitCode, CliError> {
-    let Session { expanded, options, store, host } =
+    let Session { expanded, options, store, mut host } =
         Session::prepare(&args.matrix, &args.results, &args.build, &Settings::default())?;
     let rows = by_row(&expanded.selected);
     let runtime = Session::runtime()?;
     let results = runtime.block_on(async {
         let engine = DockerEngine::connect().await.map_err(engine_error)?;
+        let engine_facts = EngineFacts::read(&engine, base_image(&expanded.selected)).await;
+        engine_facts.warn("bench smoke");
+        host.engine_cpus = engine_facts.cpus;
         let containers = Containers::new();
         let mut smoke = Smoke::new(RunContext {
             engine: &engine,

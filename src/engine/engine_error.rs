@@ -11,9 +11,18 @@ pub enum EngineError {
     /// `DOCKER_HOST` names a connection this build cannot make.
     #[error("DOCKER_HOST={host} is not supported: {reason}")]
     UnsupportedHost { host: String, reason: String },
-    /// A Docker API call failed; `action` says which one and on what.
+    /// A Docker API call failed without an HTTP status to judge it by (the engine sent
+    /// nothing, a request bench could not form); `action` says which one and on what.
     #[error("docker: {action} failed: {detail}")]
     Api { action: String, detail: String },
+    /// The engine refused the request as made (HTTP 4xx other than 409): a value bench sent
+    /// for the cell (a cpuset the engine does not have, a missing image or container), so
+    /// the same request fails again.
+    #[error("docker refused to {action}: {detail}")]
+    Rejected { action: String, detail: String, status: u16 },
+    /// The engine failed on its side (HTTP 5xx): the daemon's own trouble, which may pass.
+    #[error("docker: {action} failed inside the engine: {detail}")]
+    Daemon { action: String, detail: String, status: u16 },
     /// The engine refused a call because another object holds the name (HTTP 409): a
     /// container left by another run, or one being removed.
     #[error("docker: {action} failed: {detail}")]
@@ -91,8 +100,26 @@ impl EngineError {
                 "another container holds the name: `bench sweep` removes those of runs that are gone, then run again"
                     .to_string(),
             ),
+            EngineError::Rejected { .. } => Some(
+                "the engine refused what bench asked for this cell: check the value it names (the cell's \
+                 `cpuset`, `cpus` or `memory`, or the image) against this engine; if the matrix is right, \
+                 report it as a bench bug"
+                    .to_string(),
+            ),
+            EngineError::Daemon { .. } => Some(
+                "the Docker daemon failed on its side; the failure counts as transient, so the next \
+                 `bench run` measures the cell again; if it repeats, read the daemon's log \
+                 (`journalctl -u docker`)"
+                    .to_string(),
+            ),
             EngineError::Api { .. } | EngineError::FileNotFound { .. } | EngineError::Interrupted { .. } => None,
         }
+    }
+
+    /// Whether the same call may succeed if made again: the engine unreachable for a moment
+    /// (a connection reset, a restarting daemon) or failing on its side (HTTP 5xx).
+    pub fn is_transient(&self) -> bool {
+        matches!(self, EngineError::Unreachable { .. } | EngineError::Daemon { .. })
     }
 
     /// The last log lines this error carries (build log or container log), if any.
@@ -114,6 +141,20 @@ impl EngineError {
                 action: action.into(),
                 detail: format!("{message} (HTTP 409)"),
             },
+            B::DockerResponseServerError { status_code, message } if status_code >= 500 => {
+                EngineError::Daemon {
+                    action: action.into(),
+                    detail: format!("{message} (HTTP {status_code})"),
+                    status: status_code,
+                }
+            }
+            B::DockerResponseServerError { status_code, message } if status_code >= 400 => {
+                EngineError::Rejected {
+                    action: action.into(),
+                    detail: format!("{message} (HTTP {status_code})"),
+                    status: status_code,
+                }
+            }
             B::DockerResponseServerError { status_code, message } => EngineError::Api {
                 action: action.into(),
                 detail: format!("{message} (HTTP {status_code})"),
@@ -134,4 +175,36 @@ fn indent(lines: &[String]) -> String {
         return "    (no output)".to_string();
     }
     lines.iter().map(|l| format!("    {l}")).collect::<Vec<_>>().join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EngineError;
+    use bollard::errors::Error as B;
+
+    fn answered(status_code: u16) -> EngineError {
+        let message = format!("status {status_code}");
+        EngineError::api("start container c", B::DockerResponseServerError { status_code, message })
+    }
+
+    #[test]
+    fn the_http_status_decides_whose_fault_and_whether_it_may_pass() {
+        assert!(matches!(answered(500), EngineError::Daemon { status: 500, .. }));
+        assert!(matches!(answered(503), EngineError::Daemon { status: 503, .. }));
+        assert!(matches!(answered(400), EngineError::Rejected { status: 400, .. }));
+        assert!(matches!(answered(404), EngineError::Rejected { status: 404, .. }));
+        assert!(matches!(answered(409), EngineError::Conflict { .. }));
+        assert!(answered(500).is_transient());
+        assert!(!answered(400).is_transient());
+        assert!(!answered(409).is_transient());
+        let reset = EngineError::api("inspect container c", B::RequestTimeoutError);
+        assert!(matches!(reset, EngineError::Unreachable { .. }) && reset.is_transient());
+        let refused = answered(400);
+        assert_eq!(
+            refused.to_string(),
+            "docker refused to start container c: status 400 (HTTP 400)"
+        );
+        assert!(refused.help().unwrap().contains("`cpuset`"), "{:?}", refused.help());
+        assert!(answered(502).help().unwrap().contains("next `bench run`"));
+    }
 }

@@ -22,6 +22,9 @@ pub enum FakeOutcome {
     BuildFails { message: String, log_tail: Vec<String> },
     /// The container cannot be started.
     StartFails { message: String },
+    /// The engine answers the start with this HTTP status: 4xx refuses the request, 5xx
+    /// fails on the engine's side.
+    StartAnswered { status: u16, message: String },
     /// The container exits (bad command) before accepting connections.
     ExitsBeforeReady { exit_code: i64, log_tail: Vec<String> },
     /// The container runs but never accepts connections.
@@ -39,6 +42,7 @@ pub enum FakeOutcome {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FakeCall {
     Version,
+    Cpus(String),
     ImageId(String),
     Build(String),
     Start(String),
@@ -70,6 +74,10 @@ struct Inner {
     live: BTreeMap<ContainerId, FakeContainer>,
     calls: Vec<FakeCall>,
     counter: u64,
+    /// What `cpus` answers (`None`: CPUs 0 and 1, as the fake's stats count 2).
+    cpus: Option<Vec<usize>>,
+    /// `version` calls still to fail as a momentarily unreachable engine.
+    version_failures: u32,
 }
 
 /// The fake engine. Containers of an image get its logs and files (`with_logs`, `with_file`).
@@ -98,6 +106,18 @@ impl FakeEngine {
 
     pub fn with_logs(self, image: &str, logs: &str) -> Self {
         self.lock().logs.insert(image.to_string(), logs.to_string());
+        self
+    }
+
+    /// The CPUs the engine's containers get (`cpus`); empty: the probe finds none and fails.
+    pub fn with_cpus(self, cpus: &[usize]) -> Self {
+        self.lock().cpus = Some(cpus.to_vec());
+        self
+    }
+
+    /// The next `n` `version` calls fail as an engine unreachable for a moment.
+    pub fn with_version_failures(self, n: u32) -> Self {
+        self.lock().version_failures = n;
         self
     }
 
@@ -149,8 +169,23 @@ impl Inner {
 
 impl Engine for FakeEngine {
     async fn version(&self) -> Result<String, EngineError> {
-        drop(self.call(FakeCall::Version));
+        let mut inner = self.call(FakeCall::Version);
+        if inner.version_failures > 0 {
+            inner.version_failures -= 1;
+            return Err(EngineError::Unreachable { detail: "read the server version (io)".into() });
+        }
         Ok("fake-1.0".to_string())
+    }
+
+    async fn cpus(&self, image: &str) -> Result<Vec<usize>, EngineError> {
+        let inner = self.call(FakeCall::Cpus(image.to_string()));
+        match inner.cpus.clone().unwrap_or_else(|| vec![0, 1]) {
+            cpus if cpus.is_empty() => Err(EngineError::Api {
+                action: format!("read the CPUs of a container of {image}"),
+                detail: "its /proc/self/status has no Cpus_allowed_list".to_string(),
+            }),
+            cpus => Ok(cpus),
+        }
     }
 
     async fn image_id(&self, tag: &str) -> Result<Option<String>, EngineError> {
@@ -204,8 +239,16 @@ impl Engine for FakeEngine {
                 ),
             });
         }
-        if let FakeOutcome::StartFails { message } = inner.outcome(&spec.image) {
-            return Err(fail(message));
+        match inner.outcome(&spec.image) {
+            FakeOutcome::StartFails { message } => return Err(fail(message)),
+            FakeOutcome::StartAnswered { status, message } => {
+                let answer = bollard::errors::Error::DockerResponseServerError {
+                    status_code: status,
+                    message,
+                };
+                return Err(EngineError::api(format!("start container {}", spec.name), answer));
+            }
+            _ => {}
         }
         inner.counter += 1;
         let id = ContainerId(format!("fake{}-{}", inner.counter, spec.name));

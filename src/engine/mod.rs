@@ -6,6 +6,11 @@
 //! and files) and `ContainerSpec`; laying them out for its builder (Docker: a tar) is its
 //! own business. "Server" below is whatever it runs a spec as (Docker: a container).
 //! - `version()`: the backend's version string, recorded as provenance.
+//! - `cpus(image)`: the CPUs its servers may run on: one short container of the base image
+//!   `image` (made first when missing, as a build would) started with no cpuset, reading
+//!   its own `Cpus_allowed_list`. They differ from bench's own when the engine has CPUs of its
+//!   own (Docker-in-Docker in a pod). `EngineFacts::read` asks both once a run, the version
+//!   twice after a transient failure (`EngineError::is_transient`).
 //! - `image_id(tag)`: the id of the image built as `tag`, `None` when there is none.
 //!   Callers tag images by the cell's image hash and check this first, so an unchanged cell
 //!   is never rebuilt.
@@ -32,8 +37,12 @@
 //!   its end, its exit code and output (`ExecOutput`).
 //! - `remove(id)`: stops and removes it; removing a missing one is `Ok`.
 //!
-//! Any other failure is `Api` (what was asked, what the backend said), or `Unreachable` when
-//! the backend cannot be reached at all; `help()` says what to do. A second backend (e.g.
+//! Any other failure is judged by the backend's answer: `Rejected` when it refused the
+//! request as made (HTTP 4xx: the same request fails again), `Daemon` when it failed on its
+//! side (HTTP 5xx: may pass), `Conflict` for a name in use (409), `Unreachable` when it
+//! cannot be reached at all (connection refused or reset), and `Api` when there is no status
+//! to judge by (what was asked, what went wrong); `help()` says what to do, and
+//! `is_transient()` whether asking again may succeed. A second backend (e.g.
 //! local processes) is one new file here implementing `Engine` plus its `mod`/`pub use`
 //! lines below; `cli/run.rs` and `cli/smoke.rs`, which connect `DockerEngine` today, pick it.
 //!
@@ -52,13 +61,17 @@
 //! - Signals: `ctrl_c()` resolves on SIGINT, SIGTERM or SIGHUP; SIGKILL cannot be caught,
 //!   and the next run's sweep removes what the killed run left.
 //! - `fake::FakeEngine` (feature `fakes`, on for the crate's tests): scripted outcomes per
-//!   image, with a call record and the set of live containers.
+//!   image, with a call record and the set of live containers; its CPUs (`with_cpus`) and
+//!   momentary version failures (`with_version_failures`) are scripted too.
 //!
 //! `DockerEngine` besides: `connect()` honours `DOCKER_HOST` (unix://, tcp://, http://; TLS
 //! and ssh:// are refused as `UnsupportedHost`) and negotiates the API version (older
 //! daemons work; unreachable → `Unreachable` with help). `with_scope(s)` labels its containers
 //! `bench.scope=s`, and `remove_all_labelled()` removes those (running or stopped; without a
-//! scope it refuses), so concurrent tests never remove each other's.
+//! scope it refuses), so concurrent tests never remove each other's. Its files follow what
+//! a call acts on: `docker_engine` (the type, connection, base image, the `Engine` impl),
+//! `docker_images`, `docker_containers`, `docker_exec` (files and commands inside a
+//! container), `docker_cpus` (the probe), `sweep`.
 //! `ensure_base_image(name)`: present, or made by `scripts/make-base-image.sh` when `name` is
 //! `debian:bookworm-slim`; any other missing base is `BaseImageMissing`.
 //!
@@ -84,11 +97,15 @@ mod build_request;
 mod container_spec;
 mod container_state;
 mod containers;
+mod docker_containers;
+mod docker_cpus;
 mod docker_engine;
 mod docker_exec;
 mod docker_host;
+mod docker_images;
 mod docker_tar;
 mod engine_error;
+mod engine_facts;
 mod exec_output;
 #[cfg(feature = "fakes")]
 pub mod fake;
@@ -108,6 +125,7 @@ pub use container_state::ContainerState;
 pub use containers::{Containers, ctrl_c, until_interrupted};
 pub use docker_engine::{DockerEngine, SCOPE_LABEL};
 pub use engine_error::EngineError;
+pub use engine_facts::EngineFacts;
 pub use exec_output::ExecOutput;
 pub use log_tail::{LogTail, TAIL_LINES, last_lines};
 pub use run_identity::{
@@ -120,6 +138,10 @@ pub use sweep::Sweep;
 pub trait Engine: Send + Sync {
     /// The backend's version, for provenance.
     fn version(&self) -> impl Future<Output = Result<String, EngineError>> + Send;
+
+    /// The CPUs a container of the base image `image` gets when given no cpuset, as the
+    /// kernel tells a process inside it.
+    fn cpus(&self, image: &str) -> impl Future<Output = Result<Vec<usize>, EngineError>> + Send;
 
     /// The id of the image tagged `tag`, or `None` if there is none.
     fn image_id(

@@ -32,7 +32,10 @@ pub struct Kubernetes {
     pub docker: DockerAccess,
     /// The results volume claim's name.
     pub claim: String,
-    /// Whole CPUs for the engine (the servers under test) and for the load generator.
+    /// Whole CPUs for the engine and for the load generator. With the static CPU manager
+    /// each container gets cores of its own; bench learns both sets at its start and puts
+    /// each server on one of the engine's cores (`run::Placement`), the Docker daemon using
+    /// the rest, and the generator on its own.
     pub engine_cpus: u32,
     pub generator_cpus: u32,
 }

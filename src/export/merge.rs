@@ -2,12 +2,15 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::ExportError;
+use super::sidecars::Sidecars;
 use crate::store::{CellResult, SkippedFile, Store};
 
 /// Merges results directories (one a shard) into one: every result is copied to the
 /// output, a result already there identically is left as it is, and two different results
 /// for one cell and execution stop the merge before anything is written, since keeping
-/// either would hide a measurement.
+/// either would hide a measurement. Everything else a directory holds (`Sidecars`: server
+/// logs, profiles, superseded results, build logs) is copied to the same path, where the
+/// output has none; a different file already there is kept and named.
 #[derive(Debug)]
 pub struct Merge {
     pub sources: Vec<PathBuf>,
@@ -25,6 +28,13 @@ pub struct Merged {
     pub per_source: Vec<(PathBuf, usize)>,
     /// Files that look like results but could not be read; left where they are.
     pub skipped: Vec<SkippedFile>,
+    /// Other files (`Sidecars`) written to the output.
+    pub files_copied: usize,
+    /// Other files the output held already, identical.
+    pub files_present: usize,
+    /// Other files the output held with other bytes, kept: the path in the output, and the
+    /// source whose copy was left out.
+    pub files_differing: Vec<(PathBuf, PathBuf)>,
 }
 
 impl Merge {
@@ -41,6 +51,7 @@ impl Merge {
                 seen.insert(key(&result), (result, self.output.clone()));
             }
         }
+        let mut sidecars = Vec::new();
         for source in &self.sources {
             let loaded = Store::open(source)?.load()?;
             merged.skipped.extend(loaded.skipped);
@@ -57,11 +68,19 @@ impl Merge {
                     }
                 }
             }
+            sidecars.push(Sidecars::of(source)?);
         }
         for result in &to_write {
             output.write(result)?;
         }
         merged.copied = to_write.len();
+        for files in &sidecars {
+            let done = files.copy_into(&self.output)?;
+            merged.files_copied += done.copied;
+            merged.files_present += done.present;
+            let differing = done.differing.into_iter().map(|p| (p, files.root.clone()));
+            merged.files_differing.extend(differing);
+        }
         Ok(merged)
     }
 }

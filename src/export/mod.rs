@@ -6,7 +6,8 @@
 //! says what each shard holds and how long it may take, with shards split by
 //! `run::Shard` (the rule `bench run --shard K/N` applies, so the export and the run agree);
 //! `Merge` copies results directories into one, refusing two different results for one
-//! cell and execution. Pure except `Merge`, which reads and writes files through `store`.
+//! cell and execution, with everything else each holds (`Sidecars`: logs, profiles).
+//! Pure except `Merge`, which reads and writes files through `store`.
 //! The commands the files run are `bench run --shard`, `bench merge` and `bench report`:
 //! the exports hold no logic of their own that a run could disagree with.
 
@@ -16,6 +17,7 @@ mod kubernetes;
 mod merge;
 mod shard_budgets;
 mod sharded_run;
+mod sidecars;
 
 pub use export_error::ExportError;
 pub use github_actions::{GithubActions, HOSTED_LIMIT_MINUTES};
@@ -23,6 +25,7 @@ pub use kubernetes::{DockerAccess, Kubernetes};
 pub use merge::{Merge, Merged};
 pub use shard_budgets::{ShardBudget, ShardBudgets};
 pub use sharded_run::ShardedRun;
+pub use sidecars::{Sidecars, SidecarsCopied};
 
 /// Keys a person expects first in a workflow or manifest, in that order; other keys follow
 /// in alphabetical order (`serde_json`'s maps are sorted).

@@ -9,7 +9,8 @@
 //! A table ranks its rows against each other, so each `ScenarioReport` records the machines
 //! its rows were measured on (`TableMachines`); `ReportModel::refuse_mixed_machines` is the
 //! refusal `bench report` applies unless `--allow-mixed`, and a mixed table shown anyway
-//! carries a caveat line.
+//! carries a caveat line, as does one whose machines differ only in a noted fact (memory,
+//! kernel, Docker version).
 
 mod cell_statistics;
 pub mod charts;
@@ -39,7 +40,7 @@ pub use report_error::ReportError;
 pub use report_model::ReportModel;
 pub use row_report::RowReport;
 pub use scenario_report::{Footnote, ScenarioCharts, ScenarioReport, SweepCharts};
-pub use table_machines::{TableMachine, TableMachines};
+pub use table_machines::{NotedFact, TableMachine, TableMachines};
 pub use templates::{escape_markdown, quote_csv};
 
 use crate::store::CellResult;

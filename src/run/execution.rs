@@ -17,7 +17,7 @@ use super::samples::Samples;
 use super::server::Server;
 use super::steady_warmup::steady_warmup;
 use super::worker_watch::WorkerWatch;
-use crate::engine::{ContainerId, ContainerState, Engine, EngineError};
+use crate::engine::{ContainerId, ContainerState, Engine};
 use crate::load::{LoadConfig, LoadSummary};
 use crate::matrix::Cell;
 use crate::store::{CellResult, Check, Outcome, Warmup};
@@ -204,7 +204,7 @@ impl<'r, 'a, E: Engine, H: Http, C: Clock> Execution<'r, 'a, E, H, C> {
         // An engine that cannot say how the server ended cannot vouch for the samples either.
         let state = match ctx.engine.state(&self.id).await {
             Ok(state) => Some(state),
-            Err(e @ EngineError::Unreachable { .. }) => {
+            Err(e) if e.is_transient() => {
                 return Err(Failure::engine("the measurement cannot be checked", &e));
             }
             Err(_) => None,

@@ -38,13 +38,23 @@ impl Failure {
         Failure::new(Outcome::Invalid, FailureKind::Invalid, reason)
     }
 
+    /// The engine cannot be asked for what the cell needs (a cpuset outside its CPUs).
+    pub fn request(reason: String) -> Failure {
+        Failure::new(Outcome::Failed, FailureKind::Request, reason)
+    }
+
     /// An engine call failed while `doing` something: the kind follows the error (the engine
-    /// gone, a name conflict, a build, a container that exited or never listened), with the
-    /// log lines the error carries.
+    /// gone or failing on its side, a name conflict, a request it refused, a build, a
+    /// container that exited or never listened), with the log lines the error carries. A
+    /// refused request says what to check.
     pub fn engine(doing: &str, error: &EngineError) -> Failure {
         let kind = match error {
-            EngineError::Unreachable { .. } | EngineError::UnsupportedHost { .. } => {
-                FailureKind::Engine
+            EngineError::Unreachable { .. }
+            | EngineError::UnsupportedHost { .. }
+            | EngineError::Daemon { .. } => FailureKind::Engine,
+            EngineError::Rejected { .. } => {
+                let help = error.help().unwrap_or_default();
+                return Failure::request(format!("{doing}: {error}; {help}"));
             }
             EngineError::Conflict { .. } => FailureKind::Conflict,
             EngineError::Interrupted { .. } => FailureKind::Signal,
@@ -102,10 +112,23 @@ mod tests {
         assert_eq!(failure.kind, FailureKind::Server);
         assert_eq!(failure.log_tail, ["Traceback"]);
         assert!(failure.reason.starts_with("the server never became ready: container c exited"));
-        assert_eq!(
-            kind(&api("create container c", "invalid cpuset (HTTP 400)")),
-            FailureKind::Server
-        );
+        assert_eq!(kind(&api("read the stats of container c", "no sample")), FailureKind::Server);
+        let refused = EngineError::Rejected {
+            action: "create container c".into(),
+            detail: "Requested CPUs are not available (HTTP 400)".into(),
+            status: 400,
+        };
+        let failure = Failure::engine("the server container did not start", &refused);
+        assert_eq!(failure.kind, FailureKind::Request);
+        assert!(failure.reason.contains("(HTTP 400); the engine refused"), "{}", failure.reason);
+        assert!(!failure.kind.is_transient());
+        let daemon = EngineError::Daemon {
+            action: "start container c".into(),
+            detail: "containerd: deadline exceeded (HTTP 500)".into(),
+            status: 500,
+        };
+        assert_eq!(kind(&daemon), FailureKind::Engine);
+        assert!(kind(&daemon).is_transient(), "a resumed run measures it again");
         let build = EngineError::BuildFailed {
             tag: "t".into(),
             message: "exit 1".into(),

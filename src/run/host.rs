@@ -20,12 +20,17 @@ pub fn rfc3339(t: SystemTime) -> String {
     humantime::format_rfc3339_seconds(t).to_string()
 }
 
-/// Facts about the machine, read once per run for provenance.
+/// Facts about the machine, read once per run for provenance and placement.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HostFacts {
     pub cpu_model: Option<String>,
     pub kernel: Option<String>,
     pub online_cpus: usize,
+    /// The CPUs bench may run on (its affinity, as a container's cpuset or a `taskset` set
+    /// it); empty when not read.
+    pub cpus: Vec<usize>,
+    /// The CPUs the engine's containers get (`engine::EngineFacts::cpus`), when known.
+    pub engine_cpus: Option<Vec<usize>>,
     /// `MemTotal` of `/proc/meminfo`, bytes.
     pub memory_bytes: Option<u64>,
     pub git_commit: Option<String>,
@@ -52,7 +57,42 @@ impl HostFacts {
             .ok()
             .filter(|o| o.status.success())
             .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
-        HostFacts { cpu_model, kernel, online_cpus, memory_bytes, git_commit }
+        let cpus = own_cpus();
+        HostFacts {
+            cpu_model,
+            kernel,
+            online_cpus,
+            cpus,
+            engine_cpus: None,
+            memory_bytes,
+            git_commit,
+        }
+    }
+
+    /// The CPUs bench runs on: its affinity, else (not read) the first `online_cpus`.
+    pub fn bench_cpus(&self) -> Vec<usize> {
+        match self.cpus.is_empty() {
+            true => (0..self.online_cpus).collect(),
+            false => self.cpus.clone(),
+        }
+    }
+
+    /// The CPUs the engine's containers get: as probed, else (unknown) bench's own.
+    pub fn server_cpus(&self) -> Vec<usize> {
+        self.engine_cpus.clone().unwrap_or_else(|| self.bench_cpus())
+    }
+}
+
+/// The CPUs this process may run on (`sched_getaffinity`); empty if it cannot be read.
+fn own_cpus() -> Vec<usize> {
+    // SAFETY: a zeroed cpu_set_t is an empty set, filled by the kernel for pid 0 (this
+    // thread); CPU_ISSET reads within its CPU_SETSIZE bits.
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        if libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set) != 0 {
+            return Vec::new();
+        }
+        (0..libc::CPU_SETSIZE as usize).filter(|&cpu| libc::CPU_ISSET(cpu, &set)).collect()
     }
 }
 
@@ -118,7 +158,7 @@ fn ticks(busy: u64) -> Duration {
 
 #[cfg(test)]
 mod tests {
-    use super::{busy_ticks, mem_total};
+    use super::{HostFacts, busy_ticks, mem_total, own_cpus};
 
     #[test]
     fn memory_total_is_read_in_bytes() {
@@ -132,5 +172,16 @@ mod tests {
         // user nice system idle iowait irq softirq steal guest guest_nice
         assert_eq!(busy_ticks("cpu  100 2 30 5000 7 11 260 4 0 0"), Some((136, 4)));
         assert_eq!(busy_ticks("cpu  1 2 3"), None);
+    }
+
+    #[test]
+    fn bench_runs_on_the_cpus_it_reads_else_the_first_online_ones() {
+        let mine = own_cpus();
+        assert!(!mine.is_empty(), "this process runs somewhere");
+        assert!(mine.windows(2).all(|w| w[0] < w[1]), "{mine:?}");
+        let unread = HostFacts { online_cpus: 2, ..Default::default() };
+        assert_eq!((unread.bench_cpus(), unread.server_cpus()), (vec![0, 1], vec![0, 1]));
+        let pod = HostFacts { cpus: vec![4, 5], engine_cpus: Some(vec![8]), ..unread };
+        assert_eq!((pod.bench_cpus(), pod.server_cpus()), (vec![4, 5], vec![8]));
     }
 }

@@ -32,9 +32,10 @@
 //! its throughput steady, the configured warm-up being the bound (`steady_warmup`; stored
 //! with its windows and end) → settle → measure with the built-in generator while sampling
 //! the container's CPU and memory (`Samples`) → checks → remove the container, always. CPU
-//! placement: the server gets a dedicated core (the last one), the generator's threads the
-//! others. N/A cells are recorded without running. A crash, OOM kill, unready server or
-//! failed build is a recorded failure; the run goes on.
+//! placement (`Placement`): the server gets a dedicated core of the engine's (probed once a
+//! run, `HostFacts::engine_cpus`), the generator's threads bench's other CPUs; a cell's
+//! `cpuset` outside the engine's CPUs fails it. N/A cells are recorded without running. A
+//! crash, OOM kill, unready server or failed build is a recorded failure; the run goes on.
 //!
 //! Machine speed: each result stores its raw calibration figure; whether an execution strays
 //! (`statistics::SpeedRule`) needs the whole run, so the report judges it over the stored

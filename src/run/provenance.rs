@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::time::SystemTime;
 
 use super::host::{HostFacts, rfc3339};
-use super::placement::Placement;
+use super::placement::{Placement, cpu_list};
 use super::plan::Job;
 use super::run_options::RunOptions;
 use crate::engine::{ContainerId, Engine};
@@ -66,15 +66,19 @@ pub(super) fn blank_result(
 }
 
 /// The machine of the run, from the facts read once at its start (`HostFacts::read`,
-/// `Engine::version`).
+/// `engine::EngineFacts`), with the CPUs bench and the engine's containers had.
 pub(super) fn machine(host: &HostFacts, engine_version: Option<String>) -> Machine {
-    Machine::new(MachineFacts {
+    let mut machine = Machine::new(MachineFacts {
         cpu_model: host.cpu_model.clone(),
         online_cpus: u32::try_from(host.online_cpus).unwrap_or(u32::MAX),
         memory_bytes: host.memory_bytes,
         kernel: host.kernel.clone(),
         docker_version: engine_version,
-    })
+    });
+    let bench = host.bench_cpus();
+    machine.bench_cpus = (!bench.is_empty()).then(|| cpu_list(&bench));
+    machine.engine_cpus = host.engine_cpus.as_deref().map(cpu_list);
+    machine
 }
 
 /// The installed packages and the Python version, as the image recorded them at build time.

@@ -2,12 +2,10 @@ use std::time::Instant;
 
 use super::calibrate::Calibrate;
 use super::execution::Execution;
-use super::failure::Failure;
 use super::host::{Clock, rfc3339};
 use super::http::Http;
 use super::image_cache::{ImageCache, ImageState};
 use super::phase_clock::PhaseClock;
-use super::placement::parse_cpuset;
 use super::plan::Job;
 use super::provenance::blank_result;
 use super::run_context::RunContext;
@@ -175,13 +173,13 @@ impl<'a, E: Engine, H: Http, C: Clock, K: Calibrate> Runner<'a, E, H, C, K> {
     async fn measure(&self, job: &Job, tag: &str, result: &mut CellResult) {
         let (ctx, cell) = (&self.ctx, &job.cell);
         let name = format!("bench-{}-{}-r{}", cell.name, &cell.hash[..12], job.repetition);
-        let server = match Server::plan(cell, tag, &name, ctx.host.online_cpus) {
+        let server = match Server::plan(cell, tag, &name, ctx.host) {
             Ok(server) => server,
-            Err(e) => return Failure::server(e).record(result),
+            Err(failure) => return failure.record(result),
         };
+        result.provenance.server_cpuset = server.placement.server_cpuset.clone();
         ctx.progress.phase("calibrating");
-        let cpus = server.placement.server_cpuset.as_deref().map(parse_cpuset).unwrap_or_default();
-        let calibration = self.calibrate.calibrate(cpus).await;
+        let calibration = self.calibrate.calibrate(server.placement.calibration_cpus.clone()).await;
         ctx.progress.phase("starting server");
         let mut clock = PhaseClock::new();
         let (phases, inner, server) = (&mut clock, &mut *result, &server);

@@ -2,6 +2,7 @@ use std::collections::BTreeMap;
 use std::future::Future;
 
 use super::failure::Failure;
+use super::host::HostFacts;
 use super::placement::Placement;
 use crate::engine::{ContainerId, ContainerSpec, Containers, Engine};
 use crate::matrix::Cell;
@@ -14,10 +15,18 @@ pub(super) struct Server {
 }
 
 impl Server {
-    /// The server of `cell` from the image `tag`, as container `name` (made safe for Docker).
-    pub fn plan(cell: &Cell, tag: &str, name: &str, online_cpus: usize) -> Result<Server, String> {
-        let port = free_port().map_err(|e| format!("no free port on 127.0.0.1: {e}"))?;
-        let placement = Placement::plan(online_cpus, cell.resources.cpuset.as_deref());
+    /// The server of `cell` from the image `tag`, as container `name` (made safe for Docker),
+    /// placed within the CPUs of `host` (`Placement`). A cpuset the engine cannot give is a
+    /// `Request` failure.
+    pub fn plan(cell: &Cell, tag: &str, name: &str, host: &HostFacts) -> Result<Server, Failure> {
+        let placement = Placement::plan(
+            &host.bench_cpus(),
+            &host.server_cpus(),
+            cell.resources.cpuset.as_deref(),
+        )
+        .map_err(Failure::request)?;
+        let port =
+            free_port().map_err(|e| Failure::server(format!("no free port on 127.0.0.1: {e}")))?;
         let spec = ContainerSpec {
             image: tag.to_string(),
             name: sanitize(name),

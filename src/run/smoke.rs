@@ -54,10 +54,10 @@ impl<'a, E: Engine, H: Http, C: Clock> Smoke<'a, E, H, C> {
             }
         };
         let name = format!("bench-smoke-{}-{}", first.name, &first.image_hash[..12]);
-        let server = match Server::plan(first, &tag, &name, ctx.host.online_cpus) {
+        let server = match Server::plan(first, &tag, &name, ctx.host) {
             Ok(server) => server,
-            Err(e) => {
-                row.error = Some(e);
+            Err(failure) => {
+                row.error = Some(failure.reason);
                 return row;
             }
         };

@@ -46,7 +46,7 @@ impl WarmServer {
                 return Err(with_tail(failure.reason, &failure.log_tail));
             }
         };
-        let mut server = Server::plan(cell, &tag, name, ctx.host.online_cpus)?;
+        let mut server = Server::plan(cell, &tag, name, ctx.host).map_err(|f| f.reason)?;
         server.spec.cap_add = cap_add.iter().map(|c| c.to_string()).collect();
         let server = &server;
         let outcome = server

@@ -181,6 +181,10 @@ pub struct Provenance {
     pub machine: Machine,
     /// Generator description (`bench load, 2 threads pinned to cpu 0`).
     pub generator: String,
+    /// The CPUs the server container was given (`run::Placement`); `None` when unpinned,
+    /// and in results stored before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_cpuset: Option<String>,
     /// RFC 3339 UTC.
     pub started_at: String,
     pub finished_at: String,

@@ -8,7 +8,8 @@ use super::Outcome;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FailureKind {
-    /// The engine could not be reached or stopped answering. Transient.
+    /// The engine could not be reached, stopped answering or failed on its side (HTTP 5xx).
+    /// Transient.
     Engine,
     /// The engine refused because of another object (a container name in use, HTTP 409).
     /// Transient.
@@ -24,6 +25,10 @@ pub enum FailureKind {
     /// The server did not start, crashed, ran out of memory or stopped answering.
     /// Deterministic.
     Server,
+    /// The engine refused the request made for the cell (HTTP 4xx), or bench could not make
+    /// it (a `cpuset` outside the engine's CPUs): the matrix or the machine must change.
+    /// Deterministic.
+    Request,
 }
 
 impl FailureKind {
@@ -54,6 +59,9 @@ impl FailureKind {
                 FailureKind::Generator
             }
             Outcome::Failed if has("building image") || has("build context:") => FailureKind::Build,
+            // Earlier bench stored every other engine answer as a server failure; a daemon's
+            // own error (5xx) may pass, so it is measured again.
+            Outcome::Failed if has("(HTTP 5") => FailureKind::Engine,
             Outcome::Failed => FailureKind::Server,
         })
     }
@@ -77,13 +85,18 @@ mod tests {
         assert_eq!(kind(Outcome::Failed, build), Some(FailureKind::Build));
         let crash = "the server exited during the measurement (exit code 1)";
         assert_eq!(kind(Outcome::Failed, crash), Some(FailureKind::Server));
+        let daemon = "the server container did not start: docker: start container x failed: \
+                      containerd: context deadline exceeded (HTTP 500)";
+        assert_eq!(kind(Outcome::Failed, daemon), Some(FailureKind::Engine));
         assert_eq!(kind(Outcome::Invalid, "GET /: status 500"), Some(FailureKind::Invalid));
         assert_eq!(kind(Outcome::Ok, ""), None);
         assert_eq!(kind(Outcome::Na, "not for pypy"), None);
-        let transient: Vec<bool> = [conflict, gone, generator, build, crash]
+        let transient: Vec<bool> = [conflict, gone, generator, build, crash, daemon]
             .iter()
             .map(|r| kind(Outcome::Failed, r).unwrap().is_transient())
             .collect();
-        assert_eq!(transient, [true, true, true, false, false]);
+        assert_eq!(transient, [true, true, true, false, false, true]);
+        assert!(!FailureKind::Request.is_transient());
+        assert_eq!(serde_json::to_value(FailureKind::Request).unwrap(), "request");
     }
 }

@@ -10,8 +10,9 @@
 //! (failures of a transient `FailureKind`; every failure with `--retry-failed`).
 //! `RunLock::acquire(dir)` gives one run at a time a results directory, checked writable and
 //! with room. A result with an unknown `schema_version` is read with a warning. Each result
-//! records its `Machine` (CPU model, cores, memory, kernel, Docker version) and that
-//! machine's `fingerprint`; results without one read as one unknown machine.
+//! records its `Machine` (CPU model, cores, memory, kernel, Docker version, the CPUs bench
+//! and the engine had) and the `fingerprint` of what a table must share (CPU model and
+//! count); results without one read as one unknown machine.
 
 mod cell_result;
 mod failure_kind;

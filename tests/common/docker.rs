@@ -54,11 +54,24 @@ pub fn output_and_pid(command: &mut std::process::Command) -> (std::process::Out
 /// The names of the containers (running or not) owned by the bench process `pid`: its
 /// `bench.pid` label, so a test sees only what its own runs started, never another user's.
 pub fn containers_of(pid: u32) -> Vec<String> {
-    let out = std::process::Command::new("docker")
-        .args(["ps", "-a", "--filter", &format!("label=bench.pid={pid}")])
-        .args(["--format", "{{.Names}}"])
-        .output()
-        .expect("run docker ps");
+    names(&[format!("label=bench.pid={pid}")])
+}
+
+/// The names of the server containers of the bench process `pid` (those `bench run` starts
+/// for a cell, labelled `bench.cell`), not the short probe it runs first to learn the
+/// engine's CPUs: what a test waits for before it interrupts a measurement.
+pub fn servers_of(pid: u32) -> Vec<String> {
+    names(&[format!("label=bench.pid={pid}"), "label=bench.cell".to_string()])
+}
+
+/// `docker ps -a` names with these filters (all must hold).
+fn names(filters: &[String]) -> Vec<String> {
+    let mut command = std::process::Command::new("docker");
+    command.args(["ps", "-a", "--format", "{{.Names}}"]);
+    for filter in filters {
+        command.arg("--filter").arg(filter);
+    }
+    let out = command.output().expect("run docker ps");
     String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect()
 }
 
