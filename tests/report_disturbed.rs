@@ -29,8 +29,10 @@ fn results() -> Vec<CellResult> {
             let detail = "scripted".to_string();
             r.checks.push(Check { name: HOST_QUIET.into(), passed: !disturbed, detail });
         }
-        if disturbed {
-            r.usage.get_or_insert_with(Default::default).steal_cores = Some(0.45);
+        if r.load.is_some() {
+            r.provenance.machine.online_cpus = Some(2);
+            let steal = if disturbed { 0.4 } else { 0.0 };
+            r.usage.get_or_insert_with(Default::default).steal_cores = Some(steal);
         }
     }
     results
@@ -65,7 +67,7 @@ fn enough_quiet_executions_leave_the_disturbed_ones_out_of_the_figures() {
     assert_eq!((steady.ok_rps, steady.shown_repetition), (Some(5940.0), 3));
     assert_eq!(steady.ok_repetitions, 5, "every measured execution is still counted");
     let caveat = format!(
-        "2 of 5 executions left out of the figures, executions 2 (steal 0.45 cores), 4 (steal 0.45 cores): {WHY}; 3 quiet ones remain (planned: 3)"
+        "2 of 5 executions left out of the figures, executions 2 (steal 0.40 cores), 4 (steal 0.40 cores): {WHY}; 3 quiet ones remain (planned: 3)"
     );
     assert_eq!(s.caveat.as_deref(), Some(caveat.as_str()));
     assert!(steady.note.as_deref().unwrap().contains(&caveat), "{:?}", steady.note);
@@ -86,7 +88,7 @@ fn too_few_quiet_executions_keep_every_one_and_the_row_its_host_quiet_caveat() {
     assert_eq!(
         s.caveat.as_deref().unwrap(),
         format!(
-            "3 of 5 executions used are disturbed, executions 1 (steal 0.45 cores), 2 (steal 0.45 cores), 3 (steal 0.45 cores): {WHY}; kept, as only 2 were quiet (planned: 3): treat the figures with care"
+            "3 of 5 executions used are disturbed, executions 1 (steal 0.40 cores), 2 (steal 0.40 cores), 3 (steal 0.40 cores): {WHY}; kept, as only 2 were quiet (planned: 3): treat the figures with care"
         )
     );
     // A quiet cell says nothing.
@@ -106,10 +108,16 @@ fn the_table_shows_the_figure_of_the_quiet_executions_with_the_caveat_in_its_not
         "Executions on a busy host (host-quiet failed) | 5 of {stored} measured executions (other processes or the hypervisor's steal took CPU while measuring); 2 left out of the figures of 1 cell(s), which kept their planned number of quiet executions; 3 kept in the figures of 1 cell(s) with too few quiet executions (their rows say so) |"
     );
     assert!(md.contains(&line), "{md}");
+    // Each window's work index: 1 − 0.4 stolen cores over 2 CPUs where disturbed.
+    let index = format!(
+        "Work index while measuring (CPU the hypervisor delivered) | median 100%, lowest 80% over {stored} executions"
+    );
+    assert!(md.contains(&index), "{md}");
     let html = render(&results, Format::Html);
     assert!(html.contains("executions left out of the figures, executions 2 (steal"));
     // Results without the reading (stored before the check) claim nothing either way.
-    assert!(!render(&fixture(), Format::Markdown).contains("Executions on a busy host"));
+    let plain = render(&fixture(), Format::Markdown);
+    assert!(!plain.contains("Executions on a busy host") && !plain.contains("Work index"));
 }
 
 #[test]

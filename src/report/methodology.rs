@@ -1,6 +1,7 @@
 use serde::Serialize;
 
 use super::cell_statistics::CellStatistics;
+use super::host_lines::{delivered, disturbed};
 use super::numbers;
 use super::precision_line::precision_line;
 use crate::run::HOST_QUIET;
@@ -24,6 +25,8 @@ pub struct Methodology {
 
 /// The label of the line that counts the executions the host disturbed.
 const BUSY_HOST: &str = "Executions on a busy host (host-quiet failed)";
+/// The label of the line on the CPU the hypervisor delivered in the measured windows.
+const DELIVERED: &str = "Work index while measuring (CPU the hypervisor delivered)";
 
 /// One labelled setting: `Duration per test`, `20 s`.
 #[derive(Clone, Debug, Serialize)]
@@ -102,6 +105,7 @@ impl Methodology {
                 precision_line(cells).unwrap_or_else(|| "no cell has 2 executions".to_string()),
             ),
             (BUSY_HOST, disturbed(cells)),
+            (DELIVERED, delivered(results).unwrap_or_default()),
             ("Schedule seed", prov(&|r| seed(r).map(|v| v.to_string()))),
             ("Requests resent after a silent close", resent(results)),
             ("Generator warnings", warnings(results)),
@@ -119,9 +123,10 @@ impl Methodology {
         let has_seed = results.iter().any(|r| seed(r).is_some());
         // Results without the host-quiet reading (older ones) cannot say the host was quiet.
         let has_reading = results.iter().any(|r| r.checks.iter().any(|c| c.name == HOST_QUIET));
-        let shown = |(label, _): &(&str, String)| match *label {
+        let shown = |(label, value): &(&str, String)| match *label {
             "Schedule seed" => has_seed,
             BUSY_HOST => has_reading,
+            DELIVERED => !value.is_empty(),
             _ => true,
         };
         Methodology {
@@ -187,36 +192,6 @@ fn time_spent(results: &[&CellResult]) -> String {
         s(warm),
         s(other)
     )
-}
-
-/// How many measured executions the host disturbed, and what the figures did with them
-/// (`statistics::Exclusion`, applied by `CellStatistics`).
-fn disturbed(cells: &[&CellStatistics]) -> String {
-    let stored: u32 = cells.iter().map(|c| c.stored).sum();
-    let count = |of: fn(&CellStatistics) -> usize| -> (usize, usize) {
-        let hit: Vec<usize> = cells.iter().map(|c| of(c)).filter(|n| *n > 0).collect();
-        (hit.iter().sum(), hit.len())
-    };
-    let (left_out, left_out_cells) = count(|c| c.left_out.len());
-    let (kept, kept_cells) = count(|c| c.disturbed_used.len());
-    if left_out + kept == 0 {
-        return format!("none of {stored} measured executions");
-    }
-    let mut parts = vec![format!(
-        "{} of {stored} measured executions (other processes or the hypervisor's steal took CPU while measuring)",
-        left_out + kept
-    )];
-    if left_out > 0 {
-        parts.push(format!(
-            "{left_out} left out of the figures of {left_out_cells} cell(s), which kept their planned number of quiet executions"
-        ));
-    }
-    if kept > 0 {
-        parts.push(format!(
-            "{kept} kept in the figures of {kept_cells} cell(s) with too few quiet executions (their rows say so)"
-        ));
-    }
-    parts.join("; ")
 }
 
 /// The seed of the interleaved order the result was measured in, when the run recorded one.
