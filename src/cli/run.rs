@@ -16,7 +16,7 @@ use crate::run::{
     Display, PinnedCalibration, QuietGate, RealHttp, RunContext, RunPlan, RunSummary, Runner,
     Shard, SystemClock,
 };
-use crate::statistics::Precision;
+use crate::statistics::{Precision, Remeasure};
 use crate::store::{ResultIndex, Resume, RunLock};
 
 #[derive(clap::Args, Debug)]
@@ -42,6 +42,13 @@ pub struct Args {
     /// (e.g. 60s); off by default.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub quiet_wait: Option<Duration>,
+    /// Re-measure executions the host disturbed (their host-quiet check failed: other
+    /// processes or the hypervisor's steal took CPU while measuring): each earns its cell one
+    /// more execution in a later round, at most N a cell and at most 25% of the run's planned
+    /// executions in all. A publication passes 3 (scripts/reproduce-article.sh does); off by
+    /// default, like --quiet-wait, and `--remeasure 0` is off too.
+    #[arg(long, value_name = "N")]
+    pub remeasure: Option<usize>,
     /// Results directory.
     #[arg(long, default_value = "results")]
     pub results: PathBuf,
@@ -131,7 +138,11 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
     });
     let seed = args.seed.unwrap_or_else(|| u64::from(rand::random::<u32>()));
     eprintln!("bench run: order seed {seed} (`--seed {seed}` replays this order)");
-    let mut plan = RunPlan::new(&expanded.all, &selected, &stored, seed, precision);
+    let remeasure = args
+        .remeasure
+        .map_or(Remeasure::OFF, |per_cell| Remeasure { per_cell, ..Remeasure::default() });
+    let mut plan =
+        RunPlan::with_remeasure(&expanded.all, &selected, &stored, seed, precision, remeasure);
     let runtime = Session::runtime()?;
     runtime.block_on(async {
         let engine = DockerEngine::connect().await.map_err(engine_error)?;
@@ -183,6 +194,7 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
                     args.results.display()
                 );
                 print_speed(&summary);
+                print_disturbed(&summary, remeasure);
                 let failed = summary.failed + summary.invalid > 0 || summary.engine_lost.is_some();
                 Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
             }
@@ -242,4 +254,21 @@ fn print_speed(summary: &RunSummary) {
             "    {id} execution {execution}: machine speed index {index:.2}, away from the run's median"
         );
     }
+}
+
+/// How many of this run's executions the host disturbed, and how many re-measured them.
+fn print_disturbed(summary: &RunSummary, remeasure: Remeasure) {
+    if summary.disturbed == 0 && summary.remeasured == 0 {
+        return;
+    }
+    let replaced = match remeasure.per_cell {
+        0 => "not re-measured (--remeasure N re-measures them)".to_string(),
+        n => {
+            format!("{} execution(s) made to replace them (at most {n} a cell)", summary.remeasured)
+        }
+    };
+    eprintln!(
+        "bench run: the host disturbed {} execution(s) (host-quiet failed); {replaced}",
+        summary.disturbed
+    );
 }

@@ -1,18 +1,36 @@
 use serde::Serialize;
 
-use crate::statistics::{CellEstimates, CellFigures, Estimate, RankRange};
+use crate::run::host_disturbed;
+use crate::statistics::{CellEstimates, CellFigures, Estimate, Exclusion, Precision, RankRange};
 use crate::store::CellResult;
 
 use super::numbers;
 
-/// A cell's figures over its measured executions, their medians with 95% intervals
+/// A cell's figures over the measured executions they use, their medians with 95% intervals
 /// (`statistics::CellEstimates`) and, once the scenario is ranked, its rank range; with the
 /// display texts every format shares, so the rule for writing an interval has one home.
+/// Which executions the figures use is `statistics::Exclusion`'s rule: the ones the host
+/// disturbed are left out when the planned number of quiet ones remain.
 #[derive(Clone, Debug, Serialize)]
 pub struct CellStatistics {
-    /// Measured executions (N).
+    /// Executions the figures use (N).
     pub executions: u32,
-    /// Each execution's figures (latency in microseconds); latency only from executions
+    /// Measured executions stored for the cell: `executions` plus those left out.
+    pub stored: u32,
+    /// The executions the cell was planned in its run's first round (the `repeat` setting,
+    /// at least the precision target's minimum): the quiet ones needed to leave any out.
+    pub planned: u32,
+    /// Execution numbers the figures use.
+    pub used: Vec<u32>,
+    /// Execution numbers left out of the figures: the host disturbed them (`host-quiet`
+    /// failed) and at least `planned` quiet ones remain.
+    pub left_out: Vec<u32>,
+    /// Disturbed executions the figures still use, for want of `planned` quiet ones.
+    pub disturbed_used: Vec<u32>,
+    /// What the host's disturbance did to the figures, next to them (a row's note); `None`
+    /// when it disturbed none of the executions.
+    pub caveat: Option<String>,
+    /// Each used execution's figures (latency in microseconds); latency only from executions
     /// that completed a request.
     pub figures: CellFigures,
     /// `None` when no execution completed a request, or the statistics refused the figures
@@ -34,9 +52,22 @@ pub struct CellStatistics {
 pub const NO_INTERVAL: &str = "none (1 execution)";
 
 impl CellStatistics {
-    /// From a cell's measured executions (`outcome` ok with a load summary).
+    /// From a cell's measured executions (`outcome` ok with a load summary), the disturbed
+    /// ones left out as `statistics::Exclusion` says.
     pub fn of(measured: &[&CellResult]) -> CellStatistics {
-        let loads: Vec<_> = measured.iter().filter_map(|r| r.load.as_ref()).collect();
+        let disturbed: Vec<bool> = measured.iter().map(|r| host_disturbed(&r.checks)).collect();
+        let planned = measured.iter().map(|r| planned(r)).max().unwrap_or(1);
+        let exclusion = Exclusion::of(planned as usize, &disturbed);
+        let used = exclusion.apply(measured);
+        let numbers_where = |keep: fn(bool, bool) -> bool| -> Vec<u32> {
+            let flags = disturbed.iter().zip(&exclusion.used);
+            let picked = measured.iter().zip(flags).filter(|(_, (d, u))| keep(**d, **u));
+            picked.map(|(r, _)| r.repetition).collect()
+        };
+        let used_numbers = numbers_where(|_, used| used);
+        let left_out = numbers_where(|disturbed, used| disturbed && !used);
+        let disturbed_used = numbers_where(|disturbed, used| disturbed && used);
+        let loads: Vec<_> = used.iter().filter_map(|r| r.load.as_ref()).collect();
         let answered: Vec<_> = loads.iter().filter(|l| l.requests > 0).collect();
         let figures = CellFigures {
             requests_per_second: loads.iter().map(|l| l.ok_rps).collect(),
@@ -54,8 +85,27 @@ impl CellStatistics {
             estimate.map_or_else(|| "N/A".to_string(), |e| interval(e, unit))
         };
         let us = |v: f64| numbers::ms(v);
+        let steal = |n: &u32| {
+            let result = measured.iter().find(|r| r.repetition == *n);
+            match result.and_then(|r| r.usage.as_ref()?.steal_cores) {
+                Some(steal) => format!("{n} (steal {} cores)", numbers::fixed(steal, 2)),
+                None => n.to_string(),
+            }
+        };
+        let caveat = caveat(
+            measured.len(),
+            planned,
+            &left_out.iter().map(steal).collect::<Vec<_>>(),
+            &disturbed_used.iter().map(steal).collect::<Vec<_>>(),
+        );
         CellStatistics {
             executions: loads.len() as u32,
+            stored: measured.len() as u32,
+            planned,
+            used: used_numbers,
+            left_out,
+            disturbed_used,
+            caveat,
             rps_interval: text(estimates.as_ref().map(|e| &e.requests_per_second), numbers::int),
             latency_mean_interval: text(estimates.as_ref().map(|e| &e.latency_mean), us),
             latency_p50_interval: text(estimates.as_ref().map(|e| &e.latency_p50), us),
@@ -77,6 +127,40 @@ impl CellStatistics {
             format!("{}–{}", rank.best, rank.worst)
         };
     }
+}
+
+/// The executions a result's cell was planned in round 1, from its stored settings.
+fn planned(result: &CellResult) -> u32 {
+    let precision = result.schedule.as_ref().and_then(|s| s.precision.as_ref());
+    Precision::planned(result.load_settings.repeat, precision)
+}
+
+/// The caveat of a cell of `stored` measured executions planned for `planned`, given the
+/// disturbed executions (named) left out and those used.
+fn caveat(stored: usize, planned: u32, left_out: &[String], used: &[String]) -> Option<String> {
+    const WHY: &str = "the host took CPU from their measured window (host-quiet failed: other \
+                       processes or the hypervisor's steal)";
+    let quiet = stored - left_out.len() - used.len();
+    if !left_out.is_empty() {
+        return Some(format!(
+            "{} of {stored} executions left out of the figures, {}: {WHY}; {quiet} quiet ones remain (planned: {planned})",
+            left_out.len(),
+            executions(left_out)
+        ));
+    }
+    (!used.is_empty()).then(|| {
+        format!(
+            "{} of {stored} executions used are disturbed, {}: {WHY}; kept, as only {quiet} were quiet (planned: {planned}): treat the figures with care",
+            used.len(),
+            executions(used)
+        )
+    })
+}
+
+/// `execution 2` or `executions 2, 5`.
+fn executions(named: &[String]) -> String {
+    let s = if named.len() == 1 { "" } else { "s" };
+    format!("execution{s} {}", named.join(", "))
 }
 
 /// `low–high` in the figure's unit, or what stands for it with one execution.

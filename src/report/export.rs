@@ -24,8 +24,11 @@ pub struct ExportedResult {
     /// Belongs to the newest configuration (hash) of its cell; `false`: an older one, left
     /// out of the tables.
     pub current: bool,
-    /// Its cell's summary over every measured execution (same on each of the cell's results;
-    /// only for the current configuration).
+    /// Its cell's figures use it; `false`: not measured, an older configuration, or left out
+    /// because the host disturbed it (`cell.left_out`).
+    pub used: bool,
+    /// Its cell's summary over the executions its figures use (same on each of the cell's
+    /// results; only for the current configuration).
     pub cell: Option<CellSummary>,
     #[serde(flatten)]
     pub result: CellResult,
@@ -34,15 +37,21 @@ pub struct ExportedResult {
 /// A cell's N, rank and 95% intervals, as export columns (`cell.estimates.requests_per_second.low`).
 #[derive(Clone, Debug, Serialize)]
 pub struct CellSummary {
+    /// Executions its figures use (N).
     pub executions: u32,
+    /// Measured executions stored, and those left out of the figures because the host
+    /// disturbed them (`statistics::Exclusion`).
+    pub stored: u32,
+    pub left_out: Vec<u32>,
     /// `2–4` for a tie, empty when not measured.
     pub rank: String,
     pub estimates: Option<CellEstimates>,
 }
 
-const LEADING: [&str; 10] = [
+const LEADING: [&str; 11] = [
     "median",
     "current",
+    "used",
     "scenario",
     "name",
     "sweep",

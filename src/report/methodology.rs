@@ -1,8 +1,10 @@
 use serde::Serialize;
 
 use super::cell_statistics::CellStatistics;
+use super::host_lines::{delivered, disturbed};
 use super::numbers;
 use super::precision_line::precision_line;
+use crate::run::HOST_QUIET;
 use crate::statistics::{Estimate, SpeedRule};
 use crate::store::{CellResult, Outcome};
 
@@ -20,6 +22,11 @@ pub struct Methodology {
     /// The run's machine-speed spread and strays, when results record a calibration figure.
     pub speed: Option<String>,
 }
+
+/// The label of the line that counts the executions the host disturbed.
+const BUSY_HOST: &str = "Executions on a busy host (host-quiet failed)";
+/// The label of the line on the CPU the hypervisor delivered in the measured windows.
+const DELIVERED: &str = "Work index while measuring (CPU the hypervisor delivered)";
 
 /// One labelled setting: `Duration per test`, `20 s`.
 #[derive(Clone, Debug, Serialize)]
@@ -97,6 +104,8 @@ impl Methodology {
                 "Precision of requests/s (95% interval)",
                 precision_line(cells).unwrap_or_else(|| "no cell has 2 executions".to_string()),
             ),
+            (BUSY_HOST, disturbed(cells)),
+            (DELIVERED, delivered(results).unwrap_or_default()),
             ("Schedule seed", prov(&|r| seed(r).map(|v| v.to_string()))),
             ("Requests resent after a silent close", resent(results)),
             ("Generator warnings", warnings(results)),
@@ -112,7 +121,14 @@ impl Methodology {
             ("Time spent (summed over results)", time_spent(results)),
         ];
         let has_seed = results.iter().any(|r| seed(r).is_some());
-        let shown = |(label, _): &(&str, String)| *label != "Schedule seed" || has_seed;
+        // Results without the host-quiet reading (older ones) cannot say the host was quiet.
+        let has_reading = results.iter().any(|r| r.checks.iter().any(|c| c.name == HOST_QUIET));
+        let shown = |(label, value): &(&str, String)| match *label {
+            "Schedule seed" => has_seed,
+            BUSY_HOST => has_reading,
+            DELIVERED => !value.is_empty(),
+            _ => true,
+        };
         Methodology {
             executions: execution_counts(executions),
             speed,

@@ -17,6 +17,7 @@ pub mod charts;
 mod comparison;
 mod export;
 mod format;
+mod host_lines;
 mod json_report;
 mod methodology;
 mod precision_line;

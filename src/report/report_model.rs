@@ -68,11 +68,15 @@ impl ReportModel {
             for (cell, row) in cells.iter().zip(&report.rows) {
                 for result in cell {
                     let current = result.hash == row.hash;
+                    let used = current && row.statistics.used.contains(&result.repetition);
                     exported.push(ExportedResult {
                         median: current && result.repetition == row.shown_repetition,
                         current,
+                        used,
                         cell: current.then(|| CellSummary {
                             executions: row.statistics.executions,
+                            stored: row.statistics.stored,
+                            left_out: row.statistics.left_out.clone(),
                             rank: row.statistics.rank_label.clone(),
                             estimates: row.statistics.estimates.clone(),
                         }),

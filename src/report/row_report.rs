@@ -1,6 +1,7 @@
 use serde::Serialize;
 
 use crate::load::LatencySummary;
+use crate::run::HOST_QUIET;
 use crate::store::{CellResult, Check, Outcome, Usage};
 
 use super::cell_statistics::CellStatistics;
@@ -38,12 +39,13 @@ pub struct RowReport {
     pub latency: Option<LatencySummary>,
     pub ok_rps: Option<f64>,
     pub ok_requests: Option<u64>,
-    /// Spread across the measured repetitions.
+    /// Spread across the repetitions the figures use.
     pub ok_rps_min: Option<f64>,
     pub ok_rps_max: Option<f64>,
     pub p99_us_min: Option<f64>,
     pub p99_us_max: Option<f64>,
-    /// Medians, 95% intervals, N and rank over the measured repetitions.
+    /// Medians, 95% intervals, N and rank over the measured repetitions the figures use (the
+    /// disturbed ones may be left out: `CellStatistics::left_out`).
     pub statistics: CellStatistics,
     /// Requests resent after the server silently closed a kept-alive connection, summed
     /// over the measured repetitions.
@@ -90,26 +92,38 @@ impl RowReport {
             results.iter().copied().filter(|r| r.hash == newest.hash).collect();
         current.sort_by_key(|r| r.repetition);
         let superseded = (results.len() - current.len()) as u32;
-        let mut ok: Vec<&CellResult> = current.iter().copied().filter(|r| measured(r)).collect();
+        let all_ok: Vec<&CellResult> = current.iter().copied().filter(|r| measured(r)).collect();
+        let statistics = CellStatistics::of(&all_ok);
+        // The figures' executions: the disturbed ones the statistics left out are not shown.
+        let mut ok: Vec<&CellResult> = all_ok
+            .iter()
+            .copied()
+            .filter(|r| !statistics.left_out.contains(&r.repetition))
+            .collect();
         ok.sort_by(|a, b| ok_rps(a).total_cmp(&ok_rps(b)).then(a.repetition.cmp(&b.repetition)));
         let shown = if ok.is_empty() { *current.last().unwrap() } else { ok[(ok.len() - 1) / 2] };
         let load = shown.load.as_ref().filter(|_| !ok.is_empty());
-        let statistics = CellStatistics::of(&ok);
-        let resent: u64 = ok.iter().filter_map(|r| r.load.as_ref()).map(|l| l.resent).sum();
+        // What the server did (resent requests, the generator's warnings) is disclosed over
+        // every measured execution, left out of the figures or not.
+        let resent: u64 = all_ok.iter().filter_map(|r| r.load.as_ref()).map(|l| l.resent).sum();
         let mut warnings: Vec<String> = Vec::new();
-        for warning in ok.iter().filter_map(|r| r.load.as_ref()).flat_map(|l| &l.warnings) {
+        for warning in all_ok.iter().filter_map(|r| r.load.as_ref()).flat_map(|l| &l.warnings) {
             if !warnings.contains(warning) {
                 warnings.push(warning.clone());
             }
         }
         let p99s = ok.iter().map(|r| r.load.as_ref().unwrap().latency.p99_us as f64);
         let failed: Vec<&Check> = shown.checks.iter().filter(|c| !c.passed).collect();
-        let mut suspect: Vec<String> =
-            failed.iter().map(|c| concerns(&c.name).to_string()).collect();
+        let mut failed_by_column: Vec<(String, String)> =
+            failed.iter().map(|c| (concerns(&c.name).to_string(), c.name.clone())).collect();
+        // Disturbed executions kept in the figures keep the row's host-quiet caveat, even
+        // when the execution shown was quiet.
+        if !statistics.disturbed_used.is_empty() && failed.iter().all(|c| c.name != HOST_QUIET) {
+            failed_by_column.push((concerns(HOST_QUIET).to_string(), HOST_QUIET.to_string()));
+        }
+        let mut suspect: Vec<String> = failed_by_column.iter().map(|(c, _)| c.clone()).collect();
         suspect.sort();
         suspect.dedup();
-        let failed_by_column: Vec<(String, String)> =
-            failed.iter().map(|c| (concerns(&c.name).to_string(), c.name.clone())).collect();
         let failed_summary = failed_by_column
             .iter()
             .map(|(column, name)| format!("{name} ({})", column_name(column)))
@@ -132,6 +146,7 @@ impl RowReport {
                     numbers::int(ok_rps(ok[ok.len() - 1]))
                 ));
             }
+            notes.extend(statistics.caveat.clone());
             let unmeasured: Vec<String> =
                 current.iter().filter(|r| !measured(r)).map(|r| outcome_reason(r)).collect();
             if !unmeasured.is_empty() {
@@ -189,7 +204,7 @@ impl RowReport {
             reason: shown.reason.clone(),
             measured: !ok.is_empty(),
             repetitions: current.len() as u32,
-            ok_repetitions: ok.len() as u32,
+            ok_repetitions: all_ok.len() as u32,
             shown_repetition: shown.repetition,
             latency: load.filter(|l| l.requests > 0).map(|l| l.latency.clone()),
             ok_rps: load.map(|l| l.ok_rps),

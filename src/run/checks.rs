@@ -23,6 +23,19 @@ pub struct CheckInput<'a> {
 /// Other processes may use this much CPU (in cores) before the host counts as busy.
 pub const QUIET_CORES: f64 = 0.1;
 
+/// The check that nothing else took CPU from the measured window.
+pub const HOST_QUIET: &str = "host-quiet";
+
+/// The host took CPU from the measured window: the `host-quiet` check failed (other
+/// processes and the hypervisor's steal together took more than `QUIET_CORES`). It reads
+/// the host's counters around the window, not the server's figures, so choosing executions
+/// by it favours no outcome (`statistics::Exclusion`), and it earns the cell a re-measure
+/// (`statistics::Remeasure`). Without the check (the reading was unavailable, or an older
+/// result): not disturbed, as nothing says so.
+pub fn host_disturbed(checks: &[Check]) -> bool {
+    checks.iter().any(|c| c.name == HOST_QUIET && !c.passed)
+}
+
 /// Thresholds of the honesty checks.
 pub const MAX_ERROR_RATE: f64 = 0.01;
 pub const LITTLE_TOLERANCE: f64 = 0.2;
@@ -145,7 +158,7 @@ pub fn honesty_checks(input: &CheckInput) -> Vec<Check> {
     if let Some(OtherCpu { cores, steal }) = input.other_cores {
         let processes = cores - steal;
         checks.push(Check {
-            name: "host-quiet".into(),
+            name: HOST_QUIET.into(),
             passed: cores <= QUIET_CORES,
             detail: format!("other processes used {processes:.2} cores and the hypervisor stole {steal:.2} while measuring (at most {QUIET_CORES} together expected; kernel interrupt work not counted)"),
         });
@@ -307,6 +320,9 @@ mod tests {
         assert!(!check(&busy, "host-quiet").passed);
         // Steal alone makes a busy host too.
         assert!(!check(&honesty_checks(&input(0.4, 0.4)), "host-quiet").passed);
+        // The reading that earns a re-measure and may leave the execution out of its figure.
+        assert!(host_disturbed(&busy) && !host_disturbed(&quiet));
+        assert!(!host_disturbed(&[]), "no reading: nothing says the host was busy");
     }
 
     #[test]

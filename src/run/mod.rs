@@ -19,6 +19,13 @@
 //! target's minimum, then each further round one more execution to every cell whose req/s
 //! interval is wider than the target (only cells whose executions were all `ok`), up to the
 //! maximum: a cell's executions and whether it met the target follow from its stored results.
+//! With `statistics::Remeasure` (`RunPlan::with_remeasure`, `bench run --remeasure N`), an
+//! `ok` execution whose `host-quiet` check failed (`host_disturbed`: other processes or the
+//! hypervisor's steal took CPU while measuring) earns its cell one more execution in a later
+//! round of the same schedule, at most N a cell and a share of the run's planned executions in
+//! all, granted first come first served in the order the executions finished (stored ones
+//! included, so a resumed run plans the same). Every execution is stored; which ones a
+//! figure uses is `statistics::Exclusion`'s rule, applied by the report.
 //!
 //! Per execution (`Runner`): the image (`ImageCache`: tagged by the cell's image hash, found,
 //! or built once from its engine-neutral `image::BuildContext`, however its cells interleave;
@@ -86,7 +93,7 @@ mod warm_server;
 mod worker_watch;
 
 pub use calibrate::{Calibrate, PinnedCalibration};
-pub use checks::{CheckInput, honesty_checks};
+pub use checks::{CheckInput, HOST_QUIET, honesty_checks, host_disturbed};
 pub use eta::{ASSUMED_OVERHEAD, Eta};
 pub use host::{Clock, HostFacts, SystemClock, rfc3339};
 pub use http::{Http, RealHttp};

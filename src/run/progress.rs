@@ -14,8 +14,9 @@ pub trait Progress: Send + Sync {
     /// directory held already (for the ETA).
     fn schedule(&self, _batch: &[Planned], _history: &[CellResult]) {}
     fn cell(&self, index: usize, id: &str, repetition: u32, repeat: u32);
-    /// A precision round of `jobs` more executions begins.
-    fn round(&self, _round: u32, _jobs: usize) {}
+    /// A later round of `jobs` more executions begins, `remeasures` of them replacing
+    /// executions the host disturbed (the others for the precision target).
+    fn round(&self, _round: u32, _jobs: usize, _remeasures: usize) {}
     fn phase(&self, phase: &str);
     fn live_rps(&self, rps: f64);
     fn finished(&self, result: &CellResult);
@@ -126,15 +127,24 @@ impl Progress for Display {
         s.eta.schedule(batch);
     }
 
-    fn round(&self, round: u32, jobs: usize) {
+    fn round(&self, round: u32, jobs: usize, remeasures: usize) {
         let mut s = self.state();
         s.total += jobs;
         if let Some(bar) = &self.bar {
             bar.set_length(s.total as u64);
         }
         drop(s);
+        let wide = jobs - remeasures.min(jobs);
+        let mut why = Vec::new();
+        if wide > 0 {
+            why.push(format!("{wide} for cells whose interval is still too wide"));
+        }
+        if remeasures > 0 {
+            why.push(format!("{remeasures} replacing executions the host disturbed"));
+        }
         self.line(format!(
-            "bench run: precision round {round}: {jobs} more execution(s) of the cells whose interval is still too wide"
+            "bench run: round {round}: {jobs} more execution(s): {}",
+            why.join(", ")
         ));
     }
 

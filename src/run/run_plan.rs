@@ -1,26 +1,38 @@
 use std::collections::{BTreeSet, VecDeque};
 
+use super::checks::host_disturbed;
 use super::plan::Job;
 use crate::matrix::Cell;
-use crate::statistics::{Precision, Schedule, StatisticsError};
+use crate::statistics::{Exclusion, Precision, Remeasure, Schedule, StatisticsError};
 use crate::store::{CellResult, Outcome, ResultIndex};
 
 /// What `bench run` measures, and in which order: every selected cell's executions,
 /// interleaved over the whole run by a seeded `statistics::Schedule` (so a slow period of the
-/// machine spreads over all cells), and, with a precision target, further rounds for the
-/// cells whose requests/s interval is still too wide (`statistics::Precision`).
+/// machine spreads over all cells), and further rounds for the cells whose requests/s
+/// interval is still too wide (with a precision target, `statistics::Precision`) or whose
+/// executions the host disturbed (`statistics::Remeasure`).
 ///
 /// Round 1 holds each cell's planned executions (the `repeat` setting, at least the
 /// target's minimum with `--precision`) minus those stored already; each later round one
 /// more execution of every cell that needs one. One `Schedule` orders all rounds, so no cell
 /// runs twice in a row across a round's boundary either (unless it is the only one left).
+///
+/// Re-measuring: an `ok` execution whose `host-quiet` check failed earns its cell one more
+/// execution (a grant), within `Remeasure`'s bounds, first come first served in the order
+/// executions were measured; a granted execution does not count towards the cell's planned
+/// executions or its precision maximum, so the cell joins the next round as if it had not
+/// been made. Grants follow from the results alone (stored ones in the order they finished,
+/// then this run's), so a resumed run plans the same rounds.
 pub struct RunPlan {
     cells: Vec<PlannedCell>,
     /// The seed of the order: the same seed over the same stored results gives the same order.
     pub seed: u64,
     pub precision: Option<Precision>,
+    pub remeasure: Remeasure,
     schedule: Schedule<usize>,
     skipped: usize,
+    /// Grants the run-wide bound still allows.
+    grants_left: usize,
 }
 
 /// One execution to make, as the plan orders them.
@@ -32,6 +44,9 @@ pub struct Planned {
     pub round: u32,
     /// The cell's planned executions in round 1 (for progress lines).
     pub planned: u32,
+    /// It replaces an execution the host disturbed: without that grant the cell would not be
+    /// in this round.
+    pub remeasure: bool,
 }
 
 struct PlannedCell {
@@ -40,16 +55,20 @@ struct PlannedCell {
     planned: u32,
     /// Execution numbers stored or made in this run.
     taken: BTreeSet<u32>,
-    /// Requests/s of its `ok` executions, stored and new.
+    /// Requests/s of its `ok` executions, stored and new, and whether the host disturbed each.
     rps: Vec<f64>,
-    /// An execution was not `ok`: the cell gets no precision rounds (its interval is not
-    /// what is wrong with it).
+    disturbed: Vec<bool>,
+    /// An execution was not `ok`: the cell gets no further rounds (its interval is not what
+    /// is wrong with it, nor the host).
     failing: bool,
+    /// Its disturbed executions that earned it one more execution.
+    granted: usize,
 }
 
 impl RunPlan {
     /// The plan for `selected` cells of the matrix `all` (for row and scenario positions),
-    /// given what `stored` holds already (an empty index to measure everything again).
+    /// given what `stored` holds already (an empty index to measure everything again),
+    /// without re-measuring.
     pub fn new(
         all: &[Cell],
         selected: &[Cell],
@@ -57,43 +76,85 @@ impl RunPlan {
         seed: u64,
         precision: Option<Precision>,
     ) -> RunPlan {
+        RunPlan::with_remeasure(all, selected, stored, seed, precision, Remeasure::OFF)
+    }
+
+    /// `new`, re-measuring disturbed executions within `remeasure`'s bounds (the run-wide
+    /// one a share of the selected cells' planned executions).
+    pub fn with_remeasure(
+        all: &[Cell],
+        selected: &[Cell],
+        stored: &ResultIndex,
+        seed: u64,
+        precision: Option<Precision>,
+        remeasure: Remeasure,
+    ) -> RunPlan {
         let rows = distinct(all.iter().map(|c| c.name.as_str()));
         let scenarios = distinct(all.iter().map(|c| c.scenario.as_str()));
         let position =
             |names: &[&str], name: &str| names.iter().position(|n| *n == name).unwrap_or(0) as u32;
-        let most = precision.map_or(0, |p| p.max_executions as u32);
-        let mut skipped = 0;
-        let cells = selected
+        let cells: Vec<PlannedCell> = selected
             .iter()
-            .map(|cell| {
-                let planned = match (&cell.na, precision) {
-                    (Some(_), _) => 1,
-                    (None, Some(p)) => cell.load.repeat.max(p.min_executions as u32),
-                    (None, None) => cell.load.repeat,
-                }
-                .max(1);
-                let mut planned_cell = PlannedCell {
-                    job: Job {
-                        cell: cell.clone(),
-                        repetition: 0,
-                        row_index: position(&rows, &cell.name),
-                        scenario_index: position(&scenarios, &cell.scenario),
-                    },
-                    planned,
-                    taken: BTreeSet::new(),
-                    rps: Vec::new(),
-                    failing: false,
-                };
-                for execution in 1..=planned.max(most) {
-                    if let Some(result) = stored.get(&cell.hash, execution) {
-                        skipped += usize::from(execution <= planned);
-                        planned_cell.record(result);
-                    }
-                }
-                planned_cell
+            .map(|cell| PlannedCell {
+                job: Job {
+                    cell: cell.clone(),
+                    repetition: 0,
+                    row_index: position(&rows, &cell.name),
+                    scenario_index: position(&scenarios, &cell.scenario),
+                },
+                planned: match &cell.na {
+                    Some(_) => 1,
+                    None => Precision::planned(cell.load.repeat, precision.as_ref()),
+                },
+                taken: BTreeSet::new(),
+                rps: Vec::new(),
+                disturbed: Vec::new(),
+                failing: false,
+                granted: 0,
             })
             .collect();
-        RunPlan { cells, seed, precision, schedule: Schedule::new(seed), skipped }
+        let planned: usize =
+            cells.iter().filter(|c| c.job.cell.na.is_none()).map(|c| c.planned as usize).sum();
+        let grants_left = remeasure.budget(planned);
+        let mut plan = RunPlan {
+            cells,
+            seed,
+            precision,
+            remeasure,
+            schedule: Schedule::new(seed),
+            skipped: 0,
+            grants_left,
+        };
+        for (cell, result) in plan.stored(stored) {
+            plan.skipped += usize::from(result.repetition <= plan.cells[cell].planned);
+            plan.record(cell, result);
+        }
+        plan
+    }
+
+    /// The stored executions of the plan's cells, in the order they were measured (finish
+    /// time, then place in their run), so that grants go where they went while measuring.
+    fn stored<'s>(&self, stored: &'s ResultIndex) -> Vec<(usize, &'s CellResult)> {
+        let most = self.precision.map_or(0, |p| p.max_executions as u32);
+        let extra = self.remeasure.per_cell as u32;
+        let mut found = Vec::new();
+        for (i, c) in self.cells.iter().enumerate() {
+            // Past the numbers this plan could make, stored ones are still read while they
+            // continue (an earlier run's wider bounds), so none is measured over.
+            let limit = c.planned.max(most) + extra;
+            let hash = &c.job.cell.hash;
+            let mut execution = 1;
+            while execution <= limit || stored.contains(hash, execution) {
+                found.extend(stored.get(hash, execution).map(|result| (i, result)));
+                execution += 1;
+            }
+        }
+        let order = |r: &CellResult| {
+            let position = r.schedule.as_ref().map_or(0, |s| s.position);
+            (r.provenance.finished_at.clone(), position, r.repetition)
+        };
+        found.sort_by(|a, b| order(a.1).cmp(&order(b.1)).then(a.0.cmp(&b.0)));
+        found
     }
 
     /// Planned executions found stored, and not made again.
@@ -116,70 +177,104 @@ impl RunPlan {
             }
             for cell in self.schedule.next_round(&due) {
                 let execution = missing[cell].pop_front().expect("a due cell has one missing");
-                order.push(self.planned(cell, execution, 1));
+                order.push(self.planned(cell, execution, 1, false));
             }
         }
     }
 
-    /// The next precision round (`round` ≥ 2): one more execution, interleaved, of each cell
-    /// whose requests/s interval is wider than the target and that has fewer executions
-    /// than the maximum. Empty without a target, or when no cell needs one.
+    /// The next round (`round` ≥ 2): one more execution, interleaved, of each cell that
+    /// never failed and, with a precision target, has an interval wider than the target and
+    /// fewer executions than the maximum, or has a grant and, its granted (disturbed)
+    /// executions not counted, fewer executions than planned or than that maximum. Empty
+    /// when no cell needs one.
     pub fn next_round(&mut self, round: u32) -> Result<Vec<Planned>, StatisticsError> {
-        let Some(precision) = self.precision else {
-            return Ok(Vec::new());
-        };
         let eligible: Vec<usize> = (0..self.cells.len())
             .filter(|&i| {
                 let c = &self.cells[i];
                 c.job.cell.na.is_none() && !c.failing && !c.rps.is_empty()
             })
             .collect();
-        let values: Vec<&[f64]> = eligible.iter().map(|&i| self.cells[i].rps.as_slice()).collect();
-        let statuses = precision.decide(&values)?;
-        let due: Vec<usize> = eligible
-            .into_iter()
-            .zip(statuses)
-            .filter(|(i, status)| {
-                status.needs_more && self.cells[*i].taken.len() < precision.max_executions
-            })
-            .map(|(i, _)| i)
-            .collect();
+        let wide = match self.precision {
+            Some(precision) => {
+                let figures: Vec<Vec<f64>> =
+                    eligible.iter().map(|&i| self.cells[i].figure()).collect();
+                let values: Vec<&[f64]> = figures.iter().map(Vec::as_slice).collect();
+                precision.decide(&values)?.iter().map(|s| s.needs_more).collect()
+            }
+            None => vec![false; eligible.len()],
+        };
+        let most = self.precision.map_or(0, |p| p.max_executions);
+        let (mut due, mut granted_only) = (Vec::new(), BTreeSet::new());
+        for (i, wide) in eligible.into_iter().zip(wide) {
+            let c = &self.cells[i];
+            let taken = c.taken.len();
+            let counted = taken.saturating_sub(c.granted);
+            let replaces =
+                c.granted > 0 && (counted < c.planned as usize || (wide && counted < most));
+            if wide && taken < most {
+                due.push(i);
+            } else if replaces {
+                due.push(i);
+                granted_only.insert(i);
+            }
+        }
         let round_order = self.schedule.next_round(&due);
         Ok(round_order
             .into_iter()
             .map(|cell| {
                 let taken = &self.cells[cell].taken;
                 let execution = (1..).find(|n| !taken.contains(n)).expect("a free number");
-                self.planned(cell, execution, round)
+                self.planned(cell, execution, round, granted_only.contains(&cell))
             })
             .collect())
     }
 
-    /// An execution of the cell made in this run: counts for the next rounds.
+    /// An execution of the cell made in this run: counts for the next rounds, and earns the
+    /// cell a grant when the host disturbed it and the bounds allow one.
     pub fn record(&mut self, cell: usize, result: &CellResult) {
-        self.cells[cell].record(result);
+        let c = &mut self.cells[cell];
+        let disturbed = c.record(result);
+        if disturbed && !c.failing && c.granted < self.remeasure.per_cell && self.grants_left > 0 {
+            c.granted += 1;
+            self.grants_left -= 1;
+        }
     }
 
-    /// Each cell's requests/s over its `ok` executions (stored and new), in plan order.
-    pub fn figures(&self) -> impl Iterator<Item = (&Cell, &[f64])> {
-        self.cells.iter().map(|c| (&c.job.cell, c.rps.as_slice()))
+    /// Each cell's requests/s over the `ok` executions its figure uses (stored and new; the
+    /// disturbed ones left out as `statistics::Exclusion` says), in plan order.
+    pub fn figures(&self) -> impl Iterator<Item = (&Cell, Vec<f64>)> {
+        self.cells.iter().map(|c| (&c.job.cell, c.figure()))
     }
 
-    fn planned(&self, cell: usize, execution: u32, round: u32) -> Planned {
+    fn planned(&self, cell: usize, execution: u32, round: u32, remeasure: bool) -> Planned {
         let c = &self.cells[cell];
         let job = Job { repetition: execution, ..c.job.clone() };
-        Planned { cell, job, round, planned: c.planned }
+        Planned { cell, job, round, planned: c.planned, remeasure }
     }
 }
 
 impl PlannedCell {
-    fn record(&mut self, result: &CellResult) {
+    /// Counts `result`; `true` when it is an `ok` execution the host disturbed.
+    fn record(&mut self, result: &CellResult) -> bool {
         self.taken.insert(result.repetition);
         match (&result.outcome, &result.load) {
-            (Outcome::Ok, Some(load)) if load.ok_rps > 0.0 => self.rps.push(load.ok_rps),
-            (Outcome::Na, _) => {}
-            _ => self.failing = true,
+            (Outcome::Ok, Some(load)) if load.ok_rps > 0.0 => {
+                let disturbed = host_disturbed(&result.checks);
+                self.rps.push(load.ok_rps);
+                self.disturbed.push(disturbed);
+                disturbed
+            }
+            (Outcome::Na, _) => false,
+            _ => {
+                self.failing = true;
+                false
+            }
         }
+    }
+
+    /// The requests/s its figure uses.
+    fn figure(&self) -> Vec<f64> {
+        Exclusion::of(self.planned as usize, &self.disturbed).apply(&self.rps)
     }
 }
 
@@ -195,72 +290,4 @@ fn distinct<'c>(names: impl Iterator<Item = &'c str>) -> Vec<&'c str> {
 }
 
 #[cfg(test)]
-mod tests {
-    use std::time::SystemTime;
-
-    use super::*;
-    use crate::load::LoadSummary;
-    use crate::run::provenance::blank_result;
-    use crate::run::{HostFacts, RunOptions};
-
-    fn cells(repeat: u32) -> Vec<Cell> {
-        let mut cells = crate::run::plan::tests::cells();
-        cells.iter_mut().for_each(|c| c.load.repeat = repeat);
-        cells
-    }
-
-    /// The result of `planned`, `ok` at `rps` or failed.
-    fn result(planned: &Planned, rps: Option<f64>) -> CellResult {
-        let options = RunOptions::new(".".into(), "m.kdl".into(), std::path::Path::new("r"));
-        let host = HostFacts::default();
-        let mut r = blank_result(&planned.job, &options, &host, None, SystemTime::now());
-        if let Some(rps) = rps {
-            r.outcome = Outcome::Ok;
-            r.load = Some(LoadSummary { ok_rps: rps, ..Default::default() });
-        }
-        r
-    }
-
-    #[test]
-    fn stored_executions_are_skipped_and_the_rest_interleaved() {
-        let cells = cells(2);
-        let first =
-            RunPlan::new(&cells, &cells, &ResultIndex::default(), 9, None).first_round().remove(0);
-        let stored = ResultIndex::new(vec![result(&first, Some(10.0))]);
-        let mut plan = RunPlan::new(&cells, &cells, &stored, 9, None);
-        assert_eq!(plan.skipped(), 1);
-        let order = plan.first_round();
-        assert_eq!(order.len(), cells.len() * 2 - 1);
-        assert!(order.windows(2).all(|p| p[0].cell != p[1].cell), "{order:?}");
-        let of_first: Vec<u32> =
-            order.iter().filter(|p| p.cell == first.cell).map(|p| p.job.repetition).collect();
-        assert_eq!(of_first, [2], "execution 1 is stored");
-        assert!(order.iter().all(|p| p.round == 1));
-        assert!(plan.next_round(2).unwrap().is_empty(), "no rounds without a target");
-    }
-
-    #[test]
-    fn precision_rounds_take_only_wide_cells_that_never_failed() {
-        let cells = cells(1);
-        let precision = Precision { target: 0.05, min_executions: 3, max_executions: 4 };
-        let mut plan = RunPlan::new(&cells, &cells, &ResultIndex::default(), 1, Some(precision));
-        let round = plan.first_round();
-        assert_eq!(round.len(), cells.len() * 3, "the target's minimum, not the repeat setting");
-        // Cell 0 is steady, cell 1 wide, cell 2 wide but failed once; the others steady.
-        for planned in &round {
-            let rps = match (planned.cell, planned.job.repetition) {
-                (1, n) => Some(100.0 * f64::from(n)),
-                (2, 2) => None,
-                (2, n) => Some(100.0 * f64::from(n)),
-                _ => Some(100.0),
-            };
-            plan.record(planned.cell, &result(planned, rps));
-        }
-        let second = plan.next_round(2).unwrap();
-        let picked: Vec<(usize, u32, u32)> =
-            second.iter().map(|p| (p.cell, p.job.repetition, p.round)).collect();
-        assert_eq!(picked, [(1, 4, 2)]);
-        plan.record(1, &result(&second[0], Some(400.0)));
-        assert!(plan.next_round(3).unwrap().is_empty(), "at the maximum");
-    }
-}
+mod tests;

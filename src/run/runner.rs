@@ -1,6 +1,7 @@
 use std::time::Instant;
 
 use super::calibrate::Calibrate;
+use super::checks::host_disturbed;
 use super::execution::Execution;
 use super::host::{Clock, rfc3339};
 use super::http::Http;
@@ -25,8 +26,12 @@ pub struct RunSummary {
     pub na: usize,
     pub build_seconds: f64,
     pub measure_seconds: f64,
-    /// Rounds run (1, plus the precision rounds).
+    /// Rounds run (1, plus the rounds that added executions).
     pub rounds: u32,
+    /// Executions whose measured window the host disturbed (the `host-quiet` check failed).
+    pub disturbed: usize,
+    /// Executions made to replace disturbed ones (`statistics::Remeasure`).
+    pub remeasured: usize,
     /// This invocation's machine-speed index over its calibrated executions (the report
     /// applies the same rule over all stored executions); `None` with fewer than one.
     pub speed: Option<SpeedIndex>,
@@ -76,6 +81,8 @@ impl<'a, E: Engine, H: Http, C: Clock, K: Calibrate> Runner<'a, E, H, C, K> {
                     Outcome::Failed => self.summary.failed += 1,
                     Outcome::Na => self.summary.na += 1,
                 }
+                self.summary.disturbed += usize::from(host_disturbed(&result.checks));
+                self.summary.remeasured += usize::from(planned.remeasure);
                 let stored = self.ctx.store.write(&result);
                 stored.map_err(|e| {
                     format!("cannot store the result of {}: {e}; {}", result.id, unstored(&result))
@@ -97,9 +104,10 @@ impl<'a, E: Engine, H: Http, C: Clock, K: Calibrate> Runner<'a, E, H, C, K> {
             }
             self.summary.rounds = round;
             round += 1;
-            batch = plan.next_round(round).map_err(|e| format!("precision round {round}: {e}"))?;
+            batch = plan.next_round(round).map_err(|e| format!("round {round}: {e}"))?;
             if !batch.is_empty() {
-                progress.round(round, batch.len());
+                let remeasures = batch.iter().filter(|p| p.remeasure).count();
+                progress.round(round, batch.len(), remeasures);
                 progress.schedule(&batch, &[]);
             }
         }

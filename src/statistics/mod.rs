@@ -12,7 +12,11 @@
 //! - `rank_ranges(&[Estimate], figure)`: each cell's best and worst possible rank.
 //! - `Schedule`: the interleaved order of executions (rounds of seeded random permutations,
 //!   never the same cell twice in a row when that can be avoided).
-//! - `Precision::decide`: which cells need another round to reach a target precision.
+//! - `Precision::decide`: which cells need another round to reach a target precision;
+//!   `Precision::planned`: the executions a cell is planned in round 1.
+//! - `Remeasure`: the bounds on the extra executions that replace the ones the host disturbed;
+//!   `Exclusion`: which of a cell's executions its figure uses (the disturbed ones are left
+//!   out once the planned number are quiet; the rule reads the disturbance, never a figure).
 //! - `PooledSpread`: the execution-to-execution spread pooled over a run's cells, and the
 //!   executions a cell would need for a target precision at that spread.
 //! - `WarmupRule`: when per-second throughput has become steady, within the configured bound.
@@ -24,11 +28,13 @@
 mod cell_estimates;
 mod comparison;
 mod estimate;
+mod exclusion;
 mod figure;
 mod log_sample;
 mod pooled_spread;
 mod precision;
 mod rank_range;
+mod remeasure;
 mod schedule;
 mod speed_index;
 mod statistics_error;
@@ -37,11 +43,13 @@ mod warmup;
 pub use cell_estimates::{CellEstimates, CellFigures};
 pub use comparison::{Comparison, Verdict};
 pub use estimate::Estimate;
+pub use exclusion::Exclusion;
 pub use figure::Figure;
 pub(crate) use log_sample::median;
 pub use pooled_spread::PooledSpread;
 pub use precision::{Precision, PrecisionStatus};
 pub use rank_range::{RankRange, rank_ranges};
+pub use remeasure::Remeasure;
 pub use schedule::Schedule;
 pub use speed_index::{SpeedIndex, SpeedRule};
 pub use statistics_error::StatisticsError;

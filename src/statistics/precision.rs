@@ -34,6 +34,14 @@ pub struct PrecisionStatus {
 }
 
 impl Precision {
+    /// The executions a cell is planned in round 1 (the run's first, before any round that
+    /// adds some): its `repeat` setting, at least the target's minimum when there is a
+    /// target, and at least one.
+    pub fn planned(repeat: u32, target: Option<&Precision>) -> u32 {
+        let minimum = target.map_or(1, |p| p.min_executions as u32);
+        repeat.max(minimum).max(1)
+    }
+
     /// For each cell (its figure's values so far, e.g. requests/s), in the input order,
     /// whether the target is met and whether it needs another execution. A cell with no
     /// executions yet needs one.
