@@ -13,11 +13,11 @@ use crate::load::HttpClient;
 use crate::model::values::parse_duration;
 use crate::model::{SettingValue, Settings, setting};
 use crate::run::{
-    Display, PinnedCalibration, QuietGate, RealHttp, RunContext, RunPlan, RunSummary, Runner,
-    Shard, SystemClock,
+    Display, HostFacts, PinnedCalibration, Progress, QuietGate, RealHttp, RunContext, RunOptions,
+    RunPlan, RunSummary, Runner, Shard, SystemClock,
 };
 use crate::statistics::Precision;
-use crate::store::{ResultIndex, Resume, RunLock};
+use crate::store::{ResultIndex, Resume, RunLock, Store};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -149,17 +149,8 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
             gate: QuietGate::new(args.quiet_wait.unwrap_or_default()),
             ..PinnedCalibration::default()
         };
-        let mut runner = Runner::new(RunContext {
-            engine: &engine,
-            http: &RealHttp,
-            clock: &SystemClock,
-            containers: &containers,
-            store: &store,
-            progress: &progress,
-            options: &options,
-            host: &host,
-            engine_version: engine.version().await.ok(),
-        }, &calibration);
+        let ctx = docker_context(&engine, &containers, &progress, &store, &options, &host).await;
+        let mut runner = Runner::new(ctx, &calibration);
         let outcome = until_interrupted(&engine, &containers, runner.run(&mut plan), ctrl_c()).await;
         report_leftovers(&engine, &containers).await;
         match outcome {
@@ -208,6 +199,31 @@ async fn report_leftovers(engine: &DockerEngine, containers: &Containers) {
             failed.join(", "),
             ids.join(" ")
         );
+    }
+}
+
+/// The context of a command that runs cells in Docker (`bench run`, `bench profile`, `bench
+/// smoke`): real HTTP and clock, and the engine's version for the provenance of what is
+/// stored.
+pub async fn docker_context<'a>(
+    engine: &'a DockerEngine,
+    containers: &'a Containers,
+    progress: &'a dyn Progress,
+    store: &'a Store,
+    options: &'a RunOptions,
+    host: &'a HostFacts,
+) -> RunContext<'a, DockerEngine, RealHttp, SystemClock> {
+    let engine_version = engine.version().await.ok();
+    RunContext {
+        engine,
+        http: &RealHttp,
+        clock: &SystemClock,
+        containers,
+        store,
+        progress,
+        options,
+        host,
+        engine_version,
     }
 }
 
