@@ -3,22 +3,20 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use super::CliError;
-use super::build_options::BuildOptions;
-use super::run::engine_error;
-use super::session::{MatrixArgs, Session, base_image};
-use crate::engine::{Containers, DockerEngine, EngineFacts, ctrl_c, until_interrupted};
-use crate::model::Settings;
+use super::run::{docker_context, engine_error, engine_facts};
+use super::session::Session;
+use super::smoke;
+use crate::engine::{Containers, DockerEngine, RunIdentity, ctrl_c, until_interrupted};
 use crate::model::values::parse_duration;
 use crate::profile::{ProfileSettings, ProfileStore, Profiled, Profiler, PySpy};
-use crate::run::{Display, RealHttp, RunContext, SystemClock};
+use crate::run::Display;
+use crate::store::RunLock;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
+    // The matrix, `--only`, `--results` and the build options, as `bench smoke` takes them.
     #[command(flatten)]
-    pub matrix: MatrixArgs,
-    /// Results directory: each profile is kept beside its cell's results.
-    #[arg(long, default_value = "results")]
-    pub results: PathBuf,
+    pub cells: smoke::Args,
     /// Samples a second (see docs/profiling.md for the default).
     #[arg(long, value_name = "HZ", default_value_t = ProfileSettings::default().rate_hz)]
     pub rate: u32,
@@ -32,17 +30,19 @@ pub struct Args {
     /// The py-spy binary to copy into the containers (default: py-spy on the PATH).
     #[arg(long, value_name = "PATH", env = "BENCH_PY_SPY")]
     pub py_spy: Option<PathBuf>,
-    #[command(flatten)]
-    pub build: BuildOptions,
 }
 
 pub fn execute(args: Args) -> Result<ExitCode, CliError> {
     if args.rate == 0 {
         return Err(CliError::usage("--rate must be at least 1 Hz".to_string(), None));
     }
+    let Session { expanded, options, store, mut host } = args.cells.session()?;
+    // Profiles are written beside results: never while a `bench run` writes there (nor
+    // another `bench profile`).
+    let holder = format!("bench profile, {}", RunIdentity::current());
+    let _lock = RunLock::acquire(&args.cells.results, &holder)
+        .map_err(|e| CliError::other(e.to_string(), None))?;
     let py_spy = PySpy::find(args.py_spy.as_deref()).map_err(|e| CliError::other(e, None))?;
-    let Session { expanded, options, store, mut host } =
-        Session::prepare(&args.matrix, &args.results, &args.build, &Settings::default())?;
     let settings = ProfileSettings {
         rate_hz: args.rate,
         duration: args.duration.unwrap_or(ProfileSettings::default().duration),
@@ -51,26 +51,20 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
     let runtime = Session::runtime()?;
     let failed = runtime.block_on(async {
         let engine = DockerEngine::connect().await.map_err(engine_error)?;
-        let engine_facts = EngineFacts::read(&engine, base_image(&expanded.selected)).await;
-        engine_facts.warn("bench profile");
-        host.engine_cpus = engine_facts.cpus.clone();
+        let engine_version =
+            engine_facts(&engine, &expanded.selected, &mut host, "bench profile").await;
         let containers = Containers::new();
         let progress = Display::new();
-        let profiler = Profiler {
-            ctx: RunContext {
-                engine: &engine,
-                http: &RealHttp,
-                clock: &SystemClock,
-                containers: &containers,
-                store: &store,
-                progress: &progress,
-                options: &options,
-                host: &host,
-                engine_version: engine_facts.version,
-            },
-            py_spy: &py_spy,
-            settings,
-        };
+        let ctx = docker_context(
+            &engine,
+            &containers,
+            &progress,
+            &store,
+            &options,
+            &host,
+            engine_version,
+        );
+        let profiler = Profiler { ctx, py_spy: &py_spy, settings };
         let work = async {
             let mut failed = 0;
             let cells = &expanded.selected;

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use super::CliError;
 use super::expanded::{ONLY_HELP, selection};
 use crate::matrix::Selection;
+use crate::profile::{ProfileDiff, ProfilePair};
 use crate::report::{self, Comparison, Format, ReportModel};
 use crate::store::{CellResult, Store};
 
@@ -54,6 +55,11 @@ pub struct CompareArgs {
     /// Exit with status 1 when a figure is judged slower (its interval excludes 1).
     #[arg(long)]
     fail_on_regression: bool,
+    /// Where the differential flame graphs of cells profiled on both sides (`bench profile`)
+    /// go [default: beside -o FILE, in FILE's stem + `-flame-graphs`; without -o,
+    /// `compare-flame-graphs` in the current directory].
+    #[arg(long, value_name = "DIR")]
+    flame_graphs: Option<PathBuf>,
 }
 
 pub fn execute(args: Args) -> Result<ExitCode, CliError> {
@@ -106,6 +112,9 @@ pub fn compare(args: CompareArgs) -> Result<ExitCode, CliError> {
         eprintln!("warning: {warning}");
     }
     let template = args.template.as_deref().map(read_template).transpose()?;
+    let graphs = args.flame_graphs.clone().unwrap_or_else(|| beside(args.output.as_deref()));
+    let from = args.output.as_deref().and_then(Path::parent).unwrap_or(Path::new(""));
+    diff_profiles(&mut comparison, (args.old.as_path(), args.new.as_path()), &graphs, from)?;
     let bytes = report::render_comparison(&comparison, args.format, template.as_deref())
         .map_err(|e| CliError::other(e.to_string(), template_help(args.template.as_deref())))?;
     write_output(args.output.as_deref(), &bytes)?;
@@ -114,6 +123,69 @@ pub fn compare(args: CompareArgs) -> Result<ExitCode, CliError> {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Where the differential flame graphs go without --flame-graphs: beside the comparison
+/// (`-o out/compare.md`: `out/compare-flame-graphs`), or `compare-flame-graphs` in the
+/// current directory when the comparison goes to standard output.
+fn beside(output: Option<&Path>) -> PathBuf {
+    let stem = output.and_then(Path::file_stem).map(|s| s.to_string_lossy().into_owned());
+    let dir = format!("{}-flame-graphs", stem.as_deref().unwrap_or("compare"));
+    match output {
+        Some(file) => file.with_file_name(dir),
+        None => PathBuf::from(dir),
+    }
+}
+
+/// Draws a differential flame graph, under `graphs`, for each compared cell with a stored
+/// profile (`bench profile`) on both sides, and links it from its row (an href relative to
+/// `from`, the comparison's directory); a line on standard error for each cell with a
+/// profile on a side at least: the graph's path, or that only one side has a profile. A
+/// profile that cannot be read or a graph that cannot be written is a warning.
+fn diff_profiles(
+    comparison: &mut Comparison,
+    (old, new): (&Path, &Path),
+    graphs: &Path,
+    from: &Path,
+) -> Result<(), CliError> {
+    let open = |dir: &Path| Store::open(dir).map_err(|e| CliError::other(e.to_string(), None));
+    let out = Store::open(graphs).map_err(|_| {
+        CliError::other(
+            format!("{} is not a directory: differential flame graphs go there", graphs.display()),
+            Some("pass another --flame-graphs DIR".to_string()),
+        )
+    })?;
+    let (old_store, new_store) = (open(old)?, open(new)?);
+    let diff = ProfileDiff { old: &old_store, new: &new_store, out: &out };
+    for scenario in &mut comparison.scenarios {
+        for row in &mut scenario.rows {
+            // A cell without results on a side may still have a profile there: a profile
+            // needs no measurement, so it is looked for by the other side's hash.
+            let [old_hash, new_hash] =
+                [&row.old, &row.new].map(|side| side.as_ref().map(|s| s.hash.as_str()));
+            let (old_hash, new_hash) = (old_hash.or(new_hash), new_hash.or(old_hash));
+            match diff.cell(&scenario.name, &row.name, &row.id, old_hash, new_hash) {
+                Ok(ProfilePair::Graph(path)) => {
+                    eprintln!("{}: differential flame graph {}", row.id, path.display());
+                    row.flame_graph = Some(relative_href(from, &path));
+                }
+                Ok(ProfilePair::OneSide(side)) => {
+                    let (with, other, without) =
+                        if side == "old" { (old, "new", new) } else { (new, "old", old) };
+                    eprintln!(
+                        "{}: profiled in {side} ({}) only, not in {other} ({}): no differential \
+                         flame graph",
+                        row.id,
+                        with.display(),
+                        without.display()
+                    );
+                }
+                Ok(ProfilePair::Neither) => {}
+                Err(why) => eprintln!("warning: {}: no differential flame graph: {why}", row.id),
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Every readable result of `dir` (unreadable files are warned about).
@@ -251,6 +323,14 @@ fn relative_href(from: &Path, target: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn differential_flame_graphs_go_beside_the_comparison() {
+        let beside_file = beside(Some(Path::new("out/compare.md")));
+        assert_eq!(beside_file, Path::new("out/compare-flame-graphs"));
+        assert_eq!(beside(Some(Path::new("diff.md"))), Path::new("diff-flame-graphs"));
+        assert_eq!(beside(None), Path::new("compare-flame-graphs"), "standard output");
+    }
 
     #[test]
     fn a_flame_graph_is_linked_relative_to_the_report() {

@@ -10,14 +10,15 @@ use crate::engine::{
     Containers, DockerEngine, EngineError, EngineFacts, RunIdentity, ctrl_c, until_interrupted,
 };
 use crate::load::HttpClient;
+use crate::matrix::Cell;
 use crate::model::values::parse_duration;
 use crate::model::{SettingValue, Settings, setting};
 use crate::run::{
-    Display, PinnedCalibration, QuietGate, RealHttp, RunContext, RunPlan, RunSummary, Runner,
-    Shard, SystemClock,
+    Display, HostFacts, PinnedCalibration, Progress, QuietGate, RealHttp, RunContext, RunOptions,
+    RunPlan, RunSummary, Runner, Shard, SystemClock,
 };
 use crate::statistics::{Precision, Remeasure};
-use crate::store::{ResultIndex, Resume, RunLock};
+use crate::store::{ResultIndex, Resume, RunLock, Store};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -154,26 +155,15 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
             }
             Err(e) => eprintln!("warning: could not look for containers left by earlier runs: {e}"),
         }
-        let engine_facts = EngineFacts::read(&engine, base_image(&selected)).await;
-        engine_facts.warn("bench run");
-        host.engine_cpus = engine_facts.cpus.clone();
+        let engine_version = engine_facts(&engine, &selected, &mut host, "bench run").await;
         let containers = Containers::new();
         let progress = Display::new();
         let calibration = PinnedCalibration {
             gate: QuietGate::new(args.quiet_wait.unwrap_or_default()),
             ..PinnedCalibration::default()
         };
-        let mut runner = Runner::new(RunContext {
-            engine: &engine,
-            http: &RealHttp,
-            clock: &SystemClock,
-            containers: &containers,
-            store: &store,
-            progress: &progress,
-            options: &options,
-            host: &host,
-            engine_version: engine_facts.version,
-        }, &calibration);
+        let ctx = docker_context(&engine, &containers, &progress, &store, &options, &host, engine_version);
+        let mut runner = Runner::new(ctx, &calibration);
         let outcome = until_interrupted(&engine, &containers, runner.run(&mut plan), ctrl_c()).await;
         report_leftovers(&engine, &containers).await;
         match outcome {
@@ -223,6 +213,47 @@ async fn report_leftovers(engine: &DockerEngine, containers: &Containers) {
             failed.join(", "),
             ids.join(" ")
         );
+    }
+}
+
+/// The context of a command that runs cells in Docker (`bench run`, `bench profile`, `bench
+/// smoke`): real HTTP and clock, and the engine's version for the provenance of what is
+/// stored.
+/// Asks the engine for its version and CPUs (a probe container from the cells' base image),
+/// puts the CPUs in `host` for the placement, warns as `command` when it could not, and
+/// returns the version for the results' provenance.
+pub async fn engine_facts(
+    engine: &DockerEngine,
+    cells: &[Cell],
+    host: &mut HostFacts,
+    command: &str,
+) -> Option<String> {
+    let facts = EngineFacts::read(engine, base_image(cells)).await;
+    facts.warn(command);
+    host.engine_cpus = facts.cpus;
+    facts.version
+}
+
+/// The run context of the commands that drive the real engine (run, profile, smoke).
+pub fn docker_context<'a>(
+    engine: &'a DockerEngine,
+    containers: &'a Containers,
+    progress: &'a dyn Progress,
+    store: &'a Store,
+    options: &'a RunOptions,
+    host: &'a HostFacts,
+    engine_version: Option<String>,
+) -> RunContext<'a, DockerEngine, RealHttp, SystemClock> {
+    RunContext {
+        engine,
+        http: &RealHttp,
+        clock: &SystemClock,
+        containers,
+        store,
+        progress,
+        options,
+        host,
+        engine_version,
     }
 }
 

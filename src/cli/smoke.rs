@@ -3,46 +3,49 @@ use std::process::ExitCode;
 
 use super::CliError;
 use super::build_options::BuildOptions;
-use super::run::engine_error;
-use super::session::{MatrixArgs, Session, base_image};
-use crate::engine::{Containers, DockerEngine, EngineFacts, ctrl_c, until_interrupted};
+use super::run::{docker_context, engine_error, engine_facts};
+use super::session::{MatrixArgs, Session};
+use crate::engine::{Containers, DockerEngine, ctrl_c, until_interrupted};
 use crate::matrix::Cell;
 use crate::model::Settings;
-use crate::run::{Quiet, RealHttp, RunContext, Smoke, SmokeCheck, SmokeRow, SystemClock};
+use crate::run::{Quiet, Smoke, SmokeCheck, SmokeRow};
 
+/// `bench smoke`'s arguments, which `bench profile` takes too (flattened): the matrix and
+/// `--only`, the results directory and the build options.
 #[derive(clap::Args, Debug)]
+// No argument group: flattened into `bench profile`'s own `Args`, a second group of the
+// same name would clash.
+#[group(skip)]
 pub struct Args {
     #[command(flatten)]
     pub matrix: MatrixArgs,
-    /// Where build logs go (`DIR/logs`).
+    /// Results directory: build logs go to `DIR/logs`; `bench profile` keeps each profile
+    /// beside its cell's results.
     #[arg(long, default_value = "results")]
     pub results: PathBuf,
     #[command(flatten)]
     pub build: BuildOptions,
 }
 
+impl Args {
+    /// The selected cells, options, store and host, before touching Docker.
+    pub fn session(&self) -> Result<Session, CliError> {
+        Session::prepare(&self.matrix, &self.results, &self.build, &Settings::default())
+    }
+}
+
 pub fn execute(args: Args) -> Result<ExitCode, CliError> {
-    let Session { expanded, options, store, mut host } =
-        Session::prepare(&args.matrix, &args.results, &args.build, &Settings::default())?;
+    let Session { expanded, options, store, mut host } = args.session()?;
     let rows = by_row(&expanded.selected);
     let runtime = Session::runtime()?;
     let results = runtime.block_on(async {
         let engine = DockerEngine::connect().await.map_err(engine_error)?;
-        let engine_facts = EngineFacts::read(&engine, base_image(&expanded.selected)).await;
-        engine_facts.warn("bench smoke");
-        host.engine_cpus = engine_facts.cpus;
+        let engine_version =
+            engine_facts(&engine, &expanded.selected, &mut host, "bench smoke").await;
         let containers = Containers::new();
-        let mut smoke = Smoke::new(RunContext {
-            engine: &engine,
-            http: &RealHttp,
-            clock: &SystemClock,
-            containers: &containers,
-            store: &store,
-            progress: &Quiet,
-            options: &options,
-            host: &host,
-            engine_version: None, // nothing is stored
-        });
+        let ctx =
+            docker_context(&engine, &containers, &Quiet, &store, &options, &host, engine_version);
+        let mut smoke = Smoke::new(ctx);
         let work = async {
             let mut out = Vec::new();
             for (i, cells) in rows.iter().enumerate() {

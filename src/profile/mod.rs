@@ -18,20 +18,31 @@
 //! generator's CPUs) runs for the same window. Never the measured window: the profiled
 //! window's req/s against the cell's stored measured req/s (median of its `ok` executions)
 //! is the profiler's overhead, recorded and printed. Stacks without a sample are an error,
-//! not an empty graph. `flame_graph` renders with inferno.
+//! not an empty graph. `flame_graph` renders with inferno. `bench profile` holds the results
+//! directory's `store::RunLock` (the CLI takes it), so it never runs beside a `bench run`
+//! writing there.
+//!
+//! `bench compare` (`ProfileDiff`): a cell profiled in both results directories gets a
+//! differential flame graph (`differential_flame_graph`, inferno's: new's widths, red where
+//! new has more samples, blue where fewer, old scaled to new's total), after taking out of
+//! the stacks what differs from container to container (`Collapsed::comparable`); a cell
+//! profiled on one side only is a `ProfilePair::OneSide`, said plainly.
 //!
 //! Files: `profiler` (orchestration), `py_spy` (the binary and its command), `collapsed`
-//! (parsing, shares), `flame_graph`, `profile_record`, `profile_store`.
+//! (parsing, shares), `flame_graph` (plain and differential), `profile_record`,
+//! `profile_store`, `profile_diff`.
 
 mod collapsed;
 mod flame_graph;
+mod profile_diff;
 mod profile_record;
 mod profile_store;
 mod profiler;
 mod py_spy;
 
 pub use collapsed::Collapsed;
-pub use flame_graph::flame_graph;
+pub use flame_graph::{differential_flame_graph, flame_graph};
+pub use profile_diff::{ProfileDiff, ProfilePair};
 pub use profile_record::ProfileRecord;
 pub use profile_store::ProfileStore;
 pub use profiler::{PROFILE_CAPABILITY, ProfileSettings, Profiled, Profiler};

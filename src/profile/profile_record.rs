@@ -67,6 +67,31 @@ impl ProfileRecord {
     }
 }
 
+/// A record of flask-gunicorn/cpu for the tests: its `hash`, N/A with `na`.
+#[cfg(test)]
+impl ProfileRecord {
+    pub(crate) fn example(hash: &str, na: Option<&str>) -> ProfileRecord {
+        ProfileRecord {
+            id: "flask-gunicorn/cpu".into(),
+            name: "flask-gunicorn".into(),
+            scenario: "cpu".into(),
+            hash: hash.into(),
+            runtime: "cpython".into(),
+            profiler: "py-spy".into(),
+            version: "0.4.3".into(),
+            rate_hz: 100,
+            options: vec!["--native".into()],
+            samples: 7,
+            duration_ms: 5000,
+            profiled_rps: Some(9.0),
+            measured_rps: Some(10.0),
+            overhead: Some(0.1),
+            na: na.map(String::from),
+            profiled_at: "2026-12-02T00:00:00Z".into(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -74,7 +74,7 @@ impl<'a> ProfileStore<'a> {
 }
 
 /// Writes `bytes` to a temporary file beside `path`, then renames it into place.
-fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), String> {
+pub(super) fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), String> {
     let parent = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
     let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
@@ -90,24 +90,7 @@ mod tests {
     use super::*;
 
     fn record(na: Option<&str>) -> ProfileRecord {
-        ProfileRecord {
-            id: "flask-gunicorn/cpu".into(),
-            name: "flask-gunicorn".into(),
-            scenario: "cpu".into(),
-            hash: "0123456789abcdef0123".into(),
-            runtime: "cpython".into(),
-            profiler: "py-spy".into(),
-            version: "0.4.3".into(),
-            rate_hz: 100,
-            options: vec!["--native".into()],
-            samples: 7,
-            duration_ms: 5000,
-            profiled_rps: Some(9.0),
-            measured_rps: Some(10.0),
-            overhead: Some(0.1),
-            na: na.map(String::from),
-            profiled_at: "2026-12-02T00:00:00Z".into(),
-        }
+        ProfileRecord::example("0123456789abcdef0123", na)
     }
 
     #[test]

@@ -37,10 +37,17 @@ pub struct ScenarioComparison {
 pub struct RowComparison {
     pub label: String,
     pub id: String,
+    /// The row's name (the cell's directory in a results directory).
+    pub name: String,
     pub old: Option<Side>,
     pub new: Option<Side>,
     /// Requests/s, latency mean, p50 and p99 (empty unless measured on both sides).
     pub figures: Vec<FigureChange>,
+    /// The href of the cell's differential flame graph, relative to the comparison; set by
+    /// `bench compare` when both sides have a stored profile (`bench profile`), left out of
+    /// the model otherwise (templates: `r.flame_graph is defined`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flame_graph: Option<String>,
     /// Why nothing is compared (`only in new`, `not measured in old: failed: ...`), or why
     /// no verdict is given.
     pub note: Option<String>,
@@ -52,6 +59,9 @@ pub struct Side {
     pub measured: bool,
     pub outcome_label: String,
     pub executions: u32,
+    /// The configuration compared (the newest hash seen for the cell on this side): its
+    /// profile, if any, is the one `bench compare` draws a differential flame graph from.
+    pub hash: String,
 }
 
 /// One figure of a cell, old against new.
@@ -159,6 +169,7 @@ fn side(row: &RowReport) -> Side {
         measured: row.measured,
         outcome_label: row.outcome_label.clone(),
         executions: row.statistics.executions,
+        hash: row.hash.clone(),
     }
 }
 
@@ -167,10 +178,12 @@ fn compare_row(old: Option<&RowReport>, new: Option<&RowReport>) -> RowCompariso
     let mut row = RowComparison {
         label: any.label.clone(),
         id: any.id.clone(),
+        name: any.name.clone(),
         old: old.map(side),
         new: new.map(side),
         figures: Vec::new(),
         note: None,
+        flame_graph: None,
     };
     match (old, new) {
         (None, _) => row.note = Some("only in new".into()),
