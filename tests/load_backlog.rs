@@ -1,10 +1,13 @@
-//! A server that serves one connection at a time and blocks reading it, with a short listen
-//! backlog (Python's wsgiref): opening every connection before measuring must not stall the run.
+//! Servers with a short listen backlog: a server that serves one connection at a time and
+//! blocks reading it (Python's wsgiref) must not stall the start, and a run stopped while
+//! its connections still wait on a full backlog must return.
 
-use std::net::SocketAddr;
+use std::net::{SocketAddr, TcpStream};
+use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
-use bench::load::{self, LoadConfig};
+use bench::load::{self, LoadConfig, LoadError, LoadWatch};
+use socket2::{Domain, Socket, Type};
 
 /// Python's wsgiref server (the article's falcon, bottle and hug rows): it accepts one
 /// connection, blocks reading its request, answers, closes; listen backlog 5.
@@ -47,4 +50,57 @@ fn a_one_connection_at_a_time_server_does_not_stall_the_start() {
         summary.setup_us
     );
     assert!(took < Duration::from_secs(4), "returned in {took:?}, not after the 30 s timeout");
+}
+
+/// A listener that never accepts, its backlog filled by connections of the test's own: the
+/// kernel drops every further SYN, so a connect to it hangs (to the generator's 1 s limit
+/// for a first attempt). The listener and the connections that fill it.
+fn full_backlog() -> (Socket, SocketAddr, Vec<TcpStream>) {
+    let listener = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    listener.bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into()).unwrap();
+    listener.listen(1).unwrap();
+    let addr = listener.local_addr().unwrap().as_socket().unwrap();
+    let mut fillers = Vec::new();
+    // Until a connect hangs: the backlog is full then.
+    while let Ok(stream) = TcpStream::connect_timeout(&addr, Duration::from_millis(200)) {
+        fillers.push(stream);
+        assert!(
+            fillers.len() < 64,
+            "the listener's backlog of 1 took {} connections",
+            fillers.len()
+        );
+    }
+    (listener, addr, fillers)
+}
+
+#[test]
+fn a_run_stopped_while_its_connections_wait_to_open_returns() {
+    let (_listener, addr, _fillers) = full_backlog();
+    let config = LoadConfig {
+        connections: 20,
+        threads: 1,
+        duration: Duration::from_secs(600),
+        timeout: Duration::from_secs(30),
+        ..LoadConfig::new(format!("http://{addr}/"))
+    };
+    let watch = Arc::new(LoadWatch::default());
+    let shared = watch.clone();
+    let (done, outcome) = mpsc::channel();
+    // The receiver is gone only if the test already failed.
+    std::thread::spawn(move || {
+        let _ = done.send(load::run_watched(&config, shared));
+    });
+    // A stop during the connects (each waits up to 1 s), as a warm-up's watch stops a run
+    // that does not drain: its connections are dropped where they are.
+    std::thread::sleep(Duration::from_millis(100));
+    watch.stop();
+    let outcome = outcome
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the stopped run returned, long before its 600 s");
+    // No connection could open: a setup error, whether the stop or the connect limit came
+    // first.
+    match outcome {
+        Err(LoadError::Connect { .. }) => {}
+        other => panic!("expected a connect error, got {other:?}"),
+    }
 }

@@ -1,5 +1,6 @@
 //! Servers the `load_*` tests run against, on 127.0.0.1 with an ephemeral port.
-//! Included by the test files with `#[path = "load_support.rs"] mod support;`.
+//! Included by the test files with `#[path = "load_support.rs"] mod support;`, and by the
+//! request loop's own tests (`src/load/connection.rs`).
 #![allow(dead_code)]
 
 use std::convert::Infallible;

@@ -22,6 +22,7 @@ use super::config::HttpClient;
 use super::context::ThreadContext;
 use super::hyper_session::HyperSession;
 use super::lean_session::LeanSession;
+use super::schedule::Slots;
 use super::session::{ExchangeFailed, Session};
 use super::stats::Failure;
 
@@ -55,8 +56,16 @@ pub async fn connect(addr: SocketAddr, limit: Duration) -> std::io::Result<TcpSt
 }
 
 /// Drives connection `index` (global, over all threads) until the deadline.
-/// `stream` is the connection opened before measurement started, if that worked.
-pub async fn drive(ctx: Rc<ThreadContext>, index: u64, mut stream: Option<TcpStream>) {
+/// `stream` is the connection opened at set-up, if that worked; `tried` is when that first
+/// attempt ended: in an open loop, this connection's slots start no earlier
+/// ([`super::schedule::Schedule::slots`]).
+pub async fn drive(
+    ctx: Rc<ThreadContext>,
+    index: u64,
+    mut stream: Option<TcpStream>,
+    tried: Instant,
+) {
+    let slots = ctx.schedule.map(|schedule| schedule.slots(index, tried));
     // Requests sent so far: the position in the open-loop schedule.
     let mut sent = 0u64;
     let mut opened_before = stream.is_some();
@@ -84,7 +93,7 @@ pub async fn drive(ctx: Rc<ThreadContext>, index: u64, mut stream: Option<TcpStr
                 }
             },
         };
-        match session(&ctx, tcp, index, &mut sent, resend.take()).await {
+        match session(&ctx, tcp, slots, &mut sent, resend.take()).await {
             SessionEnd::Stop => return,
             SessionEnd::Reconnect => continue,
             SessionEnd::Resend(first_sent) => resend = Some(first_sent),
@@ -106,17 +115,17 @@ fn pending(resend: Option<Instant>) -> SessionEnd {
 async fn session(
     ctx: &ThreadContext,
     tcp: TcpStream,
-    index: u64,
+    slots: Option<Slots>,
     sent: &mut u64,
     resend: Option<Instant>,
 ) -> SessionEnd {
     match ctx.client {
         HttpClient::Lean => {
             let session = LeanSession::new(tcp, ctx.target.wire());
-            request_loop(ctx, session, index, sent, resend).await
+            request_loop(ctx, session, slots, sent, resend).await
         }
         HttpClient::Hyper => match HyperSession::open(tcp, &ctx.target).await {
-            Some(session) => request_loop(ctx, session, index, sent, resend).await,
+            Some(session) => request_loop(ctx, session, slots, sent, resend).await,
             None => SessionEnd::Reconnect,
         },
     }
@@ -127,7 +136,7 @@ async fn session(
 async fn request_loop(
     ctx: &ThreadContext,
     mut session: impl Session,
-    index: u64,
+    slots: Option<Slots>,
     sent: &mut u64,
     mut resend: Option<Instant>,
 ) -> SessionEnd {
@@ -139,11 +148,11 @@ async fn request_loop(
     let first_expiry = resend.unwrap_or_else(Instant::now) + ctx.timeout;
     let mut guard = TimeoutGuard::new(first_expiry.min(ctx.deadline));
     loop {
-        let intended = match &ctx.schedule {
-            Some(schedule) => {
+        let intended = match &slots {
+            Some(slots) => {
                 // `sent` was stepped back for a request to resend: it keeps its place (its
                 // intended time) in the schedule.
-                let due = schedule.due(index, *sent);
+                let due = slots.due(*sent);
                 if due >= ctx.deadline {
                     return SessionEnd::Stop;
                 }
@@ -265,5 +274,69 @@ impl TimeoutGuard {
                 }
             }
         }
+    }
+}
+
+/// The loopback servers of the `load_*` integration tests, for the request loop's own tests.
+#[cfg(test)]
+#[path = "../../tests/load_support.rs"]
+mod support;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::schedule::Schedule;
+    use crate::load::stats::{RunFacts, ThreadStats};
+    use crate::load::target::Target;
+    use crate::load::windows::Windows;
+
+    /// Open loop, 100 requests/s on one connection (a slot every 10 ms from the window's
+    /// start), the connection open only after `set_up`, then `window` before the deadline:
+    /// requests sent, and the longest latency from the intended send time.
+    fn open_late(set_up: Duration, window: Duration) -> (u64, u64) {
+        let server = support::http_server(200, |_| Duration::ZERO);
+        let timeout = Duration::from_secs(5);
+        let start = Instant::now();
+        let ctx = Rc::new(ThreadContext::new(
+            Target::parse(&server.url(), &[]).unwrap(),
+            ThreadStats::new(true, Windows::new(set_up + window, timeout)),
+            start + set_up + window,
+            timeout,
+            Some(Schedule { start, rate: 100, connections: 1 }),
+            None,
+            HttpClient::Lean,
+            false,
+        ));
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        tokio::task::LocalSet::new().block_on(&runtime, async {
+            // The generator's own set-up (the connects before this one, a slow connect).
+            sleep(set_up).await;
+            let stream = connect(server.addr, timeout).await.unwrap();
+            drive(ctx.clone(), 0, Some(stream), Instant::now()).await;
+        });
+        let stats = ctx.stats.borrow();
+        let summary = stats.summarize(RunFacts {
+            url: "",
+            connections: 1,
+            threads: 1,
+            target_rps: Some(100),
+            duration: set_up + window,
+            timeout,
+            http_client: "lean",
+            warnings: Vec::new(),
+        });
+        let corrected = summary.corrected_latency.expect("open loop");
+        (stats.requests + stats.in_flight_at_deadline, corrected.max_us)
+    }
+
+    #[test]
+    fn an_open_loop_connection_sends_from_when_it_is_open() {
+        let (set_up, window) = (Duration::from_millis(600), Duration::from_millis(400));
+        let (sent, corrected_max_us) = open_late(set_up, window);
+        // Its slots run from its opening: 40 at most fit in the 400 ms left. Counted from the
+        // window's start, the 60 slots its set-up missed would have gone out back to back.
+        assert!((1..=40).contains(&sent), "{sent} requests sent");
+        // And none of its requests waited for the set-up.
+        assert!(corrected_max_us < set_up.as_micros() as u64, "{corrected_max_us} us");
     }
 }

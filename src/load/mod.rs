@@ -38,8 +38,10 @@
 //!   first request as soon as it is open, as wrk's do (a server that
 //!   accepts one connection per turn of its event loop, like bjoern, then gets the requests
 //!   one by one, not all at once). A connection not open within 1 s is retried later, so a
-//!   server that serves one connection at a time cannot hold the others. Once every
-//!   connection has tried once (`setup_us`, inside the window), a run where none could open
+//!   server that serves one connection at a time cannot hold the others; none opens once the
+//!   run was stopped. Once every
+//!   connection has tried once or was left untried (`setup_us`, inside the window; the caller
+//!   waits no longer than the deadline plus one connect), a run where none could open
 //!   is aborted (`LoadError::Connect`, `OutOfFiles`). No request is sent at or after the
 //!   deadline, and nothing is awaited past it (like wrk): a request not complete by the
 //!   deadline is dropped with its connection and counted in `in_flight_at_deadline`, not in
@@ -62,9 +64,12 @@
 //!   response) is resent once on a new one (`resent`), not counted as an error.
 //! - Closed loop (`rate: None`): each connection sends its next request when the previous
 //!   response is complete. Open loop (`rate: Some(r)`): connection `i` of `C` sends its
-//!   `k`-th request at `start + (k*C + i)/r`; latency is measured both from that intended
-//!   time (`corrected_latency`, coordinated omission corrected) and from the actual send
-//!   (`latency`). An achieved rate below 95% of the target adds a warning.
+//!   `k`-th request at `start + (k*C + i)/r`, or, when its first attempt to open ended
+//!   after its first slot, that much later (`schedule.rs`: the set-up is the generator's
+//!   own wait, not the server's latency; later stalls and reconnects still count); latency
+//!   is measured both from that intended time (`corrected_latency`, coordinated omission
+//!   corrected) and from the actual send (`latency`). An achieved rate below 95% of the
+//!   target adds a warning.
 //! - Statistics (`stats.rs`, which never imports hyper or the clients): a per-thread HdrHistogram (1 µs to
 //!   1 h, 3 significant figures) and counters, merged at the end: nothing is kept per
 //!   request. `generator_cpu_us` is the generator threads' own CPU time while measuring.
@@ -106,7 +111,7 @@ pub use watch::LoadWatch;
 use stats::{RunFacts, ThreadStats};
 use target::Target;
 use windows::Windows;
-use worker::{Setup, WorkerPlan};
+use worker::{SETUP_CONNECT_TIMEOUT, Setup, WorkerPlan};
 
 /// Runs the load described by `config` and summarizes it. Blocking; see the module contract.
 pub fn run(config: &LoadConfig) -> Result<LoadSummary, LoadError> {
@@ -179,7 +184,11 @@ pub fn run_watched(config: &LoadConfig, watch: Arc<LoadWatch>) -> Result<LoadSum
         }
     }
 
-    setup.gate.wait_for(expected);
+    // Each connection arrives when its first attempt to open is over, or untried when the run
+    // ends first (worker.rs). The wait is bounded all the same: past the run's deadline and
+    // the longest a first connect begun before it may take, nothing is left to wait for.
+    let until = start + config.duration + config.timeout.min(SETUP_CONNECT_TIMEOUT);
+    setup.gate.wait_for(expected, until);
     let failure = setup.failures.lock().unwrap_or_else(|p| p.into_inner()).drain(..).next();
     let out_of_files = setup.out_of_files.load(Ordering::Relaxed);
     let failure = failure.or_else(|| {
@@ -191,7 +200,9 @@ pub fn run_watched(config: &LoadConfig, watch: Arc<LoadWatch>) -> Result<LoadSum
             let source = setup.connect_error.lock().unwrap_or_else(|p| p.into_inner()).take();
             LoadError::Connect {
                 addr: target.addr.to_string(),
-                source: source.unwrap_or_else(|| std::io::Error::other("unknown connect failure")),
+                source: source.unwrap_or_else(|| {
+                    std::io::Error::other("the run ended before any connection had opened")
+                }),
             }
         })
     });

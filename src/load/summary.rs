@@ -29,7 +29,9 @@ pub struct LoadSummary {
     pub bytes_read: u64,
     /// Latency of completed requests, from the actual send (closed loop, wrk's figure).
     pub latency: LatencySummary,
-    /// Open loop only: latency from the intended send time (coordinated omission corrected).
+    /// Open loop only: latency from the intended send time (coordinated omission corrected);
+    /// a connection that opened after its first slot has its slots moved by that much, so the
+    /// generator's set-up is not in it.
     pub corrected_latency: Option<LatencySummary>,
     pub errors: ErrorCounts,
     /// Connections re-opened after an error or a server close.

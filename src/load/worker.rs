@@ -89,10 +89,17 @@ pub fn work(plan: WorkerPlan, setup: Arc<Setup>, start: Instant) -> Option<Threa
         ));
         let mut tasks = Vec::with_capacity(plan.connections as usize);
         for i in 0..plan.connections {
+            // A stopped or abandoned run opens no more connections: those left arrive untried,
+            // so that the caller's wait ends. (Past the deadline they still open, and end at
+            // once.)
+            if plan.watch.stopped() || setup.gate.aborted() {
+                setup.gate.arrive(u64::from(plan.connections - i));
+                break;
+            }
             let index = plan.first_connection + u64::from(i);
             let tried = Rc::new(Notify::new());
-            let task = open_and_drive(ctx.clone(), index, setup.clone(), tried.clone());
-            tasks.push(tokio::task::spawn_local(task));
+            let attempt = FirstAttempt { setup: setup.clone(), tried: tried.clone() };
+            tasks.push(tokio::task::spawn_local(open_and_drive(ctx.clone(), index, attempt)));
             // The next one opens once this one has tried (and, open, sent its first request),
             // or after `STAGGER` at most.
             let _ = tokio::time::timeout(STAGGER, tried.notified()).await;
@@ -159,19 +166,22 @@ pub const SETUP_CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from
 const STAGGER: Duration = Duration::from_millis(1);
 
 /// Opens connection `index` (within `SETUP_CONNECT_TIMEOUT`, or the request timeout if
-/// shorter), says how that went to the caller, and drives it: a connection that could not
-/// open is retried while measuring, unless it failed for want of a file (then it is left out).
+/// shorter), says how that went to the caller (`attempt`), and drives it: a connection that
+/// could not open is retried while measuring, unless it failed for want of a file (then it
+/// is left out).
 ///
-/// A thread opens its connections one after another: `tried` is notified once the connect
-/// is over, and an open connection then sends its first request in the same turn, before
-/// the next connection opens (a connect that hangs holds the next one `STAGGER` at most). A
-/// server that accepts one connection per turn of its event loop and reads every readable
-/// connection of a turn before answering any (bjoern) then meets the requests as wrk's
-/// (written as their connections open) reach it, not as one batch: opened all at once, an io
-/// cell's connections were all accepted before any request arrived, and bjoern read every
-/// request (its blocking app's whole queue) before its first answer (docs/statistics.md).
-async fn open_and_drive(ctx: Rc<ThreadContext>, index: u64, setup: Arc<Setup>, tried: Rc<Notify>) {
+/// A thread opens its connections one after another: the attempt's `tried` is notified once
+/// the connect is over, and an open connection then sends its first request in the same
+/// turn, before the next connection opens (a connect that hangs holds the next one `STAGGER`
+/// at most). A server that accepts one connection per turn of its event loop and reads every
+/// readable connection of a turn before answering any (bjoern) then meets the requests as
+/// wrk's (written as their connections open) reach it, not as one batch: opened all at once,
+/// an io cell's connections were all accepted before any request arrived, and bjoern read
+/// every request (its blocking app's whole queue) before its first answer
+/// (docs/statistics.md).
+async fn open_and_drive(ctx: Rc<ThreadContext>, index: u64, attempt: FirstAttempt) {
     let limit = ctx.timeout.min(SETUP_CONNECT_TIMEOUT);
+    let setup = attempt.setup.clone();
     let stream = match connection::connect(ctx.target.addr, limit).await {
         Ok(stream) => {
             setup.established.fetch_add(1, Ordering::Relaxed);
@@ -179,8 +189,7 @@ async fn open_and_drive(ctx: Rc<ThreadContext>, index: u64, setup: Arc<Setup>, t
         }
         Err(err) if os::is_out_of_files(&err) => {
             setup.out_of_files.fetch_add(1, Ordering::Relaxed);
-            setup.gate.arrive(1);
-            tried.notify_one();
+            drop(attempt);
             return;
         }
         Err(err) => {
@@ -189,9 +198,25 @@ async fn open_and_drive(ctx: Rc<ThreadContext>, index: u64, setup: Arc<Setup>, t
             None
         }
     };
-    setup.gate.arrive(1);
-    tried.notify_one();
-    connection::drive(ctx, index, stream).await;
+    let tried = Instant::now();
+    drop(attempt);
+    connection::drive(ctx, index, stream, tried).await;
+}
+
+/// A connection's first attempt to open, as the caller (the gate) and the thread's opening
+/// loop (`tried`) wait for it. It is over when it is dropped: when the connect ends, or when
+/// its task is dropped before that (a stopped or aborted run drops its tasks where they are,
+/// even unstarted ones), so that no one waits for a connection that will never try.
+struct FirstAttempt {
+    setup: Arc<Setup>,
+    tried: Rc<Notify>,
+}
+
+impl Drop for FirstAttempt {
+    fn drop(&mut self) {
+        self.setup.gate.arrive(1);
+        self.tried.notify_one();
+    }
 }
 
 /// Records this thread's completed requests per second every `SAMPLE_EVERY` until the deadline
