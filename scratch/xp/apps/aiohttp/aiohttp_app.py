@@ -1,1 +1,0 @@
-../../../../apps/aiohttp/aiohttp_app.py

@@ -1,1 +1,0 @@
-../../../../apps/servers/bjoern_server.py

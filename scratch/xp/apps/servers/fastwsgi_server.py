@@ -1,1 +1,0 @@
-../../../../apps/servers/fastwsgi_server.py

@@ -1,1 +1,0 @@
-../../../../apps/servers/meinheld_server.py

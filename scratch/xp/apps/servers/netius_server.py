@@ -1,1 +1,0 @@
-../../../../apps/servers/netius_server.py

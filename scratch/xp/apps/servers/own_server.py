@@ -1,1 +1,0 @@
-../../../../apps/servers/own_server.py

@@ -1,1 +1,0 @@
-../../../../apps/servers/tornado_wsgi_server.py

@@ -1,1 +1,0 @@
-../../../../apps/servers/twisted_server.py
