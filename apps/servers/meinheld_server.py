@@ -4,7 +4,11 @@ Keep-alive: meinheld's own default (get_keepalive() == 0) closes the connection 
 response, which no production setup runs and the article's meinheld figures rule out (44,706
 req/s at 0.46 ms over 20 connections). gunicorn's meinheld worker calls
 set_keepalive(cfg.keepalive); we use gunicorn's default keepalive, 2 s, so both meinheld rows
-keep connections alive the same way."""
+keep connections alive the same way.
+
+Access log: `import meinheld` installs one that formats a line per request and writes it to
+stderr (Docker's log pipe); apps/README.md's rule is that access logs are off where a server
+has a switch, and gunicorn's meinheld worker turns it off the same way."""
 
 import os
 import sys
@@ -21,4 +25,5 @@ KEEPALIVE_SECONDS = 2
 if __name__ == "__main__":
     server.listen((common.host(), common.port()))
     server.set_keepalive(KEEPALIVE_SECONDS)
+    server.set_access_logger(None)
     server.run(common.load_app())
