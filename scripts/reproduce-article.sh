@@ -58,8 +58,8 @@ commit() {
 }
 # Commits soon after an execution's result lands (at most every MINUTES), while the next
 # execution starts, warms up and settles, rather than inside its measured window, where a
-# committer on a plain timer landed (host-quiet: "other processes"). The poll is every 2 s: a
-# walk of the results costs about 1% of a core at that rate.
+# committer on a plain timer landed (host-quiet: "other processes"). A slow poll: each one walks
+# the results directory.
 committer() {
   local last seen now count
   last=$(date +%s)
