@@ -47,8 +47,8 @@ pub struct Args {
     /// processes or the hypervisor's steal took CPU while measuring): each earns its cell one
     /// more execution in a later round, at most N a cell and at most 25% of the run's planned
     /// executions in all. A publication passes 3 (scripts/reproduce-article.sh does); off by
-    /// default, like --quiet-wait, and `--remeasure 0` is off too.
-    #[arg(long, value_name = "N")]
+    /// default, like --quiet-wait, and `--remeasure 0` is off too. At most 20.
+    #[arg(long, value_name = "N", value_parser = remeasure_range())]
     pub remeasure: Option<usize>,
     /// Results directory.
     #[arg(long, default_value = "results")]
@@ -302,4 +302,31 @@ fn print_disturbed(summary: &RunSummary, remeasure: Remeasure) {
         "bench run: the host disturbed {} execution(s) (host-quiet failed); {replaced}",
         summary.disturbed
     );
+}
+
+/// `--remeasure`'s values: 0 to `Remeasure::MAX_PER_CELL`.
+fn remeasure_range() -> clap::builder::RangedU64ValueParser<usize> {
+    clap::builder::RangedU64ValueParser::new().range(0..=Remeasure::MAX_PER_CELL as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Run {
+        #[command(flatten)]
+        args: super::Args,
+    }
+
+    #[test]
+    fn remeasure_takes_0_to_its_bound_and_refuses_more() {
+        let parse =
+            |n: &str| Run::try_parse_from(["run", "--remeasure", n]).map(|r| r.args.remeasure);
+        assert_eq!(parse("0").unwrap(), Some(0));
+        assert_eq!(parse("20").unwrap(), Some(20));
+        for refused in ["21", "4294967296", "-1"] {
+            assert!(parse(refused).is_err(), "--remeasure {refused}");
+        }
+    }
 }

@@ -1,7 +1,7 @@
 use serde::Serialize;
 
-use crate::run::host_disturbed;
-use crate::statistics::{CellEstimates, CellFigures, Estimate, Exclusion, Precision, RankRange};
+use crate::run::{host_disturbed, planned_executions};
+use crate::statistics::{CellEstimates, CellFigures, Estimate, Exclusion, RankRange};
 use crate::store::CellResult;
 
 use super::numbers;
@@ -17,8 +17,9 @@ pub struct CellStatistics {
     pub executions: u32,
     /// Measured executions stored for the cell: `executions` plus those left out.
     pub stored: u32,
-    /// The executions the cell was planned in its run's first round (the `repeat` setting,
-    /// at least the precision target's minimum): the quiet ones needed to leave any out.
+    /// The executions the cell was planned in its run's first round (`run::planned_executions`
+    /// over its stored executions: the `repeat` setting, at least the precision target's
+    /// minimum): the quiet ones needed to leave any out.
     pub planned: u32,
     /// Execution numbers the figures use.
     pub used: Vec<u32>,
@@ -56,7 +57,7 @@ impl CellStatistics {
     /// ones left out as `statistics::Exclusion` says.
     pub fn of(measured: &[&CellResult]) -> CellStatistics {
         let disturbed: Vec<bool> = measured.iter().map(|r| host_disturbed(&r.checks)).collect();
-        let planned = measured.iter().map(|r| planned(r)).max().unwrap_or(1);
+        let planned = planned_executions(None, measured.iter().copied());
         let exclusion = Exclusion::of(planned as usize, &disturbed);
         let used = exclusion.apply(measured);
         let numbers_where = |keep: fn(bool, bool) -> bool| -> Vec<u32> {
@@ -127,12 +128,6 @@ impl CellStatistics {
             format!("{}–{}", rank.best, rank.worst)
         };
     }
-}
-
-/// The executions a result's cell was planned in round 1, from its stored settings.
-fn planned(result: &CellResult) -> u32 {
-    let precision = result.schedule.as_ref().and_then(|s| s.precision.as_ref());
-    Precision::planned(result.load_settings.repeat, precision)
 }
 
 /// The caveat of a cell of `stored` measured executions planned for `planned`, given the

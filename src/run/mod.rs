@@ -105,7 +105,7 @@ pub use progress::{Display, Progress, Quiet};
 pub use quiet_gate::QuietGate;
 pub use run_context::RunContext;
 pub use run_options::RunOptions;
-pub use run_plan::{Planned, RunPlan};
+pub use run_plan::{Planned, RunPlan, planned_executions};
 pub use runner::{RunSummary, Runner};
 pub use samples::OtherCpu;
 pub use shard_plan::{PlannedGroup, PlannedShard, ShardPlan};

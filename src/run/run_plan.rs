@@ -12,9 +12,10 @@ use crate::store::{CellResult, Outcome, ResultIndex};
 /// interval is still too wide (with a precision target, `statistics::Precision`) or whose
 /// executions the host disturbed (`statistics::Remeasure`).
 ///
-/// Round 1 holds each cell's planned executions (the `repeat` setting, at least the
-/// target's minimum with `--precision`) minus those stored already; each later round one
-/// more execution of every cell that needs one. One `Schedule` orders all rounds, so no cell
+/// Round 1 holds each cell's planned executions (`planned_executions`: the `repeat` setting,
+/// at least the target's minimum with `--precision`, and at least what its stored executions
+/// were planned under) minus those stored already; each later round one more execution of
+/// every cell that needs one. One `Schedule` orders all rounds, so no cell
 /// runs twice in a row across a round's boundary either (unless it is the only one left).
 ///
 /// Re-measuring: an `ok` execution whose `host-quiet` check failed earns its cell one more
@@ -22,7 +23,13 @@ use crate::store::{CellResult, Outcome, ResultIndex};
 /// executions were measured; a granted execution does not count towards the cell's planned
 /// executions or its precision maximum, so the cell joins the next round as if it had not
 /// been made. Grants follow from the results alone (stored ones in the order they finished,
-/// then this run's), so a resumed run plans the same rounds.
+/// then this run's), so a resumed run of the same selection plans the same rounds.
+///
+/// The precision rounds judge a cell's interval on its quiet executions only, never on the
+/// disturbed ones: otherwise a disturbed outlier would widen the interval, earn a round, and
+/// that round's quiet execution would let `statistics::Exclusion` leave the outlier out while
+/// a disturbed execution in line with the others stays in, so which disturbed executions the
+/// figure leaves out would depend on their values.
 pub struct RunPlan {
     cells: Vec<PlannedCell>,
     /// The seed of the order: the same seed over the same stored results gives the same order.
@@ -80,7 +87,8 @@ impl RunPlan {
     }
 
     /// `new`, re-measuring disturbed executions within `remeasure`'s bounds (the run-wide
-    /// one a share of the selected cells' planned executions).
+    /// one a share of the selected cells' planned executions; a cell's at most
+    /// `Remeasure::MAX_PER_CELL`).
     pub fn with_remeasure(
         all: &[Cell],
         selected: &[Cell],
@@ -89,6 +97,8 @@ impl RunPlan {
         precision: Option<Precision>,
         remeasure: Remeasure,
     ) -> RunPlan {
+        let per_cell = remeasure.per_cell.min(Remeasure::MAX_PER_CELL);
+        let remeasure = Remeasure { per_cell, ..remeasure };
         let rows = distinct(all.iter().map(|c| c.name.as_str()));
         let scenarios = distinct(all.iter().map(|c| c.scenario.as_str()));
         let position =
@@ -113,9 +123,6 @@ impl RunPlan {
                 granted: 0,
             })
             .collect();
-        let planned: usize =
-            cells.iter().filter(|c| c.job.cell.na.is_none()).map(|c| c.planned as usize).sum();
-        let grants_left = remeasure.budget(planned);
         let mut plan = RunPlan {
             cells,
             seed,
@@ -123,9 +130,13 @@ impl RunPlan {
             remeasure,
             schedule: Schedule::new(seed),
             skipped: 0,
-            grants_left,
+            grants_left: 0,
         };
-        for (cell, result) in plan.stored(stored) {
+        let found = plan.stored(stored);
+        let planned: usize =
+            plan.cells.iter().filter(|c| c.job.cell.na.is_none()).map(|c| c.planned as usize).sum();
+        plan.grants_left = remeasure.budget(planned);
+        for (cell, result) in found {
             plan.skipped += usize::from(result.repetition <= plan.cells[cell].planned);
             plan.record(cell, result);
         }
@@ -133,20 +144,32 @@ impl RunPlan {
     }
 
     /// The stored executions of the plan's cells, in the order they were measured (finish
-    /// time, then place in their run), so that grants go where they went while measuring.
-    fn stored<'s>(&self, stored: &'s ResultIndex) -> Vec<(usize, &'s CellResult)> {
-        let most = self.precision.map_or(0, |p| p.max_executions as u32);
-        let extra = self.remeasure.per_cell as u32;
+    /// time, then place in their run), so that grants go where they went while measuring;
+    /// each measured cell's planned count raised to what its stored executions were planned
+    /// under (`planned_executions`).
+    fn stored<'s>(&mut self, stored: &'s ResultIndex) -> Vec<(usize, &'s CellResult)> {
+        let most =
+            self.precision.map_or(0, |p| u32::try_from(p.max_executions).unwrap_or(u32::MAX));
+        let extra = u32::try_from(self.remeasure.per_cell).unwrap_or(u32::MAX);
         let mut found = Vec::new();
-        for (i, c) in self.cells.iter().enumerate() {
+        for (i, c) in self.cells.iter_mut().enumerate() {
+            let hash = &c.job.cell.hash;
+            let mut execution: u32 = 1;
             // Past the numbers this plan could make, stored ones are still read while they
             // continue (an earlier run's wider bounds), so none is measured over.
-            let limit = c.planned.max(most) + extra;
-            let hash = &c.job.cell.hash;
-            let mut execution = 1;
-            while execution <= limit || stored.contains(hash, execution) {
-                found.extend(stored.get(hash, execution).map(|result| (i, result)));
-                execution += 1;
+            while execution <= c.planned.max(most).saturating_add(extra)
+                || stored.contains(hash, execution)
+            {
+                if let Some(result) = stored.get(hash, execution) {
+                    if c.job.cell.na.is_none() {
+                        c.planned = planned_executions(Some(c.planned), [result]);
+                    }
+                    found.push((i, result));
+                }
+                match execution.checked_add(1) {
+                    Some(next) => execution = next,
+                    None => break,
+                }
             }
         }
         let order = |r: &CellResult| {
@@ -183,10 +206,11 @@ impl RunPlan {
     }
 
     /// The next round (`round` ≥ 2): one more execution, interleaved, of each cell that
-    /// never failed and, with a precision target, has an interval wider than the target and
-    /// fewer executions than the maximum, or has a grant and, its granted (disturbed)
-    /// executions not counted, fewer executions than planned or than that maximum. Empty
-    /// when no cell needs one.
+    /// never failed and, with a precision target, has an interval over its quiet executions
+    /// wider than the target (or fewer quiet ones than the target's minimum) and fewer
+    /// executions than the maximum, or has a grant and, its granted (disturbed) executions
+    /// not counted, fewer executions than planned or than that maximum. Empty when no cell
+    /// needs one.
     pub fn next_round(&mut self, round: u32) -> Result<Vec<Planned>, StatisticsError> {
         let eligible: Vec<usize> = (0..self.cells.len())
             .filter(|&i| {
@@ -196,9 +220,9 @@ impl RunPlan {
             .collect();
         let wide = match self.precision {
             Some(precision) => {
-                let figures: Vec<Vec<f64>> =
-                    eligible.iter().map(|&i| self.cells[i].figure()).collect();
-                let values: Vec<&[f64]> = figures.iter().map(Vec::as_slice).collect();
+                let quiet: Vec<Vec<f64>> =
+                    eligible.iter().map(|&i| self.cells[i].quiet()).collect();
+                let values: Vec<&[f64]> = quiet.iter().map(Vec::as_slice).collect();
                 precision.decide(&values)?.iter().map(|s| s.needs_more).collect()
             }
             None => vec![false; eligible.len()],
@@ -276,6 +300,31 @@ impl PlannedCell {
     fn figure(&self) -> Vec<f64> {
         Exclusion::of(self.planned as usize, &self.disturbed).apply(&self.rps)
     }
+
+    /// The requests/s of its quiet executions: what the precision rounds judge, so that no
+    /// disturbed execution's value decides whether the cell gets the round that may then
+    /// leave it out.
+    fn quiet(&self) -> Vec<f64> {
+        let flags = self.disturbed.iter();
+        self.rps.iter().zip(flags).filter(|(_, d)| !**d).map(|(v, _)| *v).collect()
+    }
+}
+
+/// The executions a cell is planned in round 1, and so the quiet ones `statistics::Exclusion`
+/// asks for before it leaves any disturbed one out: the most that this run's settings (`now`,
+/// from its `repeat` and precision target) or any of its stored executions' plan (their
+/// `load_settings.repeat` and `schedule.precision`). The plan and the report both read it
+/// here, so a resume without `--precision` after a run with a higher minimum keeps that
+/// run's count, and the report leaves out what the plan counted on leaving out.
+pub fn planned_executions<'r>(
+    now: Option<u32>,
+    stored: impl IntoIterator<Item = &'r CellResult>,
+) -> u32 {
+    let of = |r: &CellResult| {
+        let precision = r.schedule.as_ref().and_then(|s| s.precision.as_ref());
+        Precision::planned(r.load_settings.repeat, precision)
+    };
+    stored.into_iter().map(of).chain(now).max().unwrap_or(1)
 }
 
 /// The names in first-seen order, each once.

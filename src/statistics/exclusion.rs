@@ -10,6 +10,11 @@ use serde::{Deserialize, Serialize};
 /// the window), never the figures, so it cannot favour fast or slow executions; and since
 /// it asks for the planned count of quiet ones, leaving executions out never leaves a cell
 /// with fewer than were planned.
+///
+/// That holds only while how many quiet executions a cell gets does not depend on its
+/// disturbed ones' values either: whatever adds executions must decide without them (the
+/// run's precision rounds judge the quiet executions' interval, `run::RunPlan`), and the
+/// planned count must be the same for the plan and the report (`run::planned_executions`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Exclusion {
     /// Per execution, in the input order: the figure uses it.

@@ -29,6 +29,11 @@ impl Remeasure {
     /// No re-measuring: a disturbed execution earns nothing.
     pub const OFF: Remeasure = Remeasure { per_cell: 0, share: 0.0 };
 
+    /// The most `per_cell` may be (`bench run --remeasure` refuses more; a plan given more
+    /// uses this): a cell's executions replaced several times over, far past what a burst
+    /// needs, while the extra executions stay countable.
+    pub const MAX_PER_CELL: usize = 20;
+
     /// The most extra executions a run of `planned` executions may make: none when off, else
     /// `share` of them rounded up, so that a small run can still replace one.
     pub fn budget(&self, planned: usize) -> usize {

@@ -57,7 +57,8 @@ pub struct CellResult {
     /// before executions were interleaved, and for N/A cells' records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule: Option<Scheduling>,
-    /// The machine-speed calibration made on the server's CPUs just before the execution.
+    /// The machine-speed calibration made just before the execution, on the server's CPUs, or
+    /// on the generator's when bench cannot reach the server's (`run::Placement`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calibration: Option<Calibration>,
     /// The warm-up: its windows and why it ended. Absent when the cell has no warm-up.
@@ -72,7 +73,8 @@ pub struct Scheduling {
     /// The seed of the run's random interleaved order (`bench run --seed SEED` replays it).
     pub seed: u64,
     /// The round of the run (1-based): round 1 holds every cell's planned executions,
-    /// later rounds only cells whose interval was still wider than the precision target.
+    /// later rounds cells whose interval was still wider than the precision target and
+    /// cells re-measuring executions the host disturbed (`--remeasure`).
     pub round: u32,
     /// Place in the run's order (1-based, per `bench run` invocation).
     pub position: u32,
@@ -80,8 +82,9 @@ pub struct Scheduling {
     pub precision: Option<Precision>,
 }
 
-/// A fixed integer workload timed on the server's CPUs (`run::Calibrate`); its figure over
-/// the run's median is the execution's machine-speed index (`statistics::SpeedRule`).
+/// A fixed integer workload timed on the server's CPUs, or the generator's when bench cannot
+/// reach the server's (`run::Calibrate`, `run::Placement`); its figure over the run's median
+/// is the execution's machine-speed index (`statistics::SpeedRule`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Calibration {
     /// Work done per second of wall time, in millions of loop iterations: higher is faster.
@@ -91,7 +94,8 @@ pub struct Calibration {
     /// The workload thread's CPU time over its wall time: below 1 when something else ran on
     /// the CPU meanwhile (a neighbour, the hypervisor's steal).
     pub cpu_share: f64,
-    /// The CPUs it ran on (the server's cpuset).
+    /// The CPUs it ran on (the server's cpuset, or the generator's CPUs); empty: wherever the
+    /// scheduler put it.
     pub cpus: Vec<usize>,
     /// How the host was before the execution, when the run waited for a quiet host
     /// (`bench run --quiet-wait`); `None` otherwise (and in older results).

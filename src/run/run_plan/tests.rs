@@ -40,8 +40,11 @@ fn fresh(cells: &[Cell], seed: u64, remeasure: Remeasure) -> RunPlan {
     RunPlan::with_remeasure(cells, cells, &ResultIndex::default(), seed, None, remeasure)
 }
 
-/// (cell, execution, round, re-measure) of each planned execution.
-fn picked(batch: &[Planned]) -> Vec<(usize, u32, u32, bool)> {
+/// (cell, execution, round, re-measure) of a planned execution.
+type Picked = (usize, u32, u32, bool);
+
+/// `Picked` of each planned execution.
+fn picked(batch: &[Planned]) -> Vec<Picked> {
     batch.iter().map(|p| (p.cell, p.job.repetition, p.round, p.remeasure)).collect()
 }
 
@@ -200,4 +203,101 @@ fn a_granted_execution_does_not_count_towards_the_precision_maximum() {
     first_round(&mut plan, |p| p.cell == 1 && p.job.repetition == 2);
     // Cell 1 is at the maximum, but one of its three was disturbed: one more.
     assert_eq!(picked(&plan.next_round(2).unwrap()), [(1, 4, 2, true)]);
+}
+
+/// Cell 0's round 1 with its execution 1 disturbed at `hit_rps` (the others quiet at 100),
+/// then each further round's executions quiet at 100: the rounds planned and cell 0's figure.
+fn precision_rounds_with_cell_0_hit_at(hit_rps: f64) -> (Vec<Vec<Picked>>, Vec<f64>) {
+    let cells = cells(3);
+    let precision = Precision { target: 0.05, min_executions: 3, max_executions: 10 };
+    let mut plan = RunPlan::new(&cells, &cells, &ResultIndex::default(), 11, Some(precision));
+    for p in plan.first_round() {
+        let hit = p.cell == 0 && p.job.repetition == 1;
+        plan.record(p.cell, &measured(&p, if hit { hit_rps } else { 100.0 }, hit));
+    }
+    let mut rounds = Vec::new();
+    for round in 2.. {
+        let batch = plan.next_round(round).unwrap();
+        if batch.is_empty() {
+            break;
+        }
+        batch.iter().for_each(|p| plan.record(p.cell, &measured(p, 100.0, false)));
+        rounds.push(picked(&batch));
+    }
+    (rounds, plan.figures().next().unwrap().1)
+}
+
+#[test]
+fn whether_a_disturbed_execution_is_left_out_does_not_depend_on_its_value() {
+    // A disturbed outlier must not earn its cell a precision round (that a quiet execution
+    // then fills, so that the outlier is left out) unless one in line with the others would.
+    let (outlier_rounds, outlier_figure) = precision_rounds_with_cell_0_hit_at(10.0);
+    let (in_line_rounds, in_line_figure) = precision_rounds_with_cell_0_hit_at(99.0);
+    assert_eq!(outlier_rounds, in_line_rounds);
+    assert_eq!(outlier_rounds, [[(0, 4, 2, false)]], "2 quiet of the minimum 3: one more");
+    assert_eq!(outlier_figure, [100.0; 3]);
+    assert_eq!(in_line_figure, [100.0; 3], "left out as the outlier is");
+}
+
+#[test]
+fn a_resume_keeps_the_planned_count_its_stored_executions_were_planned_under() {
+    let cells = cells(3);
+    let precision = Precision { target: 0.05, min_executions: 5, max_executions: 5 };
+    let mut interrupted = RunPlan::new(&cells, &cells, &ResultIndex::default(), 6, Some(precision));
+    // Interrupted after cell 0's executions 1 (disturbed) to 4.
+    let stored: Vec<CellResult> = interrupted
+        .first_round()
+        .iter()
+        .filter(|p| p.cell == 0 && p.job.repetition <= 4)
+        .map(|p| {
+            let mut r = measured(p, 100.0, p.job.repetition == 1);
+            let position = p.job.repetition;
+            let precision = Some(precision);
+            r.schedule = Some(crate::store::Scheduling { seed: 6, round: 1, position, precision });
+            r
+        })
+        .collect();
+    assert_eq!(planned_executions(Some(3), &stored), 5);
+    assert_eq!(planned_executions(None, &stored[..0]), 1);
+    // Resumed without --precision: cell 0 still needs execution 5, and a replacement for 1.
+    let stored = ResultIndex::new(stored);
+    let mut resumed =
+        RunPlan::with_remeasure(&cells, &cells, &stored, 6, None, Remeasure::default());
+    let round = resumed.first_round();
+    let of_0: Vec<(u32, u32)> =
+        round.iter().filter(|p| p.cell == 0).map(|p| (p.job.repetition, p.planned)).collect();
+    assert_eq!(of_0, [(5, 5)]);
+    assert_eq!(round.len(), 1 + 5 * 3, "the other cells as this run plans them");
+    round.iter().for_each(|p| resumed.record(p.cell, &measured(p, 100.0, false)));
+    assert_eq!(picked(&resumed.next_round(2).unwrap()), [(0, 6, 2, true)]);
+    resumed.record(0, &measured(&resumed.planned(0, 6, 2, true), 100.0, false));
+    assert_eq!(resumed.figures().next().unwrap().1, [100.0; 5], "5 quiet: 1 left out");
+}
+
+#[test]
+fn a_huge_remeasure_bound_is_capped_not_overflowed() {
+    let cells = cells(2);
+    let huge = Remeasure { per_cell: usize::MAX, share: 10.0 };
+    let mut plan = fresh(&cells, 8, huge);
+    assert_eq!(plan.remeasure.per_cell, Remeasure::MAX_PER_CELL);
+    let mut stored = Vec::new();
+    for p in plan.first_round() {
+        let r = measured(&p, 10.0, p.cell == 0);
+        plan.record(p.cell, &r);
+        stored.push(r);
+    }
+    for round in 2..=Remeasure::MAX_PER_CELL as u32 + 1 {
+        let batch = plan.next_round(round).unwrap();
+        assert_eq!(picked(&batch), [(0, round + 1, round, true)]);
+        let r = measured(&batch[0], 10.0, true);
+        plan.record(0, &r);
+        stored.push(r);
+    }
+    assert!(plan.next_round(99).unwrap().is_empty(), "the capped bound is reached");
+    // Resumed with the same bound: every stored execution is read, nothing is due.
+    let stored = ResultIndex::new(stored);
+    let mut resumed = RunPlan::with_remeasure(&cells, &cells, &stored, 8, None, huge);
+    assert_eq!(resumed.skipped(), cells.len() * 2);
+    assert!(resumed.first_round().is_empty());
+    assert!(resumed.next_round(2).unwrap().is_empty());
 }
