@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use bench::engine::{
     BuildRequest, ContainerId, ContainerSpec, Containers, DockerEngine, Engine, EngineError,
-    SCOPE_LABEL,
+    SCOPE_LABEL, until_interrupted,
 };
 use bench::image::BuildContext;
 use sha2::Digest;
@@ -289,5 +289,33 @@ async fn the_cpu_probe_reads_the_cpus_containers_get_here_and_leaves_nothing() {
         assert!(cpus.iter().all(|c| online.contains(c)), "{cpus:?} within online {online:?}");
     }
     // The probe carries the scope's label like every container of this engine.
+    scope.assert_clean();
+}
+
+#[tokio::test]
+async fn an_interrupt_during_the_cpu_probe_removes_its_container() {
+    if !common::docker::available() {
+        return;
+    }
+    let scope = Scope::new("cpus-interrupted");
+    let engine = scope.engine().await;
+    // A base image whose `cat` never ends keeps the probe running until it is interrupted.
+    let hanging = scope.image_tag("bench-enginetest-hanging-cat");
+    let dockerfile = format!(
+        "FROM {BASE_IMAGE}\nRUN printf '#!/bin/sh\\nexec sleep 600\\n' > /usr/local/bin/cat \
+         && chmod +x /usr/local/bin/cat\nCMD [\"true\"]\n"
+    );
+    let logs = tempfile::tempdir().unwrap();
+    engine.build(request(&hanging, dockerfile_only(dockerfile), logs.path())).await.unwrap();
+    let containers = Containers::new();
+    let probe_exists = async {
+        while scope.leftovers().is_empty() {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    };
+    let outcome =
+        until_interrupted(&engine, &containers, containers.cpus(&engine, &hanging), probe_exists)
+            .await;
+    assert!(matches!(outcome, Err(EngineError::Interrupted { removed: 1, .. })), "{outcome:?}");
     scope.assert_clean();
 }
