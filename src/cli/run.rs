@@ -145,7 +145,7 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
     let mut plan =
         RunPlan::with_remeasure(&expanded.all, &selected, &stored, seed, precision, remeasure);
     let more_rounds = precision.is_some() || remeasure.per_cell > 0;
-    let to_measure = to_measure(&selected, &stored, more_rounds);
+    let to_measure = to_measure(&selected, |hash, n| stored.contains(hash, n), more_rounds);
     let runtime = Session::runtime()?;
     runtime.block_on(async {
         let engine = DockerEngine::connect().await.map_err(engine_error)?;
@@ -223,10 +223,14 @@ async fn report_leftovers(engine: &DockerEngine, containers: &Containers) {
 }
 
 /// The selected cells that may need a container in this run: those with a planned execution
-/// not stored yet, or every one when `more_rounds` (precision, re-measuring) may add
-/// executions to stored ones.
-fn to_measure(selected: &[Cell], stored: &ResultIndex, more_rounds: bool) -> Vec<Cell> {
-    let missing = |cell: &Cell| (1..=cell.load.repeat).any(|n| !stored.contains(&cell.hash, n));
+/// not `stored` (by cell hash and execution) yet, or every one when `more_rounds` (precision,
+/// re-measuring) may add executions to stored ones.
+fn to_measure(
+    selected: &[Cell],
+    stored: impl Fn(&str, u32) -> bool,
+    more_rounds: bool,
+) -> Vec<Cell> {
+    let missing = |cell: &Cell| (1..=cell.load.repeat).any(|n| !stored(&cell.hash, n));
     selected.iter().filter(|cell| more_rounds || missing(cell)).cloned().collect()
 }
 
@@ -317,4 +321,38 @@ fn print_disturbed(summary: &RunSummary, remeasure: Remeasure) {
         "bench run: the host disturbed {} execution(s) (host-quiet failed); {replaced}",
         summary.disturbed
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::to_measure;
+    use crate::config::Sources;
+    use crate::matrix::{Cell, FixedInputs, expand};
+
+    fn cells() -> Vec<Cell> {
+        let text = r#"
+            runtime cpython label="" { python "python3"; }
+            server s { command "s {app}"; interface wsgi; }
+            framework a { interface wsgi "a:app"; }
+            framework b { interface wsgi "b:app"; }
+            scenario hello { path "/hello"; }
+            matrix { axes { framework a b; server s; } }
+        "#;
+        let model = crate::model::analyze(&Sources::from_text("m.kdl", text).unwrap()).unwrap();
+        let mut cells = expand(&model, &FixedInputs("x".into()));
+        cells.iter_mut().for_each(|c| c.load.repeat = 2);
+        cells
+    }
+
+    #[test]
+    fn only_cells_with_an_execution_left_need_the_engine_unless_more_rounds_may_come() {
+        let cells = cells();
+        let ids = |cells: Vec<Cell>| cells.into_iter().map(|c| c.id).collect::<Vec<_>>();
+        let first = cells[0].hash.clone();
+        // The first cell has both executions stored, the second only its first.
+        let stored = |hash: &str, n: u32| hash == first || n == 1;
+        assert_eq!(ids(to_measure(&cells, stored, false)), [cells[1].id.clone()]);
+        assert!(to_measure(&cells, |_, _| true, false).is_empty(), "nothing to do: no probe");
+        assert_eq!(to_measure(&cells, |_, _| true, true).len(), 2, "precision may add rounds");
+    }
 }
