@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use bench::engine::fake::{FakeCall, FakeEngine, FakeOutcome};
 use bench::engine::{
-    BuildRequest, ContainerSpec, Containers, Engine, EngineError, EngineFacts, until_interrupted,
+    BuildRequest, ContainerSpec, Containers, Engine, EngineError, EngineFacts, MAKEABLE_BASE_IMAGE,
+    until_interrupted,
 };
 use bench::image::BuildContext;
 
@@ -243,23 +244,47 @@ async fn a_failing_base_image_script_is_reported_with_its_output() {
 async fn engine_facts_probe_the_cpus_once_and_ask_the_version_again_after_a_hiccup() {
     // A Docker-in-Docker engine with CPUs of its own, unreachable for one call.
     let engine = FakeEngine::new().with_cpus(&[6, 7]).with_version_failures(1);
-    let facts = EngineFacts::read(&engine, "debian:bookworm-slim").await;
+    let containers = Containers::new();
+    let facts = EngineFacts::read(&engine, &containers, &["debian:bookworm-slim"]).await;
     assert_eq!(facts.version.as_deref(), Some("fake-1.0"));
     assert_eq!(facts.cpus, Some(vec![6, 7]));
     assert!(facts.warnings.is_empty(), "{:?}", facts.warnings);
-    assert_eq!(
-        engine.calls(),
-        [FakeCall::Version, FakeCall::Version, FakeCall::Cpus("debian:bookworm-slim".into())]
-    );
+    let calls = engine.calls();
+    assert_eq!(calls[..2], [FakeCall::Version, FakeCall::Version]);
+    let probes: Vec<_> = calls.iter().filter(|c| matches!(c, FakeCall::Cpus(_))).collect();
+    assert_eq!(probes, [&FakeCall::Cpus("debian:bookworm-slim".into())], "{calls:?}");
+    assert!(containers.live().is_empty(), "the probe is not left tracked");
 
     // Gone for longer: the version stays unknown after one more try, and says why; a probe
     // that finds no CPUs leaves the placement to bench's own.
     let engine = FakeEngine::new().with_cpus(&[]).with_version_failures(2);
-    let facts = EngineFacts::read(&engine, "base").await;
+    let facts = EngineFacts::read(&engine, &containers, &["base"]).await;
     assert_eq!((facts.version, facts.cpus), (None, None));
     assert_eq!(facts.warnings.len(), 2, "{:?}", facts.warnings);
     assert!(facts.warnings[0].contains("cannot reach the Docker engine"), "{:?}", facts.warnings);
     assert!(facts.warnings[1].contains("as if they were the CPUs bench runs on"));
     let versions = engine.calls().iter().filter(|c| **c == FakeCall::Version).count();
     assert_eq!(versions, 2, "asked once more, not more");
+}
+
+#[tokio::test]
+async fn the_cpu_probe_uses_a_base_image_the_engine_has_else_the_makeable_one_and_none_without_cells()
+ {
+    let probed = |engine: &FakeEngine| -> Vec<FakeCall> {
+        engine.calls().into_iter().filter(|c| matches!(c, FakeCall::Cpus(_))).collect()
+    };
+    let containers = Containers::new();
+    // The first cell's base is missing (it could not be made here); the second's is present.
+    let engine = FakeEngine::new().with_image("python:3.12-slim");
+    EngineFacts::read(&engine, &containers, &["mine:missing", "python:3.12-slim"]).await;
+    assert_eq!(probed(&engine), [FakeCall::Cpus("python:3.12-slim".into())]);
+    // None present: the base image bench can make.
+    let engine = FakeEngine::new();
+    EngineFacts::read(&engine, &containers, &["mine:missing"]).await;
+    assert_eq!(probed(&engine), [FakeCall::Cpus(MAKEABLE_BASE_IMAGE.into())]);
+    // Nothing to run: no probe, no warning, the version still read.
+    let engine = FakeEngine::new();
+    let facts = EngineFacts::read(&engine, &containers, &[]).await;
+    assert!(probed(&engine).is_empty() && facts.warnings.is_empty(), "{:?}", facts.warnings);
+    assert_eq!((facts.version.as_deref(), facts.cpus), (Some("fake-1.0"), None));
 }

@@ -154,16 +154,27 @@ async fn a_generator_failure_while_the_server_runs_is_of_kind_generator() {
 
 #[tokio::test]
 async fn the_engines_answer_decides_a_refused_request_from_a_daemon_error_that_may_pass() {
-    let refused = FakeOutcome::StartAnswered {
+    let refused = FakeOutcome::CreateAnswered {
         status: 400,
         message: "Requested CPUs are not available - requested 7, available: 0-1".into(),
     };
     let r = with_outcome(refused).await;
     assert_eq!(kind(&r), (Outcome::Failed, Some(FailureKind::Request)), "{:?}", r.reason);
     let reason = r.reason.as_deref().unwrap();
-    assert!(reason.contains("docker refused to start container"), "{reason}");
+    assert!(reason.contains("docker refused to create container"), "{reason}");
     assert!(reason.contains("check the value it names"), "{reason}");
     assert_eq!(Resume::of(&r, false), Resume::KeepFailed(FailureKind::Request));
+
+    // Refused at start: the container was made, its command cannot run.
+    let not_runnable = FakeOutcome::StartAnswered {
+        status: 400,
+        message: "OCI runtime create failed: exec: \"/no/such/binary\": no such file".into(),
+    };
+    let r = with_outcome(not_runnable).await;
+    assert_eq!(kind(&r), (Outcome::Failed, Some(FailureKind::Server)), "{:?}", r.reason);
+    let reason = r.reason.as_deref().unwrap();
+    assert!(reason.contains("check that the server's command exists"), "{reason}");
+    assert!(!reason.contains("cpuset"), "the help matches the cause: {reason}");
 
     let daemon =
         FakeOutcome::StartAnswered { status: 500, message: "containerd: deadline exceeded".into() };
@@ -186,4 +197,21 @@ async fn a_cpuset_outside_the_engines_cpus_fails_before_any_container_naming_bot
     assert!(reason.contains("can only run on CPU 0-1"), "{reason}");
     let started = engine.calls().into_iter().filter(|c| matches!(c, FakeCall::Start(_))).count();
     assert_eq!(started, 0, "no container was asked for");
+}
+
+#[tokio::test]
+async fn a_cpuset_goes_to_the_engine_when_its_cpus_are_unknown() {
+    // The probe failed: bench runs on 0-1 and the cell asks for CPU 3, which the engine
+    // may have. The engine, not bench, decides.
+    let mut cells = hello();
+    cells[0].resources.cpuset = Some("3".into());
+    let mut s = setup();
+    s.host.engine_cpus = None;
+    s.host.cpus = vec![0, 1];
+    let engine = FakeEngine::new().with_image("debian:bookworm-slim");
+    let r = run_one(&cells, &engine, &FakeHttp::default(), &s).await;
+    let started = engine.calls().into_iter().filter(|c| matches!(c, FakeCall::Start(_))).count();
+    assert_eq!(started, 1, "the container was asked for: {:?}", r.reason);
+    assert_ne!(r.failure_kind, Some(FailureKind::Request), "{:?}", r.reason);
+    assert_eq!(r.provenance.server_cpuset.as_deref(), Some("3"));
 }

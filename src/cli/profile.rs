@@ -51,23 +51,24 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
     let runtime = Session::runtime()?;
     let failed = runtime.block_on(async {
         let engine = DockerEngine::connect().await.map_err(engine_error)?;
-        let engine_version =
-            engine_facts(&engine, &expanded.selected, &mut host, "bench profile").await;
         let containers = Containers::new();
         let progress = Display::new();
-        let ctx = docker_context(
-            &engine,
-            &containers,
-            &progress,
-            &store,
-            &options,
-            &host,
-            engine_version,
-        );
-        let profiler = Profiler { ctx, py_spy: &py_spy, settings };
+        // The probe runs under the interrupt too, tracked like the profiled containers.
         let work = async {
-            let mut failed = 0;
             let cells = &expanded.selected;
+            let engine_version =
+                engine_facts(&engine, &containers, cells, &mut host, "bench profile").await;
+            let ctx = docker_context(
+                &engine,
+                &containers,
+                &progress,
+                &store,
+                &options,
+                &host,
+                engine_version,
+            );
+            let profiler = Profiler { ctx, py_spy: &py_spy, settings };
+            let mut failed = 0;
             for (i, cell) in cells.iter().enumerate() {
                 eprintln!("[{}/{}] {}", i + 1, cells.len(), cell.id);
                 if let Some(why) = &cell.na {

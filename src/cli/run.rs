@@ -5,7 +5,7 @@ use std::time::Duration;
 use super::CliError;
 use super::build_options::BuildOptions;
 use super::resumed::Resumed;
-use super::session::{MatrixArgs, Session, base_image};
+use super::session::{MatrixArgs, Session, base_images};
 use crate::engine::{
     Containers, DockerEngine, EngineError, EngineFacts, RunIdentity, ctrl_c, until_interrupted,
 };
@@ -144,6 +144,8 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
         .map_or(Remeasure::OFF, |per_cell| Remeasure { per_cell, ..Remeasure::default() });
     let mut plan =
         RunPlan::with_remeasure(&expanded.all, &selected, &stored, seed, precision, remeasure);
+    let more_rounds = precision.is_some() || remeasure.per_cell > 0;
+    let to_measure = to_measure(&selected, |hash, n| stored.contains(hash, n), more_rounds);
     let runtime = Session::runtime()?;
     runtime.block_on(async {
         let engine = DockerEngine::connect().await.map_err(engine_error)?;
@@ -155,16 +157,20 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
             }
             Err(e) => eprintln!("warning: could not look for containers left by earlier runs: {e}"),
         }
-        let engine_version = engine_facts(&engine, &selected, &mut host, "bench run").await;
         let containers = Containers::new();
         let progress = Display::new();
         let calibration = PinnedCalibration {
             gate: QuietGate::new(args.quiet_wait.unwrap_or_default()),
             ..PinnedCalibration::default()
         };
-        let ctx = docker_context(&engine, &containers, &progress, &store, &options, &host, engine_version);
-        let mut runner = Runner::new(ctx, &calibration);
-        let outcome = until_interrupted(&engine, &containers, runner.run(&mut plan), ctrl_c()).await;
+        // The probe runs under the interrupt too, tracked like every container of the run.
+        let work = async {
+            let engine_version =
+                engine_facts(&engine, &containers, &to_measure, &mut host, "bench run").await;
+            let ctx = docker_context(&engine, &containers, &progress, &store, &options, &host, engine_version);
+            Runner::new(ctx, &calibration).run(&mut plan).await
+        };
+        let outcome = until_interrupted(&engine, &containers, work, ctrl_c()).await;
         report_leftovers(&engine, &containers).await;
         match outcome {
             Ok(Ok(summary)) => {
@@ -216,19 +222,32 @@ async fn report_leftovers(engine: &DockerEngine, containers: &Containers) {
     }
 }
 
-/// The context of a command that runs cells in Docker (`bench run`, `bench profile`, `bench
-/// smoke`): real HTTP and clock, and the engine's version for the provenance of what is
-/// stored.
-/// Asks the engine for its version and CPUs (a probe container from the cells' base image),
-/// puts the CPUs in `host` for the placement, warns as `command` when it could not, and
-/// returns the version for the results' provenance.
+/// The selected cells that may need a container in this run: those with a planned execution
+/// not `stored` (by cell hash and execution) yet, or every one when `more_rounds` (precision,
+/// re-measuring) may add executions to stored ones.
+fn to_measure(
+    selected: &[Cell],
+    stored: impl Fn(&str, u32) -> bool,
+    more_rounds: bool,
+) -> Vec<Cell> {
+    let missing = |cell: &Cell| (1..=cell.load.repeat).any(|n| !stored(&cell.hash, n));
+    selected.iter().filter(|cell| more_rounds || missing(cell)).cloned().collect()
+}
+
+/// Asks the engine for its version and CPUs (a probe container of a base image of the cells
+/// that are not N/A, tracked in `containers`; no probe without such a cell: nothing will
+/// run), puts the CPUs in `host` for the
+/// placement, warns as `command` when it could not, and returns the version for the
+/// results' provenance.
 pub async fn engine_facts(
     engine: &DockerEngine,
+    containers: &Containers,
     cells: &[Cell],
     host: &mut HostFacts,
     command: &str,
 ) -> Option<String> {
-    let facts = EngineFacts::read(engine, base_image(cells)).await;
+    let measured: Vec<Cell> = cells.iter().filter(|c| c.na.is_none()).cloned().collect();
+    let facts = EngineFacts::read(engine, containers, &base_images(&measured)).await;
     facts.warn(command);
     host.engine_cpus = facts.cpus;
     facts.version
@@ -312,6 +331,37 @@ fn remeasure_range() -> clap::builder::RangedU64ValueParser<usize> {
 #[cfg(test)]
 mod tests {
     use clap::Parser;
+
+    use super::to_measure;
+    use crate::config::Sources;
+    use crate::matrix::{Cell, FixedInputs, expand};
+
+    fn cells() -> Vec<Cell> {
+        let text = r#"
+            runtime cpython label="" { python "python3"; }
+            server s { command "s {app}"; interface wsgi; }
+            framework a { interface wsgi "a:app"; }
+            framework b { interface wsgi "b:app"; }
+            scenario hello { path "/hello"; }
+            matrix { axes { framework a b; server s; } }
+        "#;
+        let model = crate::model::analyze(&Sources::from_text("m.kdl", text).unwrap()).unwrap();
+        let mut cells = expand(&model, &FixedInputs("x".into()));
+        cells.iter_mut().for_each(|c| c.load.repeat = 2);
+        cells
+    }
+
+    #[test]
+    fn only_cells_with_an_execution_left_need_the_engine_unless_more_rounds_may_come() {
+        let cells = cells();
+        let ids = |cells: Vec<Cell>| cells.into_iter().map(|c| c.id).collect::<Vec<_>>();
+        let first = cells[0].hash.clone();
+        // The first cell has both executions stored, the second only its first.
+        let stored = |hash: &str, n: u32| hash == first || n == 1;
+        assert_eq!(ids(to_measure(&cells, stored, false)), [cells[1].id.clone()]);
+        assert!(to_measure(&cells, |_, _| true, false).is_empty(), "nothing to do: no probe");
+        assert_eq!(to_measure(&cells, |_, _| true, true).len(), 2, "precision may add rounds");
+    }
 
     #[derive(Parser)]
     struct Run {

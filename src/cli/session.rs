@@ -3,7 +3,6 @@ use std::path::{Path, PathBuf};
 use super::CliError;
 use super::build_options::BuildOptions;
 use super::expanded::{Expanded, ONLY_HELP, project_root};
-use crate::engine::MAKEABLE_BASE_IMAGE;
 use crate::matrix::Cell;
 use crate::model::Settings;
 use crate::run::{HostFacts, RunOptions};
@@ -63,8 +62,14 @@ impl Session {
     }
 }
 
-/// The image the engine's CPUs are probed with (`engine::EngineFacts::read`): the base image
-/// of the first cell, which its build needs anyway.
-pub fn base_image(cells: &[Cell]) -> &str {
-    cells.first().map_or(MAKEABLE_BASE_IMAGE, |cell| cell.image.base_image.as_str())
+/// The images the engine's CPUs may be probed with (`engine::EngineFacts::read` takes the
+/// first one present): the cells' base images, which their builds need anyway, each once.
+pub fn base_images(cells: &[Cell]) -> Vec<&str> {
+    let mut images: Vec<&str> = Vec::new();
+    for image in cells.iter().map(|cell| cell.image.base_image.as_str()) {
+        if !images.contains(&image) {
+            images.push(image);
+        }
+    }
+    images
 }

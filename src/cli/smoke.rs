@@ -40,13 +40,22 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
     let runtime = Session::runtime()?;
     let results = runtime.block_on(async {
         let engine = DockerEngine::connect().await.map_err(engine_error)?;
-        let engine_version =
-            engine_facts(&engine, &expanded.selected, &mut host, "bench smoke").await;
         let containers = Containers::new();
-        let ctx =
-            docker_context(&engine, &containers, &Quiet, &store, &options, &host, engine_version);
-        let mut smoke = Smoke::new(ctx);
+        // The probe runs under the interrupt too, tracked like the smoke test's containers.
         let work = async {
+            let engine_version =
+                engine_facts(&engine, &containers, &expanded.selected, &mut host, "bench smoke")
+                    .await;
+            let ctx = docker_context(
+                &engine,
+                &containers,
+                &Quiet,
+                &store,
+                &options,
+                &host,
+                engine_version,
+            );
+            let mut smoke = Smoke::new(ctx);
             let mut out = Vec::new();
             for (i, cells) in rows.iter().enumerate() {
                 eprintln!("[{}/{}] {}", i + 1, rows.len(), cells[0].name);

@@ -1,5 +1,6 @@
 use std::collections::BTreeSet;
 use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::Engine;
@@ -52,6 +53,25 @@ impl Containers {
             live.insert(id.clone());
         }
         started
+    }
+
+    /// The engine's CPUs (`Engine::cpus`), probed with a container of `image` owned by this
+    /// run and tracked by its name while it exists, so an interrupt removes it too.
+    pub async fn cpus<E: Engine>(
+        &self,
+        engine: &E,
+        image: &str,
+    ) -> Result<Vec<usize>, EngineError> {
+        // Probes made by this process: each gets a name of its own.
+        static PROBES: AtomicU64 = AtomicU64::new(0);
+        let probe = PROBES.fetch_add(1, Ordering::Relaxed);
+        let name = RunIdentity::current().container_name(&format!("bench-cpu-probe-{probe}"));
+        let by_name = ContainerId(name.clone());
+        self.lock().insert(by_name.clone());
+        let cpus = engine.cpus(image, &name).await;
+        // The probe removes its container; one it could not is removed, or kept tracked, here.
+        let _ = self.remove(engine, &by_name).await;
+        cpus
     }
 
     /// Removes a container and stops tracking it; on failure it stays tracked.

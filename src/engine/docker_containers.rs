@@ -69,7 +69,7 @@ impl DockerEngine {
             // Best effort: the start error matters more than a failed cleanup, which
             // `remove_all_labelled` catches later.
             let _ = self.remove_container(&id).await;
-            return Err(EngineError::api(format!("start container {name}"), e));
+            return Err(EngineError::api(format!("start container {name}"), e).at_start());
         }
         Ok(id)
     }

@@ -2,7 +2,6 @@
 //! kernel tells a process inside one. Run once at the start of a run: the engine may have
 //! other CPUs than bench (Docker-in-Docker in a pod, with CPUs of its own).
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use bollard::models::{ContainerCreateBody, HostConfig};
@@ -16,21 +15,21 @@ use super::run_identity::RunIdentity;
 const PROBE_TIMEOUT: Duration = Duration::from_secs(60);
 const PROBE_POLL: Duration = Duration::from_millis(50);
 
-/// Probes made by this process: each gets a name of its own.
-static PROBES: AtomicU64 = AtomicU64::new(0);
-
 impl DockerEngine {
-    /// Starts a container of the base image `image` (made first when missing, as the first
-    /// build would make it: `ensure_base_image`) with no cpuset, reads its
+    /// Starts a container `name` of the base image `image` (made first when missing, as the
+    /// first build would make it: `ensure_base_image`) with no cpuset, reads its
     /// `Cpus_allowed_list` and removes it. It carries this run's identity, so a sweep
     /// removes it if the run dies meanwhile.
-    pub(super) async fn probe_cpus(&self, image: &str) -> Result<Vec<usize>, EngineError> {
+    pub(super) async fn probe_cpus(
+        &self,
+        image: &str,
+        name: &str,
+    ) -> Result<Vec<usize>, EngineError> {
         self.ensure_base_image(image).await?;
         let me = RunIdentity::current();
-        let probe = PROBES.fetch_add(1, Ordering::Relaxed);
         let spec = ContainerSpec {
             image: image.to_string(),
-            name: me.container_name(&format!("bench-cpu-probe-{probe}")),
+            name: name.to_string(),
             env: Vec::new(),
             nano_cpus: 0,
             cpuset: None,
@@ -85,14 +84,20 @@ impl DockerEngine {
 /// `Cpus_allowed_list:\t0-3,6` in `/proc/<pid>/status` → CPU numbers.
 pub(super) fn cpus_allowed(status: &str) -> Option<Vec<usize>> {
     let line = status.lines().find_map(|l| l.strip_prefix("Cpus_allowed_list:"))?;
-    crate::model::checks::cpuset(line.trim(), u64::from(u16::MAX))
-        .ok()
-        .filter(|cpus| !cpus.is_empty())
+    parse_cpu_list(line).filter(|cpus| !cpus.is_empty())
+}
+
+/// A CPU list as the kernel and Docker write it (`0-3,6`, a cpuset), with any CPU number a
+/// kernel can have → the CPUs it names; `None` when it does not parse. The matrix's own
+/// cpusets are validated by the same parser (`model::checks::cpuset`), so a set read here
+/// and one the matrix wrote mean the same CPUs.
+pub fn parse_cpu_list(text: &str) -> Option<Vec<usize>> {
+    crate::model::checks::cpuset(text.trim(), u64::from(u16::MAX)).ok()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::cpus_allowed;
+    use super::{cpus_allowed, parse_cpu_list};
 
     #[test]
     fn the_allowed_list_is_read_from_a_status_file() {
@@ -102,5 +107,7 @@ mod tests {
         assert_eq!(cpus_allowed("Cpus_allowed_list:\t0,3\n"), Some(vec![0, 3]));
         assert_eq!(cpus_allowed("Name:\tcat\n"), None);
         assert_eq!(cpus_allowed("Cpus_allowed_list:\tgarbage\n"), None);
+        assert_eq!(parse_cpu_list(" 0,2-3\n"), Some(vec![0, 2, 3]));
+        assert_eq!(parse_cpu_list("3-1"), None);
     }
 }

@@ -102,8 +102,8 @@ impl Engine for DockerEngine {
         Ok(version.version.unwrap_or_else(|| "unknown".to_string()))
     }
 
-    async fn cpus(&self, image: &str) -> Result<Vec<usize>, EngineError> {
-        self.probe_cpus(image).await
+    async fn cpus(&self, image: &str, name: &str) -> Result<Vec<usize>, EngineError> {
+        self.probe_cpus(image, name).await
     }
 
     async fn image_id(&self, tag: &str) -> Result<Option<String>, EngineError> {

@@ -71,6 +71,7 @@ impl DockerEngine {
                     EngineError::Api { detail, .. }
                     | EngineError::Conflict { detail, .. }
                     | EngineError::Rejected { detail, .. }
+                    | EngineError::Gone { detail, .. }
                     | EngineError::Daemon { detail, .. } => detail,
                     unreachable => return Err(unreachable),
                 },

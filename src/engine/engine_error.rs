@@ -15,11 +15,20 @@ pub enum EngineError {
     /// nothing, a request bench could not form); `action` says which one and on what.
     #[error("docker: {action} failed: {detail}")]
     Api { action: String, detail: String },
-    /// The engine refused the request as made (HTTP 4xx other than 409): a value bench sent
-    /// for the cell (a cpuset the engine does not have, a missing image or container), so
-    /// the same request fails again.
+    /// The engine refused the request as made (HTTP 4xx other than 404 and 409): a value
+    /// bench sent for the cell (a cpuset the engine does not have), so the same request
+    /// fails again.
     #[error("docker refused to {action}: {detail}")]
     Rejected { action: String, detail: String, status: u16 },
+    /// The container was made but its command could not be run (HTTP 4xx on start: the
+    /// executable missing or not executable in the image): the server's fault, not the
+    /// request's.
+    #[error("docker could not {action}: {detail}")]
+    NotRunnable { action: String, detail: String, status: u16 },
+    /// The container or image a call names is not there (HTTP 404): removed meanwhile by
+    /// someone else (`docker rm`, a prune), or the engine restarted without it.
+    #[error("docker: {action} failed, it is gone: {detail}")]
+    Gone { action: String, detail: String },
     /// The engine failed on its side (HTTP 5xx): the daemon's own trouble, which may pass.
     #[error("docker: {action} failed inside the engine: {detail}")]
     Daemon { action: String, detail: String, status: u16 },
@@ -102,8 +111,20 @@ impl EngineError {
             ),
             EngineError::Rejected { .. } => Some(
                 "the engine refused what bench asked for this cell: check the value it names (the cell's \
-                 `cpuset`, `cpus` or `memory`, or the image) against this engine; if the matrix is right, \
+                 `cpuset`, `cpus` or `memory`) against this engine; if the matrix is right, \
                  report it as a bench bug"
+                    .to_string(),
+            ),
+            EngineError::NotRunnable { .. } => Some(
+                "the container was made but its command could not run: check that the server's \
+                 command exists in the image and is executable (`docker run --rm IMAGE` shows the \
+                 same error)"
+                    .to_string(),
+            ),
+            EngineError::Gone { .. } => Some(
+                "something removed it while bench used it (`docker rm`, `docker system prune`, \
+                 another tool, or the daemon restarted): keep other tools off bench's containers; \
+                 the next `bench run` measures the cell again"
                     .to_string(),
             ),
             EngineError::Daemon { .. } => Some(
@@ -133,6 +154,17 @@ impl EngineError {
         }
     }
 
+    /// This error as the answer to starting a container already made: a refusal there is
+    /// the container's command failing to run (`NotRunnable`), not the request.
+    pub(crate) fn at_start(self) -> Self {
+        match self {
+            EngineError::Rejected { action, detail, status } => {
+                EngineError::NotRunnable { action, detail, status }
+            }
+            other => other,
+        }
+    }
+
     /// A failed API call, from a bollard error. Connection failures become `Unreachable`.
     pub(crate) fn api(action: impl Into<String>, error: bollard::errors::Error) -> Self {
         use bollard::errors::Error as B;
@@ -141,6 +173,9 @@ impl EngineError {
                 action: action.into(),
                 detail: format!("{message} (HTTP 409)"),
             },
+            B::DockerResponseServerError { status_code: 404, message } => {
+                EngineError::Gone { action: action.into(), detail: format!("{message} (HTTP 404)") }
+            }
             B::DockerResponseServerError { status_code, message } if status_code >= 500 => {
                 EngineError::Daemon {
                     action: action.into(),
@@ -192,7 +227,11 @@ mod tests {
         assert!(matches!(answered(500), EngineError::Daemon { status: 500, .. }));
         assert!(matches!(answered(503), EngineError::Daemon { status: 503, .. }));
         assert!(matches!(answered(400), EngineError::Rejected { status: 400, .. }));
-        assert!(matches!(answered(404), EngineError::Rejected { status: 404, .. }));
+        assert!(matches!(answered(404), EngineError::Gone { .. }));
+        assert!(answered(404).help().unwrap().contains("something removed it"));
+        assert!(matches!(answered(400).at_start(), EngineError::NotRunnable { status: 400, .. }));
+        assert!(answered(400).at_start().help().unwrap().contains("server's command"));
+        assert!(matches!(answered(404).at_start(), EngineError::Gone { .. }));
         assert!(matches!(answered(409), EngineError::Conflict { .. }));
         assert!(answered(500).is_transient());
         assert!(!answered(400).is_transient());

@@ -22,8 +22,11 @@ pub enum FakeOutcome {
     BuildFails { message: String, log_tail: Vec<String> },
     /// The container cannot be started.
     StartFails { message: String },
-    /// The engine answers the start with this HTTP status: 4xx refuses the request, 5xx
+    /// The engine answers the create with this HTTP status: 4xx refuses the request, 5xx
     /// fails on the engine's side.
+    CreateAnswered { status: u16, message: String },
+    /// The engine answers the start of the created container with this HTTP status: 4xx is
+    /// its command failing to run, 5xx fails on the engine's side.
     StartAnswered { status: u16, message: String },
     /// The container exits (bad command) before accepting connections.
     ExitsBeforeReady { exit_code: i64, log_tail: Vec<String> },
@@ -177,7 +180,7 @@ impl Engine for FakeEngine {
         Ok("fake-1.0".to_string())
     }
 
-    async fn cpus(&self, image: &str) -> Result<Vec<usize>, EngineError> {
+    async fn cpus(&self, image: &str, _name: &str) -> Result<Vec<usize>, EngineError> {
         let inner = self.call(FakeCall::Cpus(image.to_string()));
         match inner.cpus.clone().unwrap_or_else(|| vec![0, 1]) {
             cpus if cpus.is_empty() => Err(EngineError::Api {
@@ -241,12 +244,12 @@ impl Engine for FakeEngine {
         }
         match inner.outcome(&spec.image) {
             FakeOutcome::StartFails { message } => return Err(fail(message)),
+            FakeOutcome::CreateAnswered { status, message } => {
+                return Err(answered(format!("create container {}", spec.name), status, message));
+            }
             FakeOutcome::StartAnswered { status, message } => {
-                let answer = bollard::errors::Error::DockerResponseServerError {
-                    status_code: status,
-                    message,
-                };
-                return Err(EngineError::api(format!("start container {}", spec.name), answer));
+                let action = format!("start container {}", spec.name);
+                return Err(answered(action, status, message).at_start());
             }
             _ => {}
         }
@@ -381,4 +384,10 @@ impl Engine for FakeEngine {
         }
         Ok(())
     }
+}
+
+/// The error of a Docker call the engine answered with `status` and `message`.
+fn answered(action: String, status: u16, message: String) -> EngineError {
+    let answer = bollard::errors::Error::DockerResponseServerError { status_code: status, message };
+    EngineError::api(action, answer)
 }

@@ -6,11 +6,13 @@
 //! and files) and `ContainerSpec`; laying them out for its builder (Docker: a tar) is its
 //! own business. "Server" below is whatever it runs a spec as (Docker: a container).
 //! - `version()`: the backend's version string, recorded as provenance.
-//! - `cpus(image)`: the CPUs its servers may run on: one short container of the base image
-//!   `image` (made first when missing, as a build would) started with no cpuset, reading
-//!   its own `Cpus_allowed_list`. They differ from bench's own when the engine has CPUs of its
-//!   own (Docker-in-Docker in a pod). `EngineFacts::read` asks both once a run, the version
-//!   twice after a transient failure (`EngineError::is_transient`).
+//! - `cpus(image, name)`: the CPUs its servers may run on: one short container `name` of the
+//!   base image `image` (made first when missing, as a build would) started with no cpuset,
+//!   reading its own `Cpus_allowed_list`. They differ from bench's own when the engine has
+//!   CPUs of its own (Docker-in-Docker in a pod). `EngineFacts::read` asks both once a run
+//!   (the version twice after a transient failure, `EngineError::is_transient`), the CPUs
+//!   through `Containers::cpus`, so a Ctrl-C during the probe removes it, and with a base
+//!   image the engine has (else `MAKEABLE_BASE_IMAGE`, made if missing).
 //! - `image_id(tag)`: the id of the image built as `tag`, `None` when there is none.
 //!   Callers tag images by the cell's image hash and check this first, so an unchanged cell
 //!   is never rebuilt.
@@ -38,7 +40,9 @@
 //! - `remove(id)`: stops and removes it; removing a missing one is `Ok`.
 //!
 //! Any other failure is judged by the backend's answer: `Rejected` when it refused the
-//! request as made (HTTP 4xx: the same request fails again), `Daemon` when it failed on its
+//! request as made (HTTP 4xx: the same request fails again), `NotRunnable` when it refused
+//! to start a container it made (4xx on start: the command cannot run), `Gone` when what a
+//! call names is not there (404), `Daemon` when it failed on its
 //! side (HTTP 5xx: may pass), `Conflict` for a name in use (409), `Unreachable` when it
 //! cannot be reached at all (connection refused or reset), and `Api` when there is no status
 //! to judge by (what was asked, what went wrong); `help()` says what to do, and
@@ -123,6 +127,7 @@ pub use build_request::{BuildRequest, BuiltImage};
 pub use container_spec::{BENCH_LABEL, ContainerId, ContainerSpec};
 pub use container_state::ContainerState;
 pub use containers::{Containers, ctrl_c, until_interrupted};
+pub use docker_cpus::parse_cpu_list;
 pub use docker_engine::{DockerEngine, SCOPE_LABEL};
 pub use engine_error::EngineError;
 pub use engine_facts::EngineFacts;
@@ -140,8 +145,13 @@ pub trait Engine: Send + Sync {
     fn version(&self) -> impl Future<Output = Result<String, EngineError>> + Send;
 
     /// The CPUs a container of the base image `image` gets when given no cpuset, as the
-    /// kernel tells a process inside it.
-    fn cpus(&self, image: &str) -> impl Future<Output = Result<Vec<usize>, EngineError>> + Send;
+    /// kernel tells a process inside it; the container is named `name` (`Containers::cpus`
+    /// tracks it by that name) and removed before this returns.
+    fn cpus(
+        &self,
+        image: &str,
+        name: &str,
+    ) -> impl Future<Output = Result<Vec<usize>, EngineError>> + Send;
 
     /// The id of the image tagged `tag`, or `None` if there is none.
     fn image_id(

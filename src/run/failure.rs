@@ -44,18 +44,17 @@ impl Failure {
     }
 
     /// An engine call failed while `doing` something: the kind follows the error (the engine
-    /// gone or failing on its side, a name conflict, a request it refused, a build, a
-    /// container that exited or never listened), with the log lines the error carries. A
-    /// refused request says what to check.
+    /// gone or failing on its side, a container removed under the run, a name conflict, a
+    /// request it refused at create, a command that could not run at start, a build, a
+    /// container that exited or never listened), with the log lines the error carries. The
+    /// errors whose cause is not in the message itself say what to check.
     pub fn engine(doing: &str, error: &EngineError) -> Failure {
         let kind = match error {
             EngineError::Unreachable { .. }
             | EngineError::UnsupportedHost { .. }
-            | EngineError::Daemon { .. } => FailureKind::Engine,
-            EngineError::Rejected { .. } => {
-                let help = error.help().unwrap_or_default();
-                return Failure::request(format!("{doing}: {error}; {help}"));
-            }
+            | EngineError::Daemon { .. }
+            | EngineError::Gone { .. } => FailureKind::Engine,
+            EngineError::Rejected { .. } => FailureKind::Request,
             EngineError::Conflict { .. } => FailureKind::Conflict,
             EngineError::Interrupted { .. } => FailureKind::Signal,
             EngineError::BuildFailed { .. }
@@ -64,12 +63,21 @@ impl Failure {
             | EngineError::BaseImageMissing { .. }
             | EngineError::BaseImageScript { .. } => FailureKind::Build,
             EngineError::Api { .. }
+            | EngineError::NotRunnable { .. }
             | EngineError::ContainerExited { .. }
             | EngineError::NotReady { .. }
             | EngineError::FileNotFound { .. } => FailureKind::Server,
         };
-        Failure::new(Outcome::Failed, kind, format!("{doing}: {error}"))
-            .with_log(error.log_tail().to_vec())
+        let reason = match (error, error.help()) {
+            (
+                EngineError::Rejected { .. }
+                | EngineError::NotRunnable { .. }
+                | EngineError::Gone { .. },
+                Some(help),
+            ) => format!("{doing}: {error}; {help}"),
+            _ => format!("{doing}: {error}"),
+        };
+        Failure::new(Outcome::Failed, kind, reason).with_log(error.log_tail().to_vec())
     }
 
     /// This failure with the server's last log lines.
@@ -122,6 +130,23 @@ mod tests {
         assert_eq!(failure.kind, FailureKind::Request);
         assert!(failure.reason.contains("(HTTP 400); the engine refused"), "{}", failure.reason);
         assert!(!failure.kind.is_transient());
+        let not_runnable = EngineError::NotRunnable {
+            action: "start container c".into(),
+            detail: "exec: \"/no/such/binary\": no such file or directory (HTTP 400)".into(),
+            status: 400,
+        };
+        let failure = Failure::engine("the server container did not start", &not_runnable);
+        assert_eq!(failure.kind, FailureKind::Server);
+        assert!(failure.reason.contains("check that the server's command exists"));
+        assert!(!failure.reason.contains("cpuset"), "{}", failure.reason);
+        let gone = EngineError::Gone {
+            action: "inspect container c".into(),
+            detail: "No such container: c (HTTP 404)".into(),
+        };
+        let failure = Failure::engine("the server's state is unknown", &gone);
+        assert_eq!(failure.kind, FailureKind::Engine);
+        assert!(failure.kind.is_transient(), "a resumed run measures it again");
+        assert!(failure.reason.contains("something removed it"), "{}", failure.reason);
         let daemon = EngineError::Daemon {
             action: "start container c".into(),
             detail: "containerd: deadline exceeded (HTTP 500)".into(),

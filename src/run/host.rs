@@ -76,11 +76,6 @@ impl HostFacts {
             false => self.cpus.clone(),
         }
     }
-
-    /// The CPUs the engine's containers get: as probed, else (unknown) bench's own.
-    pub fn server_cpus(&self) -> Vec<usize> {
-        self.engine_cpus.clone().unwrap_or_else(|| self.bench_cpus())
-    }
 }
 
 /// The CPUs this process may run on (`sched_getaffinity`); empty if it cannot be read.
@@ -180,8 +175,8 @@ mod tests {
         assert!(!mine.is_empty(), "this process runs somewhere");
         assert!(mine.windows(2).all(|w| w[0] < w[1]), "{mine:?}");
         let unread = HostFacts { online_cpus: 2, ..Default::default() };
-        assert_eq!((unread.bench_cpus(), unread.server_cpus()), (vec![0, 1], vec![0, 1]));
-        let pod = HostFacts { cpus: vec![4, 5], engine_cpus: Some(vec![8]), ..unread };
-        assert_eq!((pod.bench_cpus(), pod.server_cpus()), (vec![4, 5], vec![8]));
+        assert_eq!(unread.bench_cpus(), vec![0, 1]);
+        let pod = HostFacts { cpus: vec![4, 5], ..unread };
+        assert_eq!(pod.bench_cpus(), vec![4, 5]);
     }
 }

@@ -99,7 +99,7 @@ pub use host::{Clock, HostFacts, SystemClock, rfc3339};
 pub use http::{Http, RealHttp};
 pub use image_cache::image_tag;
 pub use knobs::Knobs;
-pub use placement::{Placement, parse_cpuset};
+pub use placement::Placement;
 pub use plan::{Job, Shard};
 pub use progress::{Display, Progress, Quiet};
 pub use quiet_gate::QuietGate;

@@ -16,12 +16,12 @@ pub(super) struct Server {
 
 impl Server {
     /// The server of `cell` from the image `tag`, as container `name` (made safe for Docker),
-    /// placed within the CPUs of `host` (`Placement`). A cpuset the engine cannot give is a
-    /// `Request` failure.
+    /// placed within the CPUs of `host` (`Placement`). A cpuset outside the engine's known
+    /// CPUs is a `Request` failure; with the engine's CPUs unknown, the engine judges it.
     pub fn plan(cell: &Cell, tag: &str, name: &str, host: &HostFacts) -> Result<Server, Failure> {
         let placement = Placement::plan(
             &host.bench_cpus(),
-            &host.server_cpus(),
+            host.engine_cpus.as_deref(),
             cell.resources.cpuset.as_deref(),
         )
         .map_err(Failure::request)?;
