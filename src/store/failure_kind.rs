@@ -8,7 +8,8 @@ use super::Outcome;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FailureKind {
-    /// The engine could not be reached, stopped answering or failed on its side (HTTP 5xx).
+    /// The engine could not be reached, stopped answering or failed on its side (HTTP 5xx),
+    /// or a container or image it had was gone (HTTP 404: something else removed it).
     /// Transient.
     Engine,
     /// The engine refused because of another object (a container name in use, HTTP 409).
@@ -22,11 +23,12 @@ pub enum FailureKind {
     Build,
     /// The server answered, but wrong. Deterministic.
     Invalid,
-    /// The server did not start, crashed, ran out of memory or stopped answering.
-    /// Deterministic.
+    /// The server did not start (the engine refused to start its command), crashed, ran out
+    /// of memory or stopped answering. Deterministic.
     Server,
-    /// The engine refused the request made for the cell (HTTP 4xx), or bench could not make
-    /// it (a `cpuset` outside the engine's CPUs): the matrix or the machine must change.
+    /// The engine refused to create the cell's container (HTTP 4xx at create), or bench could
+    /// not make the request (a `cpuset` outside the engine's CPUs): the matrix or the machine
+    /// must change.
     /// Deterministic.
     Request,
 }
