@@ -216,9 +216,6 @@ async fn report_leftovers(engine: &DockerEngine, containers: &Containers) {
     }
 }
 
-/// The context of a command that runs cells in Docker (`bench run`, `bench profile`, `bench
-/// smoke`): real HTTP and clock, and the engine's version for the provenance of what is
-/// stored.
 /// Asks the engine for its version and CPUs (a probe container from the cells' base image),
 /// puts the CPUs in `host` for the placement, warns as `command` when it could not, and
 /// returns the version for the results' provenance.
@@ -234,7 +231,9 @@ pub async fn engine_facts(
     facts.version
 }
 
-/// The run context of the commands that drive the real engine (run, profile, smoke).
+/// The context of a command that runs cells in Docker (`bench run`, `bench profile`, `bench
+/// smoke`): real HTTP and clock, and the engine's version for the provenance of what is
+/// stored.
 pub fn docker_context<'a>(
     engine: &'a DockerEngine,
     containers: &'a Containers,
