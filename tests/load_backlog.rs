@@ -1,7 +1,9 @@
 //! Servers with a short listen backlog: a server that serves one connection at a time and
 //! blocks reading it (Python's wsgiref) must not stall the start, and a run stopped while
-//! its connections still wait on a full backlog must return.
+//! its connections still wait on a full backlog must return; in an open loop, a server slow
+//! to accept is slow, not late set-up.
 
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
@@ -103,4 +105,61 @@ fn a_run_stopped_while_its_connections_wait_to_open_returns() {
         Err(LoadError::Connect { .. }) => {}
         other => panic!("expected a connect error, got {other:?}"),
     }
+}
+
+/// A listener with a full backlog until `after`, then accepting every connection (its
+/// backlog long) and answering each request with "ok": a server slow to accept at first. A connect begun meanwhile ends
+/// no earlier than `after` (in practice at the client's SYN retransmission, 1 s on Linux).
+fn accepting_after(after: Duration) -> SocketAddr {
+    let (listener, addr, fillers) = full_backlog();
+    std::thread::spawn(move || {
+        std::thread::sleep(after);
+        drop(fillers);
+        // From then on a long backlog: only the connects begun before are slow.
+        listener.listen(4096).unwrap();
+        let listener: std::net::TcpListener = listener.into();
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || answer(stream));
+        }
+    });
+    addr
+}
+
+fn answer(mut stream: TcpStream) {
+    let (mut buf, mut pending) = ([0u8; 4096], Vec::new());
+    while let Ok(n @ 1..) = stream.read(&mut buf) {
+        pending.extend_from_slice(&buf[..n]);
+        while let Some(end) = pending.windows(4).position(|w| w == b"\r\n\r\n") {
+            pending.drain(..end + 4);
+            if stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok").is_err() {
+                return;
+            }
+        }
+    }
+}
+
+#[test]
+fn an_open_loop_counts_a_slow_accept_as_the_servers_latency() {
+    let accept = Duration::from_millis(600);
+    let addr = accepting_after(accept);
+    // One thread opens its connections 1 ms apart at most: those begun before the listener
+    // accepts hang to the 1 s limit of a first connect and open again later; the others,
+    // after it, open at once (without them no connection would open in time: no run).
+    let config = LoadConfig {
+        connections: 1000,
+        threads: 1,
+        rate: Some(1000),
+        duration: Duration::from_secs(3),
+        timeout: Duration::from_secs(5),
+        ..LoadConfig::new(format!("http://{addr}/"))
+    };
+    let summary = load::run(&config).unwrap();
+    assert!(summary.ok_requests > 0, "requests were served: {summary:?}");
+    // Connection 0's first slot is the window's start, and it began to connect then: the
+    // server held that request back until it could be sent on a connection, and the
+    // corrected latency says so. (Slots moved to the connect's end would take that wait
+    // off.) Half the accept delay: the run may start a little after the listener's clock.
+    let corrected = summary.corrected_latency.expect("open loop");
+    let held = accept.as_micros() as u64 / 2;
+    assert!(corrected.max_us >= held, "corrected max {} us, under {held} us", corrected.max_us);
 }

@@ -99,8 +99,16 @@ fn compare_draws_a_differential_flame_graph_where_both_sides_have_a_profile() {
     // --flame-graphs names the directory; to standard output, nothing else changes.
     let out = bench(&["compare", "old", "new", "--flame-graphs", "graphs"], tmp.path());
     assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout).contains("# bench compare"));
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(md.contains("# bench compare"));
     let elsewhere = tmp.path().join("graphs/hello/boosted");
     assert!(elsewhere.join(format!("{old_hash}-{new_hash}.profile-diff.svg")).is_file());
     assert!(!tmp.path().join("compare-flame-graphs").exists());
+    // Standard output and -o FILE with no directory link from the current directory.
+    let svg = format!("hello/boosted/{old_hash}-{new_hash}.profile-diff.svg");
+    assert!(md.contains(&format!("old → new](graphs/{svg})")), "{md}");
+    let out = bench(&["compare", "old", "new", "-o", "diff.md"], tmp.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let md = std::fs::read_to_string(tmp.path().join("diff.md")).unwrap();
+    assert!(md.contains(&format!("old → new](diff-flame-graphs/{svg})")), "{md}");
 }

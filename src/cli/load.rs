@@ -131,6 +131,8 @@ fn to_cli_error(err: LoadError) -> CliError {
         LoadError::OutOfFiles { .. } => {
             CliError::other(message, Some(OUT_OF_FILES_HELP.to_string()))
         }
-        LoadError::Thread(_) | LoadError::ThreadPanicked => CliError::other(message, None),
+        LoadError::Thread(_) | LoadError::ThreadPanicked | LoadError::SetupTimedOut { .. } => {
+            CliError::other(message, None)
+        }
     }
 }

@@ -83,7 +83,7 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
         })?;
     }
     let store = Store::open(&args.results).map_err(|e| CliError::other(e.to_string(), None))?;
-    let from = args.output.as_deref().and_then(Path::parent).unwrap_or(Path::new(""));
+    let from = report_dir(args.output.as_deref());
     model.link_profiles(|row| {
         let svg = store.profile_file(&row.result.scenario, &row.name, &row.hash, "svg");
         svg.is_file().then(|| relative_href(from, &svg))
@@ -113,7 +113,7 @@ pub fn compare(args: CompareArgs) -> Result<ExitCode, CliError> {
     }
     let template = args.template.as_deref().map(read_template).transpose()?;
     let graphs = args.flame_graphs.clone().unwrap_or_else(|| beside(args.output.as_deref()));
-    let from = args.output.as_deref().and_then(Path::parent).unwrap_or(Path::new(""));
+    let from = report_dir(args.output.as_deref());
     diff_profiles(&mut comparison, (args.old.as_path(), args.new.as_path()), &graphs, from)?;
     let bytes = report::render_comparison(&comparison, args.format, template.as_deref())
         .map_err(|e| CliError::other(e.to_string(), template_help(args.template.as_deref())))?;
@@ -281,10 +281,7 @@ fn write_output(path: Option<&Path>, bytes: &[u8]) -> Result<(), CliError> {
 /// `path`: a reader (or a full disk) never sees a truncated report, only the old file or the
 /// whole new one. The temporary file is removed when any step fails.
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
+    let dir = report_dir(Some(path));
     let name = path.file_name().ok_or_else(|| {
         std::io::Error::new(std::io::ErrorKind::InvalidInput, "the output path names no file")
     })?;
@@ -305,6 +302,16 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&temp);
     }
     written
+}
+
+/// The directory a report is written in: -o FILE's, or the current directory for a bare
+/// file name or standard output (an empty path would make `relative_href` keep the root, a
+/// `//tmp/...` link).
+fn report_dir(output: Option<&Path>) -> &Path {
+    match output.and_then(Path::parent) {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
 }
 
 /// `target` as a link from a report written in the directory `from` (the flame graphs stay
@@ -340,5 +347,23 @@ mod tests {
             relative_href(Path::new("/out/html"), svg),
             "../../r/cpu/flask/0123.profile.svg"
         );
+    }
+
+    #[test]
+    fn a_report_in_the_current_directory_links_from_it() {
+        let here = std::env::current_dir().unwrap();
+        let svg = here.join("diff-flame-graphs/cpu/flask/0123.profile-diff.svg");
+        for output in [Some(Path::new("diff.md")), None] {
+            let from = report_dir(output);
+            assert_eq!(from, Path::new("."), "{output:?}");
+            assert_eq!(
+                relative_href(from, &svg),
+                "diff-flame-graphs/cpu/flask/0123.profile-diff.svg"
+            );
+        }
+        assert_eq!(report_dir(Some(Path::new("out/diff.md"))), Path::new("out"));
+        // Elsewhere on the disk: up to the root, never a root-relative `//...` link.
+        let elsewhere = relative_href(report_dir(None), Path::new("/tmp/rv/x.svg"));
+        assert!(elsewhere.starts_with("..") && elsewhere.ends_with("tmp/rv/x.svg"), "{elsewhere}");
     }
 }

@@ -236,9 +236,8 @@ fn to_measure(
 
 /// Asks the engine for its version and CPUs (a probe container of a base image of the cells
 /// that are not N/A, tracked in `containers`; no probe without such a cell: nothing will
-/// run), puts the CPUs in `host` for the
-/// placement, warns as `command` when it could not, and returns the version for the
-/// results' provenance.
+/// run), puts the CPUs in `host` for the placement, warns as `command` when it could not, and
+/// returns the version for the results' provenance.
 pub async fn engine_facts(
     engine: &DockerEngine,
     containers: &Containers,
@@ -253,7 +252,9 @@ pub async fn engine_facts(
     facts.version
 }
 
-/// The run context of the commands that drive the real engine (run, profile, smoke).
+/// The context of a command that runs cells in Docker (`bench run`, `bench profile`, `bench
+/// smoke`): real HTTP and clock, and the engine's version for the provenance of what is
+/// stored.
 pub fn docker_context<'a>(
     engine: &'a DockerEngine,
     containers: &'a Containers,

@@ -68,7 +68,7 @@ impl Merge {
                     }
                 }
             }
-            sidecars.push(Sidecars::of(source)?);
+            sidecars.push(Sidecars::of(source, &self.output)?);
         }
         for result in &to_write {
             output.write(result)?;

@@ -27,10 +27,13 @@ pub struct SidecarsCopied {
 }
 
 impl Sidecars {
-    /// The sidecar files under `root`, at any depth.
-    pub fn of(root: &Path) -> Result<Sidecars, StoreError> {
+    /// The sidecar files under `root`, at any depth, but for those under `output` (a merge's
+    /// output inside a source: each merge again would otherwise copy the output into itself,
+    /// one level deeper each time).
+    pub fn of(root: &Path, output: &Path) -> Result<Sidecars, StoreError> {
         let mut files = Vec::new();
-        collect(root, Path::new(""), &mut files)?;
+        let output = fs::canonicalize(output).ok();
+        collect(root, Path::new(""), output.as_deref(), &mut files)?;
         files.sort();
         Ok(Sidecars { root: root.to_path_buf(), files })
     }
@@ -64,7 +67,12 @@ fn is_result(name: &str) -> bool {
     name.ends_with(".json") && !name.ends_with(PROFILE_JSON)
 }
 
-fn collect(root: &Path, relative: &Path, out: &mut Vec<PathBuf>) -> Result<(), StoreError> {
+fn collect(
+    root: &Path,
+    relative: &Path,
+    skip: Option<&Path>,
+    out: &mut Vec<PathBuf>,
+) -> Result<(), StoreError> {
     let dir = root.join(relative);
     for entry in fs::read_dir(&dir).map_err(|e| StoreError::io("list", &dir, e))? {
         let entry = entry.map_err(|e| StoreError::io("list", &dir, e))?;
@@ -75,7 +83,10 @@ fn collect(root: &Path, relative: &Path, out: &mut Vec<PathBuf>) -> Result<(), S
         let path = relative.join(&name);
         let kind = entry.file_type().map_err(|e| StoreError::io("inspect", entry.path(), e))?;
         if kind.is_dir() {
-            collect(root, &path, out)?;
+            if skip.is_some_and(|skip| fs::canonicalize(entry.path()).is_ok_and(|d| d == skip)) {
+                continue;
+            }
+            collect(root, &path, skip, out)?;
         } else if kind.is_file() && !is_result(&name) {
             out.push(path);
         }
@@ -106,7 +117,7 @@ mod tests {
         ] {
             fs::write(source.join(name), text).unwrap();
         }
-        let sidecars = Sidecars::of(&source).unwrap();
+        let sidecars = Sidecars::of(&source, &output).unwrap();
         let names: Vec<String> =
             sidecars.files.iter().map(|p| p.to_string_lossy().into_owned()).collect();
         assert_eq!(
@@ -128,5 +139,24 @@ mod tests {
         assert_eq!(again.differing, [PathBuf::from("hello/flask/0123456789ab.profile.svg")]);
         let kept = fs::read_to_string(output.join("hello/flask/0123456789ab.profile.svg"));
         assert_eq!(kept.unwrap(), "<svg/>", "the output's copy is kept");
+    }
+
+    #[test]
+    fn an_output_inside_the_source_is_not_a_sidecar_of_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = dir.path().join("a");
+        let output = source.join("out");
+        fs::create_dir_all(source.join("logs")).unwrap();
+        fs::create_dir_all(output.join("logs")).unwrap();
+        fs::write(source.join("logs/bench-flask.build.log"), "built").unwrap();
+        fs::write(output.join("logs/bench-flask.build.log"), "built").unwrap();
+        // Named as a user may name it: through the source, relative parts and all.
+        let named = source.join("logs/../out");
+        for _ in 0..2 {
+            let sidecars = Sidecars::of(&source, &named).unwrap();
+            assert_eq!(sidecars.files, [PathBuf::from("logs/bench-flask.build.log")]);
+            sidecars.copy_into(&output).unwrap();
+        }
+        assert!(!output.join("out").exists(), "the output was copied into itself");
     }
 }

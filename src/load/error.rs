@@ -23,6 +23,13 @@ pub enum LoadError {
         describe_files_limit(*limit)
     )]
     OutOfFiles { connections: u32, limit: Option<FilesLimit> },
+    #[error(
+        "only {tried} of the {expected} connections had tried to open {:.1} s into the run (its \
+         duration plus one connect), none of them successfully: a generator thread did not end \
+         its set-up; this is a bug in bench or a starved machine",
+        waited.as_secs_f64()
+    )]
+    SetupTimedOut { tried: u64, expected: u64, waited: std::time::Duration },
     #[error("cannot pin a generator thread to CPU {cpu}: {source}")]
     Pin { cpu: usize, source: io::Error },
     #[error("cannot start a generator thread: {0}")]

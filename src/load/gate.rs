@@ -42,6 +42,11 @@ impl Gate {
         true
     }
 
+    /// Connections whose first attempt is over so far.
+    pub fn arrived(&self) -> u64 {
+        *self.arrived.lock().unwrap_or_else(|poison| poison.into_inner())
+    }
+
     /// The caller: the run is abandoned; the threads end within one sampling interval.
     pub fn abort(&self) {
         self.aborted.store(true, Ordering::Relaxed);

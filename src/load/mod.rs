@@ -39,10 +39,12 @@
 //!   accepts one connection per turn of its event loop, like bjoern, then gets the requests
 //!   one by one, not all at once). A connection not open within 1 s is retried later, so a
 //!   server that serves one connection at a time cannot hold the others; none opens once the
-//!   run was stopped. Once every
+//!   run was stopped or its deadline has passed. Once every
 //!   connection has tried once or was left untried (`setup_us`, inside the window; the caller
 //!   waits no longer than the deadline plus one connect), a run where none could open
-//!   is aborted (`LoadError::Connect`, `OutOfFiles`). No request is sent at or after the
+//!   is aborted (`LoadError::Connect`, `OutOfFiles`); a wait that reaches that bound first
+//!   (a thread stuck in its set-up) is `LoadError::SetupTimedOut` when none had opened, else
+//!   a warning (`setup_wait.rs`). No request is sent at or after the
 //!   deadline, and nothing is awaited past it (like wrk): a request not complete by the
 //!   deadline is dropped with its connection and counted in `in_flight_at_deadline`, not in
 //!   `requests` or the errors. So `run` returns within `duration` plus a little (connection
@@ -64,9 +66,10 @@
 //!   response) is resent once on a new one (`resent`), not counted as an error.
 //! - Closed loop (`rate: None`): each connection sends its next request when the previous
 //!   response is complete. Open loop (`rate: Some(r)`): connection `i` of `C` sends its
-//!   `k`-th request at `start + (k*C + i)/r`, or, when its first attempt to open ended
-//!   after its first slot, that much later (`schedule.rs`: the set-up is the generator's
-//!   own wait, not the server's latency; later stalls and reconnects still count); latency
+//!   `k`-th request at `start + (k*C + i)/r`, or, when its first attempt to open began
+//!   after its first slot, that much later (`schedule.rs`: the wait for the connects before
+//!   it is the generator's own, not the server's latency; its own connect, later stalls and
+//!   reconnects still count); latency
 //!   is measured both from that intended time (`corrected_latency`, coordinated omission
 //!   corrected) and from the actual send (`latency`). An achieved rate below 95% of the
 //!   target adds a warning.
@@ -90,6 +93,7 @@ mod os;
 mod response_reader;
 mod schedule;
 mod session;
+mod setup_wait;
 mod stats;
 mod summary;
 mod target;
@@ -108,6 +112,7 @@ pub use summary::{ErrorCounts, LatencySummary, LoadSummary, LoadWindow, ThreadRa
 pub use text::render_text;
 pub use watch::LoadWatch;
 
+use setup_wait::SetupWait;
 use stats::{RunFacts, ThreadStats};
 use target::Target;
 use windows::Windows;
@@ -187,25 +192,14 @@ pub fn run_watched(config: &LoadConfig, watch: Arc<LoadWatch>) -> Result<LoadSum
     // Each connection arrives when its first attempt to open is over, or untried when the run
     // ends first (worker.rs). The wait is bounded all the same: past the run's deadline and
     // the longest a first connect begun before it may take, nothing is left to wait for.
-    let until = start + config.duration + config.timeout.min(SETUP_CONNECT_TIMEOUT);
-    setup.gate.wait_for(expected, until);
-    let failure = setup.failures.lock().unwrap_or_else(|p| p.into_inner()).drain(..).next();
+    let waited = config.duration + config.timeout.min(SETUP_CONNECT_TIMEOUT);
+    let all_tried = setup.gate.wait_for(expected, start + waited);
     let out_of_files = setup.out_of_files.load(Ordering::Relaxed);
-    let failure = failure.or_else(|| {
-        (setup.established.load(Ordering::Relaxed) == 0).then(|| {
-            // A refusal or a timeout tells more about the server than a want of files.
-            if out_of_files == u64::from(config.connections) {
-                return LoadError::OutOfFiles { connections: config.connections, limit: files };
-            }
-            let source = setup.connect_error.lock().unwrap_or_else(|p| p.into_inner()).take();
-            LoadError::Connect {
-                addr: target.addr.to_string(),
-                source: source.unwrap_or_else(|| {
-                    std::io::Error::other("the run ended before any connection had opened")
-                }),
-            }
-        })
-    });
+    let wait = SetupWait { all_tried, expected, waited, files, addr: target.addr.to_string() };
+    let (failure, late) = match wait.outcome(&setup, config.connections) {
+        Ok(late) => (None, late),
+        Err(failure) => (Some(failure), None),
+    };
     let opened = Instant::now();
     if failure.is_some() {
         setup.gate.abort();
@@ -247,6 +241,7 @@ pub fn run_watched(config: &LoadConfig, watch: Arc<LoadWatch>) -> Result<LoadSum
     });
     summary.setup_us = opened.duration_since(start).as_micros() as u64;
     summary.connections_not_opened = out_of_files;
+    summary.warnings.extend(late);
     if out_of_files > 0 {
         let open = u64::from(config.connections) - out_of_files;
         summary.warnings.push(format!(

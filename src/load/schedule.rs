@@ -18,22 +18,23 @@ impl Schedule {
         self.start + Duration::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX))
     }
 
-    /// Connection `index`'s own slots, once its first attempt to open ended at `tried`.
+    /// Connection `index`'s own slots, once its first attempt to open began at `began`.
     ///
     /// The measured window opens before the connections do, and a thread opens them one
-    /// after another: connection `i`'s first slot may be due before it could be open. Its
-    /// slots then move later by that much, so that the wait for the generator's own set-up
-    /// (its connect and the connects before it) is not taken for the server's latency; from
-    /// there on, every slot keeps its time whatever the server does, so a stall or a
-    /// reconnect still counts from the time it held a request back. wrk2 does the same in
-    /// its way: each connection's schedule starts when that connection starts to connect.
-    pub fn slots(&self, index: u64, tried: Instant) -> Slots {
-        let shift = tried.saturating_duration_since(self.due(index, 0));
+    /// after another: connection `i`'s first slot may be due before it could start to
+    /// connect. Its slots then move later by that much, so that the wait for the generator's
+    /// own set-up (the connects before it) is not taken for the server's latency; the
+    /// connect itself is the server's (a server slow to accept holds it), and from there on
+    /// every slot keeps its time whatever the server does, so a stall or a reconnect still
+    /// counts from the time it held a request back. wrk2 does the same: each connection's
+    /// schedule starts when that connection starts to connect.
+    pub fn slots(&self, index: u64, began: Instant) -> Slots {
+        let shift = began.saturating_duration_since(self.due(index, 0));
         Slots { schedule: *self, index, shift }
     }
 }
 
-/// One connection's place in a [`Schedule`]: its slots, moved by its late set-up.
+/// One connection's place in a [`Schedule`]: its slots, moved by its late start to connect.
 #[derive(Clone, Copy, Debug)]
 pub struct Slots {
     schedule: Schedule,
@@ -78,7 +79,7 @@ mod tests {
     fn a_connection_open_late_starts_its_slots_when_open() {
         let start = Instant::now();
         let schedule = Schedule { start, rate: 1000, connections: 4 };
-        // Connection 1 is due at 1 ms and its connect ended at 30 ms: its first request is
+        // Connection 1 is due at 1 ms and its connect began at 30 ms: its first request is
         // due then, the next ones at its own interval (4 ms) after it.
         let slots = schedule.slots(1, start + Duration::from_millis(30));
         assert_eq!(slots.due(0) - start, Duration::from_millis(30));

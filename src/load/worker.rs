@@ -89,10 +89,10 @@ pub fn work(plan: WorkerPlan, setup: Arc<Setup>, start: Instant) -> Option<Threa
         ));
         let mut tasks = Vec::with_capacity(plan.connections as usize);
         for i in 0..plan.connections {
-            // A stopped or abandoned run opens no more connections: those left arrive untried,
-            // so that the caller's wait ends. (Past the deadline they still open, and end at
-            // once.)
-            if plan.watch.stopped() || setup.gate.aborted() {
+            // A stopped or abandoned run, or one past its deadline, opens no more
+            // connections: those left arrive untried, so that the caller's wait ends within
+            // its bound (the deadline plus one connect).
+            if plan.watch.stopped() || setup.gate.aborted() || Instant::now() >= deadline {
                 setup.gate.arrive(u64::from(plan.connections - i));
                 break;
             }
@@ -182,6 +182,9 @@ const STAGGER: Duration = Duration::from_millis(1);
 async fn open_and_drive(ctx: Rc<ThreadContext>, index: u64, attempt: FirstAttempt) {
     let limit = ctx.timeout.min(SETUP_CONNECT_TIMEOUT);
     let setup = attempt.setup.clone();
+    // The open loop's slots move by the generator's own wait only: up to the connect's start,
+    // not its end, which a server slow to accept would otherwise take off its latency.
+    let began = Instant::now();
     let stream = match connection::connect(ctx.target.addr, limit).await {
         Ok(stream) => {
             setup.established.fetch_add(1, Ordering::Relaxed);
@@ -198,9 +201,8 @@ async fn open_and_drive(ctx: Rc<ThreadContext>, index: u64, attempt: FirstAttemp
             None
         }
     };
-    let tried = Instant::now();
     drop(attempt);
-    connection::drive(ctx, index, stream, tried).await;
+    connection::drive(ctx, index, stream, began).await;
 }
 
 /// A connection's first attempt to open, as the caller (the gate) and the thread's opening
@@ -247,5 +249,35 @@ async fn sample_rate(
         drop(stats);
         ctx.flush_progress();
         tick += SAMPLE_EVERY;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_connection_opens_past_the_deadline() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        let plan = WorkerPlan {
+            first_connection: 0,
+            connections: 20,
+            cpu: None,
+            target: Target::parse(&url, &[]).unwrap(),
+            duration: Duration::ZERO,
+            timeout: Duration::from_secs(1),
+            rate: None,
+            progress: None,
+            client: HttpClient::Lean,
+            drain: false,
+            watch: Arc::new(LoadWatch::default()),
+        };
+        let setup = Arc::new(Setup::default());
+        // A run whose deadline has passed before its thread opens anything; the listener
+        // would let every connect succeed (its backlog holds them, accepted or not).
+        assert!(work(plan, setup.clone(), Instant::now()).is_some());
+        assert_eq!(setup.established.load(Ordering::Relaxed), 0, "connections opened late");
+        assert!(setup.gate.wait_for(20, Instant::now()), "every connection arrived, untried");
     }
 }
