@@ -134,7 +134,7 @@ fn a_bad_setup_command_is_an_error_at_its_value() {
 }
 
 #[test]
-fn the_2026_matrix_gives_every_sid_image_the_apt_option_and_builds_py314t() {
+fn the_2026_matrix_gives_every_sid_image_the_apt_option_and_declares_the_py314t_build() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let model = bench::model::load(&root.join("matrix-2026.kdl"))
         .unwrap_or_else(|e| panic!("{}", e.render()));
