@@ -3,6 +3,8 @@
 # tools the tests and benchmark scripts use (wrk, nginx, chromium). Safe to run again. On a
 # host without apt-get (Fedora, macOS with Docker Desktop) it installs nothing: it uses the
 # engine that is there and says precisely what is missing and what needs it.
+# Usage: scripts/setup.sh [BASE_IMAGE...]: the base images to make besides debian:bookworm-slim,
+# e.g. `scripts/setup.sh debian:trixie-slim debian:sid-slim` for matrix-2026.kdl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -86,5 +88,5 @@ if [ "${BENCH_SETUP_MEASURE_ONLY:-0}" != 1 ] && [ ! -x /usr/local/bin/py-spy ]; 
   fi
 fi
 
-scripts/make-base-image.sh debian:bookworm-slim
+scripts/make-base-image.sh debian:bookworm-slim "$@"
 echo "setup: ready (docker $(docker version --format '{{.Server.Version}}'))"

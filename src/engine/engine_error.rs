@@ -98,8 +98,11 @@ impl EngineError {
                 "the server must listen on 127.0.0.1:$PORT ({port}); last log lines:\n{}",
                 indent(log_tail)
             )),
+            EngineError::BaseImageMissing { name } if name.starts_with("debian:") => Some(format!(
+                "make it with `scripts/make-base-image.sh {name}` (it pulls the image, or debootstraps the Debian suite the tag names), or import it yourself (`docker load` or `docker import`)"
+            )),
             EngineError::BaseImageMissing { name } => Some(format!(
-                "import {name} first (`docker load` or `docker import`), or use debian:bookworm-slim, which `scripts/make-base-image.sh` makes"
+                "import {name} first (`docker load` or `docker import`); `scripts/make-base-image.sh` makes Debian ones (`debian:SUITE-slim`)"
             )),
             EngineError::BaseImageScript { output_tail, .. } => Some(format!(
                 "the script pulls the image when a registry answers, else makes it with debootstrap, which needs root and a Debian mirror; its last output lines:\n{}",

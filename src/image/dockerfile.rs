@@ -64,6 +64,8 @@ pub fn render_dockerfile(
             pip_extra_index_url => settings.pip_extra_index_url.clone(),
             env => env_pairs,
             compile_command => compile_command,
+            apt_options => image.apt_options.clone(),
+            setup => image.setup.clone(),
             cmd_json => serde_json::to_string(&cmd).unwrap_or_default(),
         })
         .map_err(|e| ImageError::template(DOCKERFILE_TEMPLATE, &e))

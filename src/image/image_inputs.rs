@@ -52,8 +52,10 @@ impl Inputs for ImageInputs {
 ///   none, so the list always reflects what `render_dockerfile` uses);
 /// - `apps/common/**`, `apps/servers/**` and `apps/<app_dir>/**` as `app_files` lists them.
 ///
-/// Not included: the cell's `ImageSpec` (hash it separately) and the build settings (CA
-/// bundle, pip index), which are properties of the host, not of the image.
+/// Not included: the cell's `ImageSpec`, hashed beside this list by the matrix stage (it holds
+/// the rest of what shapes an image: base image, packages, apt options, set-up commands,
+/// launch), and the build settings (CA bundle, pip index), which are properties of the host,
+/// not of the image.
 pub fn image_inputs(root: &Path, app_dir: &str) -> Result<Vec<(PathBuf, Vec<u8>)>, ImageError> {
     let templates = Templates::load(root)?;
     let mut files: Vec<(PathBuf, Vec<u8>)> = templates

@@ -16,9 +16,10 @@
 //! - Pure apart from reading files under the root (and the CA bundle): no Docker, no network.
 //!   The same inputs give identical output (files sorted by path).
 //!
-//! Dockerfile layering (see `dockerfiles/Dockerfile.j2`): runtime apt packages and the venv
-//! first (same text for every cell of a runtime), then the CA bundle, then the server and
-//! framework system packages, then pip (pinned packages, `--no-deps` ones, the recorded
+//! Dockerfile layering (see `dockerfiles/Dockerfile.j2`): runtime apt packages (every apt-get
+//! with the runtime's `apt_options`), its `setup` commands and the venv first (same text for
+//! every cell of a runtime), then the CA bundle, then the server and framework system
+//! packages, then pip (pinned packages, `--no-deps` ones, the recorded
 //! versions in `/bench/versions.txt` and `/bench/python-version.txt`), the app last.
 //!
 //! The matrix stage has filled every placeholder of `Launch`/`Compile` and resolved the

@@ -58,8 +58,16 @@ pub struct ImageSpec {
     pub base_image: String,
     /// Debian packages of the runtime (a shared layer for all cells of the runtime).
     pub runtime_system_packages: Vec<String>,
+    /// apt configuration items every `apt-get` of the image takes as `-o ITEM` (the runtime's
+    /// `apt-options`). Left out when empty, so a spec without them serializes as before
+    /// (stored cells, `bench expand --format json`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub apt_options: Vec<String>,
     /// Debian packages the server, variant and framework add.
     pub system_packages: Vec<String>,
+    /// Shell commands run before the virtualenv is made (the runtime's `setup`), in one step.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub setup: Vec<String>,
     /// Interpreter used to create the virtualenv: `python3`, `pypy3`.
     pub python: String,
     /// Pip requirements, pinned (`falcon==4.4.0`), installed in one `pip install`.

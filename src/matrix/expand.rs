@@ -137,7 +137,9 @@ fn cell(
     let image = ImageSpec {
         base_image: runtime.base_image.clone().unwrap_or_else(|| model.build.base_image.clone()),
         runtime_system_packages: runtime_system,
+        apt_options: runtime.apt_options.clone(),
         system_packages,
+        setup: runtime.setup.clone(),
         python: runtime.python.clone(),
         packages: extras.packages.clone(),
         packages_no_deps: extras.packages_no_deps.clone(),

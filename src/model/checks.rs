@@ -95,6 +95,38 @@ pub fn no_control(what: &str, value: &str) -> Result<(), ErrorKind> {
     }
 }
 
+/// A command of a runtime's `setup`: one shell line, not blank.
+pub fn setup_command(value: &str) -> Result<(), ErrorKind> {
+    no_control("a set-up command", value)?;
+    match value.trim().is_empty() {
+        true => Err(ErrorKind::MissingValue { node: "setup".into(), what: "a command".into() }),
+        false => Ok(()),
+    }
+}
+
+/// An apt configuration item as `apt-get -o` takes it: `Scope::Name=value`, the name's parts
+/// (letters, digits, `.`, `_`, `-`) joined by `::`. apt itself would only fail at build time.
+pub fn apt_option(value: &str) -> Result<(), ErrorKind> {
+    no_control("an apt option", value)?;
+    let fail = |reason: &str| ErrorKind::InvalidAptOption {
+        option: value.to_string(),
+        reason: reason.into(),
+    };
+    if value.starts_with('-') {
+        return Err(fail("write the item alone: bench puts `-o` before it"));
+    }
+    let Some((name, _)) = value.split_once('=') else {
+        return Err(fail("it has no `=VALUE`"));
+    };
+    let part_ok = |p: &str| !p.is_empty() && p.chars().all(name_char);
+    if !name.split("::").all(part_ok) {
+        return Err(fail(
+            "its name is not parts of letters, digits, `.`, `_` and `-` joined by `::`",
+        ));
+    }
+    Ok(())
+}
+
 /// A pip requirement pinned to one version: `name[extras]==VERSION` (an environment
 /// marker after `;` is allowed).
 pub fn pinned_requirement(value: &str) -> Result<(), ErrorKind> {

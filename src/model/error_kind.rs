@@ -150,6 +150,11 @@ pub enum ErrorKind {
     InvalidContentType {
         value: String,
     },
+    /// An `apt-options` item that `apt-get -o` would refuse.
+    InvalidAptOption {
+        option: String,
+        reason: String,
+    },
     /// A pip requirement without `==VERSION`; `hint` when it has a near miss like `=`.
     UnpinnedRequirement {
         requirement: String,
@@ -223,6 +228,9 @@ impl fmt::Display for ErrorKind {
             ControlCharacter { what } => write!(f, "{what} contains a control character"),
             InvalidPath { path, reason } => write!(f, "invalid request path `{path}`: {reason}"),
             InvalidContentType { value } => write!(f, "invalid content type `{value}`"),
+            InvalidAptOption { option, reason } => {
+                write!(f, "invalid apt option `{option}`: {reason}")
+            }
             UnpinnedRequirement { requirement, .. } => {
                 write!(f, "requirement `{requirement}` is not pinned")
             }
@@ -271,6 +279,7 @@ impl DiagnosticKind for ErrorKind {
             ControlCharacter { .. } => "control character".into(),
             InvalidPath { .. } => "not an origin-form path".into(),
             InvalidContentType { .. } => "not a header value".into(),
+            InvalidAptOption { .. } => "not NAME=VALUE".into(),
             UnpinnedRequirement { .. } => "no `==VERSION`".into(),
         }
     }
@@ -363,6 +372,10 @@ impl DiagnosticKind for ErrorKind {
                                    `\"/search?q=1\"`, with special characters percent-encoded"
                 .into(),
             InvalidContentType { .. } => "write a media type such as `\"application/json\"`".into(),
+            InvalidAptOption { .. } => "write an apt configuration item and its value, e.g. \
+                                        `\"Acquire::Check-Valid-Until=false\"`: every apt-get of \
+                                        the image takes it as `-o ITEM`"
+                .into(),
             UnpinnedRequirement { hint: Some(hint), .. } => hint.clone(),
             UnpinnedRequirement { requirement, .. } => format!(
                 "pin an exact version with ==, e.g. `\"{requirement}==1.2.3\"`, so every build \

@@ -3,6 +3,7 @@ use kdl::KdlNode;
 
 use super::analyzer::{Analyzer, children};
 use super::node_reader::NodeReader;
+use super::values::merge_unique;
 use super::variant_block::{VariantBlock, read_variant};
 use super::{DefinitionKind, ErrorKind, Extras, checks};
 use crate::config::Source;
@@ -20,6 +21,12 @@ pub struct Runtime {
     /// Compile the launch script (`{script}`, `{stem}`, `{module}` are filled in) and the
     /// command that starts the result.
     pub compile: Option<(String, String)>,
+    /// apt configuration items (`Acquire::Check-Valid-Until=false`) that every `apt-get` of
+    /// the runtime's images takes as `-o ITEM`: they go with the base image's suite.
+    pub apt_options: Vec<String>,
+    /// Shell commands run after the runtime's system packages and before the virtualenv,
+    /// e.g. building the interpreter that `python` names.
+    pub setup: Vec<String>,
     pub extras: Extras,
     /// Other builds of this runtime (Nuitka's compile options); rows name one
     /// `runtime=nuitka:lto`.
@@ -45,12 +52,17 @@ pub struct RuntimePatch {
     pub base_image: Option<String>,
     pub python: Option<String>,
     pub compile: Option<(String, String)>,
+    /// Added to the runtime's (as `system-packages` are).
+    pub apt_options: Vec<String>,
+    /// Replaces the runtime's commands (they only make sense as a whole).
+    pub setup: Option<Vec<String>>,
     pub extras: Extras,
 }
 
 impl Runtime {
     /// Own children of a `runtime` block, besides the shared ones.
-    const CHILDREN: &[&str] = &["python", "base-image", "compile", "variant"];
+    const CHILDREN: &[&str] =
+        &["python", "base-image", "compile", "apt-options", "setup", "variant"];
 
     pub(super) fn new(name: &str) -> Runtime {
         Runtime {
@@ -80,6 +92,10 @@ impl Runtime {
         if let Some(compile) = &patch.compile {
             self.compile = Some(compile.clone());
         }
+        merge_unique(&mut self.apt_options, &patch.apt_options);
+        if let Some(setup) = &patch.setup {
+            self.setup = setup.clone();
+        }
         self.extras.overlay(&patch.extras);
     }
 
@@ -99,7 +115,7 @@ impl Runtime {
 
 impl RuntimePatch {
     /// Own children of a runtime variant, besides the shared ones.
-    const CHILDREN: &[&str] = &["python", "base-image", "compile"];
+    const CHILDREN: &[&str] = &["python", "base-image", "compile", "apt-options", "setup"];
 
     /// Read one child; false when it is none of a runtime's children.
     fn read_child(&mut self, a: &mut Analyzer, source: &Source, child: &KdlNode) -> bool {
@@ -117,6 +133,7 @@ impl RuntimePatch {
                 }
             }
             "compile" => self.read_compile(a, source, child),
+            "apt-options" | "setup" => self.read_image_steps(a, source, child),
             _ => return self.extras.read_child(a, source, child),
         }
         true
@@ -137,6 +154,40 @@ impl RuntimePatch {
             a.check(source, command_at, checks::no_control("the compile command", &command));
         if a.check(source, run_at, checks::no_control("the run command", &run)) && command_ok {
             self.compile = Some((command, run));
+        }
+    }
+
+    /// `apt-options` adds to the runtime's list, as `system-packages` does, so a patching
+    /// file can add one; `setup` replaces the commands, which only make sense as a whole.
+    fn read_image_steps(&mut self, a: &mut Analyzer, source: &Source, child: &KdlNode) {
+        let name = child.name().value();
+        let mut r = NodeReader::new(source, child, &[]);
+        let given = r.args().next().is_some();
+        let values = r.strings(&mut a.errors);
+        r.finish(&mut a.errors);
+        let setup = name == "setup";
+        if !given {
+            let what = if setup { "a command" } else { "an item such as `Acquire::Retries=3`" };
+            a.error(
+                source,
+                child.span(),
+                ErrorKind::MissingValue { node: name.into(), what: what.into() },
+            );
+            return;
+        }
+        let mut accepted = Vec::new();
+        for (value, span) in values {
+            let check = match setup {
+                true => checks::setup_command(&value),
+                false => checks::apt_option(&value),
+            };
+            if a.check(source, span, check) {
+                accepted.push(value);
+            }
+        }
+        match setup {
+            true => self.setup = Some(accepted),
+            false => merge_unique(&mut self.apt_options, &accepted),
         }
     }
 }
