@@ -54,10 +54,23 @@ seed_from_raw() {
 commit() {
   git add -- "$out" && git commit -q -m "$1" -- "$out" || true
 }
+# Commits soon after an execution's result lands (at most every MINUTES), while the next
+# execution starts, warms up and settles, rather than inside its measured window, where a
+# committer on a plain timer landed (host-quiet: "other processes"). A slow poll: each one walks
+# the results directory.
 committer() {
-  while sleep $((commit_every * 60)); do
-    sync_raw
-    commit "results: $out raw results so far ($(find "$out/raw" -name '*.json' | wc -l) files), measurement under way"
+  local last seen now count
+  last=$(date +%s)
+  seen=$(find "$results" -name '*.json' 2>/dev/null | wc -l)
+  while sleep 2; do
+    count=$(find "$results" -name '*.json' 2>/dev/null | wc -l)
+    now=$(date +%s)
+    if [ "$count" -ne "$seen" ] && [ $((now - last)) -ge $((commit_every * 60)) ]; then
+      sync_raw
+      commit "results: $out raw results so far ($(find "$out/raw" -name '*.json' | wc -l) files), measurement under way"
+      last=$now
+    fi
+    seen=$count
   done
 }
 

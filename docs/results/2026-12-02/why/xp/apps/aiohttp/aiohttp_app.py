@@ -1,0 +1,1 @@
+../../../../../../../apps/aiohttp/aiohttp_app.py

@@ -1,0 +1,1 @@
+../../../../../../../apps/servers/bjoern_server.py

@@ -1,0 +1,1 @@
+../../../../../../../apps/servers/fastwsgi_server.py

@@ -1,0 +1,1 @@
+../../../../../../../apps/servers/meinheld_server.py

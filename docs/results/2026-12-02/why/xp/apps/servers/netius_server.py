@@ -1,0 +1,1 @@
+../../../../../../../apps/servers/netius_server.py

@@ -1,0 +1,1 @@
+../../../../../../../apps/servers/own_server.py

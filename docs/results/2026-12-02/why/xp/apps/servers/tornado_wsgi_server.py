@@ -1,0 +1,1 @@
+../../../../../../../apps/servers/tornado_wsgi_server.py

@@ -1,0 +1,1 @@
+../../../../../../../apps/servers/twisted_server.py
