@@ -153,6 +153,27 @@ fn compare_across_machines_warns_in_its_output_but_compares() {
     assert!(!text(&same.stdout).contains("Warning"), "{}", text(&same.stdout));
 }
 
+#[test]
+fn compare_warns_by_cpu_model_when_the_old_side_predates_fingerprints() {
+    // Results stored before fingerprints record the CPU model alone.
+    let before_fingerprints =
+        || Machine { cpu_model: Some("Intel Xeon E5-2680 v4".into()), ..Machine::default() };
+    let old = results_dir(|_| Some(before_fingerprints()));
+    let new = results_dir(|_| Some(epyc()));
+    let out = bench(&["compare", old.path().to_str().unwrap(), new.path().to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let md = text(&out.stdout);
+    assert!(
+        md.contains("**Warning: old and new were measured on different CPU models (old: Intel Xeon E5-2680 v4; new: AMD EPYC 7763)"),
+        "{md}"
+    );
+    // The same CPU model, one side without a fingerprint: nothing tells them apart.
+    let same_model = results_dir(|_| Some(xeon()));
+    let out =
+        bench(&["compare", old.path().to_str().unwrap(), same_model.path().to_str().unwrap()]);
+    assert!(!text(&out.stdout).contains("Warning"), "{}", text(&out.stdout));
+}
+
 /// `aiohttp/hello` on a Xeon whose facts `change` altered, every other result on the Xeon.
 fn one_cell_on_a_changed_xeon(change: fn(&mut MachineFacts)) -> tempfile::TempDir {
     results_dir(move |r| {

@@ -137,31 +137,46 @@ impl Comparison {
     }
 }
 
-/// A line naming the machines of each side when they differ (by fingerprint). Results
-/// stored before machines were recorded are left out: they tell nothing either way.
+/// A line naming the machines of each side when they differ: by fingerprint, or, where a
+/// side's results were stored before fingerprints (they record only the CPU model), by the
+/// CPU models both sides recorded. Results with neither tell nothing either way.
 fn machine_warning(old: &[CellResult], new: &[CellResult]) -> Option<String> {
-    let (old, new) = (TableMachines::of(old), TableMachines::of(new));
+    let (old_machines, new_machines) = (TableMachines::of(old), TableMachines::of(new));
     let fingerprints = |side: &TableMachines| -> Vec<String> {
         let mut all: Vec<String> = side.machines.iter().map(|m| m.fingerprint.clone()).collect();
         all.sort();
         all
     };
-    let differ = !old.machines.is_empty()
-        && !new.machines.is_empty()
-        && fingerprints(&old) != fingerprints(&new);
     let labels = |side: &TableMachines| -> String {
         let labels: Vec<String> =
             side.machines.iter().map(|m| format!("{} ({})", m.label, m.fingerprint)).collect();
         labels.join(", ")
     };
+    let consequence = "each ratio includes the machines' difference, not only the change \
+                       between the runs";
+    if !old_machines.machines.is_empty() && !new_machines.machines.is_empty() {
+        return (fingerprints(&old_machines) != fingerprints(&new_machines)).then(|| {
+            format!(
+                "old and new were measured on different machines (old: {}; new: {}): {consequence}",
+                labels(&old_machines),
+                labels(&new_machines)
+            )
+        });
+    }
+    let (old_models, new_models) = (cpu_models(old), cpu_models(new));
+    let differ = !old_models.is_empty() && !new_models.is_empty() && old_models != new_models;
     differ.then(|| {
         format!(
-            "old and new were measured on different machines (old: {}; new: {}): each ratio \
-             includes the machines' difference, not only the change between the runs",
-            labels(&old),
-            labels(&new)
+            "old and new were measured on different CPU models (old: {}; new: {}): {consequence}",
+            old_models.into_iter().collect::<Vec<_>>().join(", "),
+            new_models.into_iter().collect::<Vec<_>>().join(", ")
         )
     })
+}
+
+/// The CPU models the results recorded, sorted and once each.
+fn cpu_models(results: &[CellResult]) -> std::collections::BTreeSet<String> {
+    results.iter().filter_map(|r| r.provenance.machine.cpu_model.clone()).collect()
 }
 
 fn side(row: &RowReport) -> Side {
@@ -218,7 +233,7 @@ fn compare_row(old: Option<&RowReport>, new: Option<&RowReport>) -> RowCompariso
             if o.executions < 2 || n.executions < 2 {
                 row.note = Some(format!(
                     "no verdict can be given: a comparison needs 2 executions or more on each \
-                     side (old has {}, new has {}); run more with --repeat",
+                     side (old has {}, new has {}); measure more executions (bench run --executions N)",
                     o.executions, n.executions
                 ));
             }
