@@ -3,9 +3,11 @@
 # written to docs/results/<date>/ (markdown, HTML, CSV and the raw results). Leave the machine
 # otherwise idle (the host-quiet check flags cells that shared it).
 #
-#   [OUT=DIR] scripts/reproduce-article.sh [--results DIR] [--scenario S]...
+#   [OUT=DIR] scripts/reproduce-article.sh [--matrix FILE] [--results DIR] [--scenario S]...
 #                                          [--commit-every MINUTES] [bench run options...]
 #
+# --matrix FILE  the matrix to measure (default matrix.kdl, the article's; matrix-2026.kdl is
+#                the 2026 edition)
 # --scenario S   measure scenario S's table as one run (its cells interleaved with each other),
 #                the tables one after the other in the order given: a table is a comparison
 #                group, measured whole on one machine even when the run spans sessions.
@@ -20,15 +22,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 results=results/article
+matrix=matrix.kdl
 scenarios=()
 commit_every=0
 run_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --results) results="$2"; shift 2 ;;
+    --matrix) matrix="$2"; shift 2 ;;
     --scenario) scenarios+=("$2"); shift 2 ;;
     --commit-every) commit_every="$2"; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) run_args+=("$1"); shift ;;
   esac
 done
@@ -76,8 +80,11 @@ committer() {
   done
 }
 
-scripts/setup.sh
 cargo build --release --quiet
+# Docker, and every base image the matrix's cells name (the 2026 edition's suites too).
+# shellcheck disable=SC2046
+scripts/setup.sh $(./target/release/bench expand "$matrix" --format json |
+  grep -o '"base_image": *"[^"]*"' | cut -d'"' -f4 | sort -u)
 seed_from_raw
 if [ "$commit_every" -gt 0 ]; then
   committer &
@@ -91,11 +98,11 @@ stop_committer() {
 start=$(date +%s)
 status=0
 if [ ${#scenarios[@]} -eq 0 ]; then
-  ./target/release/bench run matrix.kdl --results "$results" "${run_args[@]}" || status=$?
+  ./target/release/bench run "$matrix" --results "$results" "${run_args[@]}" || status=$?
 else
   for s in "${scenarios[@]}"; do
     s_status=0
-    ./target/release/bench run matrix.kdl --only "$s" --results "$results" "${run_args[@]}" || s_status=$?
+    ./target/release/bench run "$matrix" --only "$s" --results "$results" "${run_args[@]}" || s_status=$?
     echo "bench run --only $s: exit $s_status"
     [ "$s_status" -le "$status" ] || status=$s_status
     # Stopped by a signal or lost engine: the next tables would not be measured as asked.
