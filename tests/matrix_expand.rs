@@ -406,6 +406,54 @@ fn an_import_is_patched_by_the_importing_file() {
 }
 
 #[test]
+fn a_patched_import_keeps_its_place_in_declaration_order() {
+    // The importing file patches the first runtime (the default) and the first scenario;
+    // both must stay first, as `matrix-2026.kdl` relies on for its `cpython` rows.
+    let out = Test::new()
+        .file("base.kdl", &format!("{}{}", unindent(BASE), "matrix {\n    include flask own\n}\n"))
+        .matrix(
+            r#"
+            import "base.kdl"
+            runtime cpython {
+                base-image "debian:trixie-slim"
+            }
+            scenario hello {
+                description "patched"
+            }
+            matrix {
+                include flask gunicorn
+                axes {
+                    framework falcon
+                    server gunicorn
+                }
+            }
+            "#,
+        )
+        .args(&["expand", "--format", "json"])
+        .output();
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let cells = v.as_array().unwrap();
+    let ids: Vec<&str> = cells.iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        [
+            "flask/hello",
+            "flask/io",
+            "flask-gunicorn/hello",
+            "flask-gunicorn/io",
+            "falcon-gunicorn/hello",
+            "falcon-gunicorn/io"
+        ],
+        "rows name no runtime: the patched first one, with scenarios in declaration order"
+    );
+    for cell in cells {
+        assert_eq!(cell["runtime"], "cpython", "{}", cell["id"]);
+        assert_eq!(cell["image"]["base_image"], "debian:trixie-slim", "{}", cell["id"]);
+    }
+}
+
+#[test]
 fn the_examples_matrix_expands() {
     let root = env!("CARGO_MANIFEST_DIR");
     let out = Test::new()

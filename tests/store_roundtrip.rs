@@ -177,6 +177,40 @@ fn unreadable_files_are_reported_and_kept() {
 }
 
 #[test]
+fn a_report_saved_inside_the_results_is_not_read_back_as_a_result() {
+    let results = fixture_results();
+    let tmp = tempfile::tempdir().unwrap();
+    let store = Store::open(tmp.path()).unwrap();
+    for result in &results {
+        store.write(result).unwrap();
+    }
+    let report = |format: &str, output: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_bench"))
+            .args(["report", "--results", ".", "--format", format, "-o", output])
+            .current_dir(tmp.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stderr).unwrap()
+    };
+    fs::create_dir_all(tmp.path().join("x")).unwrap();
+    report("json", "x/report.json");
+    // `bench expand --format json` saved beside them: a JSON array.
+    fs::write(tmp.path().join("cells.json"), b"[{\"id\": \"flask/hello\"}]").unwrap();
+    // A result that lost its fields stays a damaged result, reported.
+    let damaged = tmp.path().join("hello/flask/0123456789ab-r1.json");
+    fs::create_dir_all(damaged.parent().unwrap()).unwrap();
+    fs::write(&damaged, b"{\"schema_version\": 1, \"name\": \"flask\"}").unwrap();
+    let loaded = store.load().unwrap();
+    assert_eq!(loaded.results.len(), results.len(), "the report's results are not read back");
+    let skipped: Vec<&PathBuf> = loaded.skipped.iter().map(|s| &s.path).collect();
+    assert_eq!(skipped, [&damaged]);
+    fs::remove_file(&damaged).unwrap();
+    let stderr = report("json", "x/report.json");
+    assert!(!stderr.contains("warning"), "the saved report is not a result: {stderr}");
+}
+
+#[test]
 fn writing_over_a_different_result_keeps_the_old_one() {
     let mut result = fixture_results().remove(0);
     let tmp = tempfile::tempdir().unwrap();

@@ -7,6 +7,7 @@ use super::expanded::Expanded;
 use super::run::MeasureArgs;
 use super::session::MatrixArgs;
 use crate::run::{ASSUMED_OVERHEAD, ShardPlan};
+use crate::statistics::Remeasure;
 use crate::store::{CellResult, Store, StoreError};
 
 #[derive(clap::Args, Debug)]
@@ -68,16 +69,22 @@ fn text(plan: &ShardPlan, args: &Args) -> String {
     let executions: usize = plan.shards.iter().map(|s| s.executions).sum();
     let source = match plan.timed_executions {
         0 => format!(
-            "from the settings (warm-up + duration + {} s per execution; no timed execution in \
-             {})",
+            "from the settings (warm-up at its bound + duration + {} s per execution; a watched \
+             warm-up ends sooner once steady, or later while a slow server's requests drain; no \
+             timed execution in {}: --results DIR of an earlier run gives estimates from its \
+             timings)",
             ASSUMED_OVERHEAD.as_secs_f64(),
             args.results.display()
         ),
         n => format!("from {n} timed execution(s) in {}", args.results.display()),
     };
+    let remeasure = Remeasure::default();
+    let extra = remeasure.budget(executions).min(remeasure.per_cell * cells);
     let mut out = format!(
         "{groups} group(s), {cells} cell(s), {executions} execution(s) on {shards} shard(s); \
-         estimates {source}; image builds not included\n"
+         estimates {source}; image builds not included; nor are re-measures (`bench run \
+         --remeasure {}` may add up to {extra} execution(s))\n",
+        remeasure.per_cell
     );
     for shard in &plan.shards {
         let what = counts(shard.cells, shard.executions, shard.estimate_seconds);

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+use indexmap::IndexMap;
 use kdl::KdlNode;
 use miette::SourceSpan;
 
@@ -130,34 +131,60 @@ impl Analyzer {
         }
         self.defined_in.entry(key).or_insert(file);
         self.layer = Layer::Definition(kind, name.clone());
+        let block = Block { name, label, source, node };
         match kind {
-            DefinitionKind::Runtime => {
-                let runtimes = &mut self.model.runtimes;
-                let mut runtime = patched(runtimes, &name, label, Runtime::new, |r| &mut r.label);
-                runtime.read(self, source, node);
-                self.model.runtimes.insert(name, runtime);
-            }
-            DefinitionKind::Server => {
-                let servers = &mut self.model.servers;
-                let mut server = patched(servers, &name, label, Server::new, |s| &mut s.label);
-                server.read(self, source, node);
-                self.model.servers.insert(name, server);
-            }
-            DefinitionKind::Framework => {
-                let frameworks = &mut self.model.frameworks;
-                let mut framework =
-                    patched(frameworks, &name, label, Framework::new, |f| &mut f.label);
-                framework.read(self, source, node);
-                self.model.frameworks.insert(name, framework);
-            }
+            DefinitionKind::Runtime => self.patch(
+                block,
+                |m| &mut m.runtimes,
+                Runtime::new,
+                |r| Some(&mut r.label),
+                Runtime::read,
+            ),
+            DefinitionKind::Server => self.patch(
+                block,
+                |m| &mut m.servers,
+                Server::new,
+                |s| Some(&mut s.label),
+                Server::read,
+            ),
+            DefinitionKind::Framework => self.patch(
+                block,
+                |m| &mut m.frameworks,
+                Framework::new,
+                |f| Some(&mut f.label),
+                Framework::read,
+            ),
             DefinitionKind::Scenario => {
-                let scenarios = &mut self.model.scenarios;
-                let mut scenario =
-                    scenarios.shift_remove(&name).unwrap_or_else(|| Scenario::new(&name));
-                scenario.read(self, source, node);
-                self.model.scenarios.insert(name, scenario);
+                self.patch(block, |m| &mut m.scenarios, Scenario::new, |_| None, Scenario::read)
             }
         }
+    }
+
+    /// Read a block into its definition: the one an imported file made, patched where it
+    /// stands, or a fresh one appended. Declaration order is the first definition's, whoever
+    /// patches it later: rows naming no runtime take the first runtime, and rows list their
+    /// scenarios in that order.
+    fn patch<T>(
+        &mut self,
+        block: Block,
+        definitions: fn(&mut Model) -> &mut IndexMap<String, T>,
+        fresh: fn(&str) -> T,
+        label_of: fn(&mut T) -> Option<&mut String>,
+        read: fn(&mut T, &mut Self, &Source, &KdlNode),
+    ) {
+        let Block { name, label, source, node } = block;
+        // Taken out while read, since the reader borrows the analyzer.
+        let map = definitions(&mut self.model);
+        let (index, mut definition) = match map.shift_remove_full(&name) {
+            Some((index, _, definition)) => (index, definition),
+            None => (map.len(), fresh(&name)),
+        };
+        if let (Some(label), Some(to)) = (label, label_of(&mut definition)) {
+            *to = label;
+        }
+        read(&mut definition, self, source, node);
+        let map = definitions(&mut self.model);
+        map.shift_insert(index.min(map.len()), name, definition);
     }
 
     fn build(&mut self, source: &Source, node: &KdlNode) {
@@ -261,21 +288,12 @@ impl Analyzer {
     }
 }
 
-/// The definition `name` to patch: the one an imported file made, or `fresh(name)`;
-/// relabelled when the new block gives a `label`. The caller reads the block into it and
-/// puts it back.
-fn patched<T>(
-    definitions: &mut indexmap::IndexMap<String, T>,
-    name: &str,
+/// A definition's block: its name, the `label` it gives, and where it stands.
+struct Block<'a> {
+    name: String,
     label: Option<String>,
-    fresh: impl FnOnce(&str) -> T,
-    label_of: impl FnOnce(&mut T) -> &mut String,
-) -> T {
-    let mut definition = definitions.shift_remove(name).unwrap_or_else(|| fresh(name));
-    if let Some(label) = label {
-        *label_of(&mut definition) = label;
-    }
-    definition
+    source: &'a Source,
+    node: &'a KdlNode,
 }
 
 pub(super) fn children(node: &KdlNode) -> &[KdlNode] {

@@ -4,17 +4,22 @@ use std::time::Duration;
 use super::run_plan::Planned;
 use crate::store::{CellResult, Outcome};
 
-/// What an execution costs beyond its warm-up and measurement (calibration, container start,
-/// ready, verify, primer, settle, teardown) before any execution has been timed here: the
-/// median of the published run's executions, rounded up (docs/statistics.md, "Noise floor
-/// and cost"). Replaced by what this results directory's executions took as soon as one is
+/// What an execution costs beyond its warm-up and measurement (the wait for a quiet host,
+/// calibration, container start, ready, verify, primer, settle, teardown) before any
+/// execution has been timed here: the mean over the latest published run's executions,
+/// rounded up (a sum of executions wants the mean; docs/statistics.md, "Noise floor and
+/// cost"). The warm-up is then counted at its bound, which a watched warm-up may end before
+/// or run past. Replaced by what this results directory's executions took as soon as one is
 /// known.
-pub const ASSUMED_OVERHEAD: Duration = Duration::from_millis(4_500);
+pub const ASSUMED_OVERHEAD: Duration = Duration::from_millis(2_000);
 
 /// The time left in a run, estimated per remaining execution from what executions of the
-/// same cell, else of the same row, else of any row took in this results directory (their
-/// stored `phases_ms` and calibration, less their own warm-up and duration settings: the
-/// overhead), plus the execution's own warm-up and duration; an image build is counted once
+/// same cell, else of the same row, else of the same scenario, else of any cell took in this
+/// results directory (their stored `phases_ms`, calibration and wait for a quiet host, less
+/// their own warm-up and duration settings: the overhead, which also holds how far a watched
+/// warm-up ended from its bound; a row not yet measured takes its scenario's, since the
+/// scenario decides much of that, e.g. slow requests drained after the warm-up in io), plus
+/// the execution's own warm-up and duration; an image build is counted once
 /// per row not yet seen, at the mean of the builds timed so far. The estimate improves as
 /// executions finish, and it only moves when one does (or a precision round adds some).
 #[derive(Debug, Default)]
@@ -22,6 +27,7 @@ pub struct Eta {
     pending: Vec<Pending>,
     by_cell: HashMap<String, Mean>,
     by_row: HashMap<String, Mean>,
+    by_scenario: HashMap<String, Mean>,
     overall: Mean,
     builds: Mean,
     /// Rows whose image is built or found: no build left to pay.
@@ -33,6 +39,7 @@ struct Pending {
     id: String,
     repetition: u32,
     row: String,
+    scenario: String,
     /// Warm-up plus duration, in milliseconds; `None` for an N/A cell (recorded, not run).
     settings_ms: Option<f64>,
 }
@@ -71,6 +78,7 @@ impl Eta {
                 id: cell.id.clone(),
                 repetition: planned.job.repetition,
                 row: cell.name.clone(),
+                scenario: cell.scenario.clone(),
                 settings_ms: cell
                     .na
                     .is_none()
@@ -108,7 +116,12 @@ impl Eta {
         let Some(settings) = pending.settings_ms else {
             return 0.0;
         };
-        let overhead = [self.by_cell.get(&pending.id), self.by_row.get(&pending.row)]
+        let known = [
+            self.by_cell.get(&pending.id),
+            self.by_row.get(&pending.row),
+            self.by_scenario.get(&pending.scenario),
+        ];
+        let overhead = known
             .into_iter()
             .flatten()
             .chain([&self.overall])
@@ -129,12 +142,16 @@ impl Eta {
         if phases.is_empty() {
             return;
         }
-        let calibration = result.calibration.as_ref().map_or(0.0, |c| c.wall_ms);
+        let calibration = result
+            .calibration
+            .as_ref()
+            .map_or(0.0, |c| c.wall_ms + c.host_wait.as_ref().map_or(0, |w| w.waited_ms) as f64);
         let took = phases.values().sum::<u64>() as f64 + calibration;
         let settings = &result.load_settings;
         let overhead = took - (settings.warmup_ms + settings.duration_ms) as f64;
         self.by_cell.entry(result.id.clone()).or_default().add(overhead);
         self.by_row.entry(result.name.clone()).or_default().add(overhead);
+        self.by_scenario.entry(result.scenario.clone()).or_default().add(overhead);
         self.overall.add(overhead);
     }
 }

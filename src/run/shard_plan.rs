@@ -207,4 +207,48 @@ mod tests {
         let b = &plan.shards[1].groups[0];
         assert_eq!((b.name.as_str(), b.estimate_seconds), ("b", 130));
     }
+
+    /// A stored execution of `cell` whose warm-up took `warmup_ms`, after a wait of
+    /// `waited_ms` for a quiet host; its other phases are its duration and 1 s to start.
+    fn timed(cell: &Cell, warmup_ms: u64, waited_ms: u64) -> CellResult {
+        let job = Job { cell: cell.clone(), repetition: 1, row_index: 0, scenario_index: 0 };
+        let options = RunOptions::new(".".into(), "m.kdl".into(), std::path::Path::new("r"));
+        let mut result =
+            blank_result(&job, &options, &HostFacts::default(), None, SystemTime::now());
+        result.outcome = crate::store::Outcome::Ok;
+        let phases = &mut result.provenance.phases_ms;
+        phases.extend(
+            [("warmup", warmup_ms), ("measure", cell.load.duration_ms), ("start", 1_000)]
+                .map(|(phase, ms)| (phase.to_string(), ms)),
+        );
+        let host_wait =
+            crate::store::HostWait { waited_ms, busy_cores: 0.0, steal_cores: 0.0, quiet: true };
+        result.calibration = Some(crate::store::Calibration {
+            mops_per_second: 1.0,
+            wall_ms: 0.0,
+            cpu_share: 1.0,
+            cpus: Vec::new(),
+            host_wait: Some(host_wait),
+        });
+        result
+    }
+
+    #[test]
+    fn a_scenario_teaches_its_warm_up_and_the_quiet_wait_counts() {
+        // Rows a, b and c in scenarios hello and io.
+        let cells = crate::run::plan::tests::cells();
+        let find = |id: &str| cells.iter().find(|c| c.id == id).unwrap();
+        // a's watched warm-up ended at 2 s in hello; in io it ran to 25 s (requests
+        // draining), and the run waited 3 s for a quiet host first.
+        let history = [timed(find("a-s/hello"), 2_000, 0), timed(find("a-s/io"), 25_000, 3_000)];
+        let plan = ShardPlan::new(&cells, 1, &history);
+        let group = |name: &str| plan.shards[0].groups.iter().find(|g| g.name == name).unwrap();
+        let seconds = cells[0].load.duration_ms / 1000;
+        // Per execution, for a as measured and for b and c, never measured, from their
+        // scenario: hello 2 s + duration + 1 s; io 25 s + duration + 1 s + 3 s.
+        let (hello, io) = (group("hello"), group("io"));
+        assert_eq!(hello.estimate_seconds, hello.executions as u64 * (2 + seconds + 1));
+        assert_eq!(io.estimate_seconds, io.executions as u64 * (25 + seconds + 1 + 3));
+        assert_eq!(hello.cells.len(), 3);
+    }
 }

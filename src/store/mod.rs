@@ -3,7 +3,8 @@
 //!
 //! Contract: `Store::write(&CellResult)` makes `DIR/<scenario>/<name>/<hash12>-r<rep>.json`
 //! appear whole or not at all; `Store::load` / `load_all` give back every readable result
-//! (unreadable files are reported, never deleted); `Store::index()` reads them once into a
+//! (unreadable files are reported, never deleted; other JSON documents, such as a report
+//! written inside the directory, are not results and are left out); `Store::index()` reads them once into a
 //! `ResultIndex` by (hash, repetition) that answers "is this cell already measured?" for
 //! resuming (`Store::find` asks it for one cell): `ResultIndex::resume` says which stored
 //! results a resumed run keeps (ok, N/A, deterministic failures) and which it measures again

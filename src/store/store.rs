@@ -123,7 +123,8 @@ impl Store {
     }
 
     /// Every readable result under the directory (any depth), in a stable order; files that
-    /// cannot be read are listed in `skipped` and left in place.
+    /// cannot be read are listed in `skipped` and left in place, and JSON documents that are
+    /// not results (a report saved inside the directory) are left out.
     pub fn load(&self) -> Result<Loaded, StoreError> {
         if !self.dir.exists() {
             return Err(StoreError::Missing { dir: self.dir.clone() });
@@ -137,7 +138,8 @@ impl Store {
         let mut same_key: HashMap<(String, u32), Vec<usize>> = HashMap::new();
         for path in files {
             match read_result(&path) {
-                Ok(result) => {
+                Ok(None) => {}
+                Ok(Some(result)) => {
                     if result.schema_version != SCHEMA_VERSION {
                         loaded.warnings.push(format!(
                             "{} has schema_version {} (this bench reads {SCHEMA_VERSION}): \
@@ -233,8 +235,9 @@ fn sync_dir(dir: &Path) -> Result<(), StoreError> {
         .map_err(|e| StoreError::io("flush directory", dir, e))
 }
 
-/// Result files: `*.json` not starting with `.` (temporary files do) and not a cell's
-/// profile (`*.profile.json`, kept beside its results by `bench profile`).
+/// Candidate result files: `*.json` not starting with `.` (temporary files do) and not a
+/// cell's profile (`*.profile.json`, kept beside its results by `bench profile`). Other JSON
+/// saved in the directory is told apart by content, in `read_result`.
 fn collect_json_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), StoreError> {
     let entries = fs::read_dir(dir).map_err(|e| StoreError::io("list", dir, e))?;
     for entry in entries {
@@ -254,9 +257,27 @@ fn collect_json_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), StoreErr
     Ok(())
 }
 
-fn read_result(path: &Path) -> Result<CellResult, String> {
+/// The result `path` holds; `None` for a JSON document that is not one (a `bench report
+/// --format json` or `bench expand --format json` output saved in the directory, anything
+/// without a top-level `schema_version`), which is left out quietly; an error for a file
+/// that should be a result and cannot be read (truncated, damaged, not JSON).
+fn read_result(path: &Path) -> Result<Option<CellResult>, String> {
     let bytes = fs::read(path).map_err(|e| e.to_string())?;
-    serde_json::from_slice(&bytes).map_err(|e| format!("not a bench result: {e}"))
+    match serde_json::from_slice(&bytes) {
+        Ok(result) => Ok(Some(result)),
+        Err(e) if e.classify() == serde_json::error::Category::Data && !versioned(&bytes) => {
+            Ok(None)
+        }
+        Err(e) => Err(format!("not a bench result: {e}")),
+    }
+}
+
+/// Whether a well-formed JSON document is an object with a `schema_version`, as every
+/// stored result has had since the first.
+fn versioned(bytes: &[u8]) -> bool {
+    // Keys only (serde would also read a struct from an array, so no struct here).
+    serde_json::from_slice::<HashMap<String, serde::de::IgnoredAny>>(bytes)
+        .is_ok_and(|fields| fields.contains_key("schema_version"))
 }
 
 #[cfg(test)]
