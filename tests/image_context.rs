@@ -19,7 +19,8 @@ fn names(context: &BuildContext) -> Vec<&str> {
     context.files.iter().map(|(path, _)| path.as_str()).collect()
 }
 
-/// A small project root: two framework dirs, common, servers, caches that must be left out.
+/// A small project root: two framework dirs, common, two launch scripts, caches that must be
+/// left out.
 fn fake_root() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let write = |path: &str, text: &str| {
@@ -31,6 +32,7 @@ fn fake_root() -> tempfile::TempDir {
     write("apps/common/payload.json", "{}\n");
     write("apps/common/__pycache__/__init__.cpython-311.pyc", "cache");
     write("apps/servers/bjoern_server.py", "import bjoern\n");
+    write("apps/servers/meinheld_server.py", "import meinheld\n");
     write("apps/servers/.hidden", "x");
     write("apps/falcon/falcon_app.py", "app = None\n");
     write("apps/falcon/stale.pyc", "cache");
@@ -39,7 +41,7 @@ fn fake_root() -> tempfile::TempDir {
 }
 
 #[test]
-fn context_holds_dockerfile_app_shared_dirs_and_ca() {
+fn context_holds_dockerfile_app_common_its_launch_script_and_ca() {
     let root = fake_root();
     let ca = root.path().join("host-ca.pem");
     std::fs::write(&ca, "-----BEGIN CERTIFICATE-----\nfake\n").unwrap();
@@ -71,6 +73,10 @@ fn context_without_ca_has_no_bench_dir_and_is_deterministic() {
     assert_eq!(a, b);
     let names = names(&a);
     assert!(!names.iter().any(|n| n.starts_with("bench")));
+    assert!(
+        !names.iter().any(|n| n.starts_with("apps/servers")),
+        "a command launch needs no launch script: {names:?}"
+    );
     assert!(names.contains(&"apps/flask/flask_app.py"));
     assert!(names.contains(&"apps/common/payload.json"));
     assert!(
@@ -115,6 +121,12 @@ fn missing_inputs_are_reported_with_their_path() {
         bench::matrix::Launch::Script { script: "granian_server.py".into(), args: vec![] };
     let err = build_context(&cell, &BuildSettings::default(), root.path()).unwrap_err();
     assert!(matches!(err, ImageError::ScriptMissing { .. }), "{err}");
+    assert!(err.to_string().contains("apps/servers/granian_server.py"), "{err}");
+    // The listing itself refuses what is not a launch script in `apps/servers`.
+    for script in ["granian_server.py", ".hidden", "../common/__init__.py", ""] {
+        let err = image_inputs(root.path(), "falcon", Some(script)).unwrap_err();
+        assert!(matches!(err, ImageError::ScriptMissing { .. }), "{script}: {err}");
+    }
 
     let settings = BuildSettings {
         ca_bundle: Some(PathBuf::from("/nonexistent/ca.pem")),
@@ -161,9 +173,9 @@ fn project_templates_are_the_embedded_ones() {
 }
 
 #[test]
-fn image_inputs_list_templates_shared_dirs_and_the_app_dir_only() {
+fn image_inputs_list_templates_common_the_app_dir_and_the_launch_script_only() {
     let root = fake_root();
-    let inputs = image_inputs(root.path(), "falcon").unwrap();
+    let inputs = image_inputs(root.path(), "falcon", Some("bjoern_server.py")).unwrap();
     let names: Vec<String> = inputs.iter().map(|(p, _)| p.to_string_lossy().into_owned()).collect();
     assert_eq!(
         names,
@@ -176,9 +188,16 @@ fn image_inputs_list_templates_shared_dirs_and_the_app_dir_only() {
         ]
     );
     assert_eq!(inputs[0].1, b"PAYLOAD = {}\n");
+    let without_script = image_inputs(root.path(), "falcon", None).unwrap();
+    let expected: Vec<_> =
+        inputs.iter().filter(|(p, _)| !p.starts_with("apps/servers")).cloned().collect();
+    assert_eq!(without_script, expected, "a command launch lists no launch script");
 
     std::fs::write(root.path().join("apps/falcon/falcon_app.py"), "app = 1\n").unwrap();
-    let changed = image_inputs(root.path(), "falcon").unwrap();
+    let changed = image_inputs(root.path(), "falcon", Some("bjoern_server.py")).unwrap();
     assert_ne!(changed, inputs, "a changed app file changes the inputs");
-    assert!(matches!(image_inputs(root.path(), "django"), Err(ImageError::AppDirMissing { .. })));
+    assert!(matches!(
+        image_inputs(root.path(), "django", None),
+        Err(ImageError::AppDirMissing { .. })
+    ));
 }

@@ -1,5 +1,5 @@
-//! Dockerfile rendering (`bench::image::render_dockerfile`) on the article's cells, `bench
-//! dockerfile`, and the files that shape an image: in the hash exactly when in the image.
+//! Dockerfile rendering (`bench::image::render_dockerfile`) on the article's cells and `bench
+//! dockerfile`. The files that shape an image (and its hash) are in `image_hash.rs`.
 
 #[path = "fixtures/image/rows.rs"]
 mod rows;
@@ -7,11 +7,8 @@ mod rows;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use bench::image::{
-    BuildSettings, ImageError, ImageInputs, Templates, build_context, render_dockerfile,
-};
-use bench::matrix::{Compile, Inputs, Launch};
-use sha2::{Digest, Sha256};
+use bench::image::{BuildSettings, ImageError, Templates, render_dockerfile};
+use bench::matrix::{Compile, Launch};
 
 fn with_ca() -> BuildSettings {
     BuildSettings {
@@ -188,6 +185,27 @@ fn script_launch_runs_the_venv_python_on_the_script() {
 }
 
 #[test]
+fn the_app_step_copies_common_the_launch_script_alone_and_the_app() {
+    let copies = |row: &str| -> Vec<String> {
+        let text = render(row, &BuildSettings::default());
+        text.lines().filter(|l| l.starts_with("COPY apps/")).map(String::from).collect()
+    };
+    assert_eq!(
+        copies("falcon-bjoern"),
+        [
+            "COPY apps/common /app/common",
+            "COPY apps/servers/bjoern_server.py /app/servers/bjoern_server.py",
+            "COPY apps/falcon /app/",
+        ]
+    );
+    assert_eq!(
+        copies("falcon-gunicorn"),
+        ["COPY apps/common /app/common", "COPY apps/falcon /app/"],
+        "a command launch copies no launch script"
+    );
+}
+
+#[test]
 fn nuitka_compiles_the_script_at_build_time_and_runs_the_binary() {
     let text = render("flask-bjoern-nuitka", &BuildSettings::default());
     assert!(text.contains(
@@ -266,102 +284,4 @@ fn the_dockerfile_command_takes_the_matrix_file_like_the_others() {
     let cell = rows::row("falcon-bjoern-pypy");
     let expected = render_dockerfile(&cell, &settings, &Templates::embedded()).unwrap();
     assert_eq!(String::from_utf8(out.stdout).unwrap(), expected);
-}
-
-/// Paths of the build context's files of `row` gathered from `root` (the engine packs
-/// exactly these, plus the Dockerfile).
-fn context_files(root: &Path, row: &str) -> Vec<String> {
-    let context = build_context(&rows::row(row), &BuildSettings::default(), root).unwrap();
-    context.files.into_iter().map(|(path, _)| path).collect()
-}
-
-/// Copies `apps/` and `dockerfiles/` of the project into a temporary root.
-fn project_copy() -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for dir in ["apps", "dockerfiles"] {
-        let status = Command::new("cp").arg("-r").arg(root.join(dir)).arg(tmp.path()).status();
-        assert!(status.unwrap().success());
-    }
-    tmp
-}
-
-#[test]
-fn a_file_changes_the_image_hash_exactly_when_the_image_holds_it() {
-    let root = project_copy();
-    let digest = || ImageInputs::new(root.path()).digest("falcon");
-    let in_image = |path: &str| {
-        let template = path.strip_prefix("dockerfiles/").is_some_and(|name| {
-            Templates::load(root.path()).unwrap().sources().iter().any(|(n, _)| n == name)
-        });
-        template || context_files(root.path(), "falcon-bjoern").iter().any(|f| f == path)
-    };
-    let candidates = [
-        ("apps/falcon/.env", false),
-        ("apps/common/.cache/state", false),
-        ("apps/servers/__pycache__/bjoern_server.cpython-311.pyc", false),
-        ("apps/falcon/stale.pyc", false),
-        ("apps/flask/other.py", false),
-        ("apps/README2.md", false),
-        ("dockerfiles/NOTES.txt", false),
-        ("apps/falcon/routes.py", true),
-        ("apps/common/helpers.py", true),
-        ("apps/servers/granian_server.py", true),
-        ("dockerfiles/extra.j2", true),
-    ];
-    for (path, expected) in candidates {
-        let before = digest();
-        let file = root.path().join(path);
-        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-        std::fs::write(&file, format!("# {path}\n")).unwrap();
-        let changed = digest() != before;
-        assert_eq!(in_image(path), expected, "{path}: is it in the image?");
-        assert_eq!(changed, expected, "{path}: the hash changes exactly when the image holds it");
-    }
-    // A change to a file already in the image changes the hash too; a hidden one's does not.
-    let before = digest();
-    std::fs::write(root.path().join("apps/falcon/.env"), "changed").unwrap();
-    assert_eq!(digest(), before);
-    std::fs::write(root.path().join("apps/falcon/falcon_app.py"), "changed").unwrap();
-    assert_ne!(digest(), before);
-}
-
-/// The digest as bench computed it before the image stage owned the list of files: every file
-/// of `dockerfiles`, `apps/common`, `apps/servers` and `apps/<app_dir>` but Python caches.
-fn digest_of_earlier_versions(root: &Path, app_dir: &str) -> String {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        for entry in std::fs::read_dir(dir).unwrap().map(Result::unwrap) {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name == "__pycache__" || name.ends_with(".pyc") {
-                continue;
-            }
-            if entry.path().is_dir() { walk(&entry.path(), out) } else { out.push(entry.path()) }
-        }
-    }
-    let mut all = Sha256::new();
-    for dir in ["dockerfiles", "apps/common", "apps/servers", &format!("apps/{app_dir}")] {
-        let mut files = Vec::new();
-        walk(&root.join(dir), &mut files);
-        files.sort();
-        let mut h = Sha256::new();
-        for file in files {
-            h.update(file.strip_prefix(root).unwrap().to_string_lossy().as_bytes());
-            h.update([0]);
-            h.update(std::fs::read(&file).unwrap());
-            h.update([0]);
-        }
-        all.update(hex::encode(h.finalize()));
-    }
-    hex::encode(all.finalize())
-}
-
-#[test]
-fn the_shipped_apps_hash_as_they_did_before() {
-    // Results are stored under these hashes: the shipped apps have no hidden files, so moving
-    // the rule to the image stage must not change their digests.
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let inputs = ImageInputs::new(root);
-    for app_dir in ["falcon", "flask", "plain", "aiohttp"] {
-        assert_eq!(inputs.digest(app_dir), digest_of_earlier_versions(root, app_dir), "{app_dir}");
-    }
 }

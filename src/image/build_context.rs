@@ -29,7 +29,8 @@ impl BuildContext {
 }
 
 /// The build context of `cell`'s image: the Dockerfile rendered with the templates of `root`
-/// (see `Templates::load`), `apps/common/**`, `apps/servers/**`, `apps/<app_dir>/**`, and
+/// (see `Templates::load`), the files `app_files` lists for the cell's app directory and
+/// launch script (`apps/common/**`, `apps/<app_dir>/**`, `apps/servers/<script>`), and
 /// `bench/ca.pem` (a copy of `settings.ca_bundle`) when set. The same inputs give the same
 /// context.
 ///
@@ -43,20 +44,14 @@ pub fn build_context(
     let templates = Templates::load(root)?;
     let dockerfile = render_dockerfile(cell, settings, &templates)?;
     check_name(cell, "app directory", &cell.image.app_dir)?;
-    let mut files: Vec<(String, Vec<u8>)> = app_files(root, &cell.image.app_dir)?
+    let script = match &cell.image.launch {
+        Launch::Script { script, .. } => Some(script.as_str()),
+        Launch::Command { .. } => None,
+    };
+    let mut files: Vec<(String, Vec<u8>)> = app_files(root, &cell.image.app_dir, script)?
         .into_iter()
         .map(|(path, bytes)| (path.to_string_lossy().replace('\\', "/"), bytes))
         .collect();
-    if let Launch::Script { script, .. } = &cell.image.launch {
-        let expected = format!("apps/servers/{script}");
-        if !files.iter().any(|(path, _)| *path == expected) {
-            return Err(ImageError::ScriptMissing {
-                cell: cell.id.clone(),
-                script: script.clone(),
-                root: root.to_path_buf(),
-            });
-        }
-    }
     if let Some(ca) = &settings.ca_bundle {
         let bytes = std::fs::read(ca)
             .map_err(|source| ImageError::CaBundle { path: ca.clone(), source })?;

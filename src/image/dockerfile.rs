@@ -26,9 +26,9 @@ pub fn render_dockerfile(
         return Err(invalid(cell, "environment variable name", name, why));
     }
 
-    let (cmd, compile_command) = match (&image.launch, &image.compile) {
+    let (cmd, compile_command, script) = match (&image.launch, &image.compile) {
         (Launch::Command { command }, None) => {
-            (vec!["sh".to_string(), "-c".to_string(), format!("exec {command}")], None)
+            (vec!["sh".to_string(), "-c".to_string(), format!("exec {command}")], None, None)
         }
         (Launch::Command { .. }, Some(_)) => {
             return Err(invalid(
@@ -45,7 +45,7 @@ pub fn render_dockerfile(
                 Some(compile) => compile.run.split_whitespace().map(String::from).collect(),
             };
             cmd.extend(args.iter().cloned());
-            (cmd, compile.as_ref().map(|c| c.command.clone()))
+            (cmd, compile.as_ref().map(|c| c.command.clone()), Some(script.clone()))
         }
     };
 
@@ -67,6 +67,8 @@ pub fn render_dockerfile(
             apt_options => image.apt_options.clone(),
             setup => image.setup.clone(),
             cmd_json => serde_json::to_string(&cmd).unwrap_or_default(),
+            script => script,
+            scripts_dir => SCRIPTS_DIR_IN_IMAGE,
         })
         .map_err(|e| ImageError::template(DOCKERFILE_TEMPLATE, &e))
 }

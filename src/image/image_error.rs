@@ -14,9 +14,9 @@ pub enum ImageError {
     )]
     AppDirMissing { app_dir: String, root: PathBuf },
     #[error(
-        "the launch script `apps/servers/{script}` of cell `{cell}` does not exist under {root}: add it or fix `script` in the server's definition"
+        "the launch script `apps/servers/{script}` does not exist under {root}: add it or fix `script` in the server's definition"
     )]
-    ScriptMissing { cell: String, script: String, root: PathBuf },
+    ScriptMissing { script: String, root: PathBuf },
     #[error("invalid {what} `{value}` in cell `{cell}`: {why}")]
     Invalid { cell: String, what: &'static str, value: String, why: &'static str },
     #[error("the CA bundle {path} given in the build settings cannot be read: {source}")]

@@ -6,13 +6,15 @@
 //!   (how this host builds: CA bundle, pip index; independent of the cell), the project root
 //!   (for `apps/` and `dockerfiles/`).
 //! - Output: `render_dockerfile` → the Dockerfile text; `build_context` → a `BuildContext`,
-//!   engine-neutral: the Dockerfile text and the files (`apps/common/**`, `apps/servers/**`,
-//!   `apps/<app_dir>/**`, and `bench/ca.pem` when `BuildSettings::ca_bundle` is set), which
+//!   engine-neutral: the Dockerfile text and the files (`apps/common/**`,
+//!   `apps/<app_dir>/**`, the cell's launch script `apps/servers/<script>` alone when its
+//!   server starts from one, and `bench/ca.pem` when `BuildSettings::ca_bundle` is set), which
 //!   the engine packs as its builder needs (Docker: a tar);
-//!   `image_inputs` → every file (relative path, bytes) the image of an app directory depends
-//!   on, and `ImageInputs` → their digest for the matrix stage (`matrix::Inputs`). The build
-//!   context and the hash use the same listing, so a file changes the hash exactly when it is
-//!   in the image (hidden files and Python caches are in neither).
+//!   `image_inputs` → every file (relative path, bytes) the image of an app directory and
+//!   launch script depends on, and `ImageInputs` → their digest for the matrix stage
+//!   (`matrix::Inputs`). The build context and the hash use the same listing, so a file
+//!   changes the hash exactly when it is in the image (hidden files and Python caches are in
+//!   neither): changing one server's launch script re-keys only the cells of that server.
 //! - Pure apart from reading files under the root (and the CA bundle): no Docker, no network.
 //!   The same inputs give identical output (files sorted by path).
 //!

@@ -8,7 +8,7 @@ use super::{
     Cell, Compile, ImageSpec, Inputs, Launch, LoadSettings, RequestSpec, Resources, RunKnobs,
 };
 use crate::model::setting::{self, Setting};
-use crate::model::{Extras, LaunchDef, Model, Row, SettingValue, Settings};
+use crate::model::{Extras, LaunchDef, Model, Row, Server, SettingValue, Settings};
 
 /// Expand the model into cells: rows in matrix order, then the row's scenarios in
 /// scenario order, then sweep values in declaration order.
@@ -19,7 +19,7 @@ pub fn expand(model: &Model, inputs: &dyn Inputs) -> Vec<Cell> {
         let server = &model.servers[&row.server];
         let variant = row.variant.as_ref().and_then(|v| server.variants.get(v));
         let framework = &model.frameworks[&row.framework];
-        let digest = inputs.digest(&framework.app);
+        let digest = inputs.digest(&framework.app, launch_script(server, row));
         let mut row_extras = Extras::default();
         row_extras.overlay(&runtime.extras);
         row_extras.overlay(&server.extras);
@@ -45,6 +45,14 @@ pub fn expand(model: &Model, inputs: &dyn Inputs) -> Vec<Cell> {
         }
     }
     cells
+}
+
+/// The launch script of the row's server (variant), if it starts from one.
+fn launch_script<'m>(server: &'m Server, row: &Row) -> Option<&'m str> {
+    match server.launch_of(row.variant.as_deref()) {
+        Some(LaunchDef::Script(script)) => Some(script.as_str()),
+        _ => None,
+    }
 }
 
 /// One resolved value per setting, plus which settings were swept.
@@ -109,11 +117,7 @@ fn cell(
         .map(|i| i.args.clone())
         .unwrap_or_default();
     let launch_def = server.launch_of(row.variant.as_deref());
-    let script = match launch_def {
-        Some(LaunchDef::Script(script)) => Some(script.as_str()),
-        _ => None,
-    };
-    let placeholders = Placeholders::new(&args, &target, workers, script);
+    let placeholders = Placeholders::new(&args, &target, workers, launch_script(server, row));
     // The server's environment: the matrix's `env`, then what bench derives (which wins).
     let mut env: BTreeMap<String, String> =
         extras.env.iter().map(|(k, v)| (k.clone(), v.clone())).collect();

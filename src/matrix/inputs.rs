@@ -3,14 +3,17 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 /// The files outside the matrix that shape a cell's image: Dockerfile templates, shared app
-/// code and launch scripts, and the framework's app directory. Expansion asks this for a
-/// digest per app directory, so it stays pure and testable with in-memory inputs.
+/// code, the framework's app directory and the server's launch script (if it has one).
+/// Expansion asks this for a digest per (app directory, launch script), so it stays pure and
+/// testable with in-memory inputs.
 ///
 /// Which files those are is the image stage's rule (`image::ImageInputs` lists the files it
 /// puts into the build context); this stage only hashes them, with `files_digest`.
 pub trait Inputs {
-    /// Digest of every file that affects an image built from `apps/<app_dir>`.
-    fn digest(&self, app_dir: &str) -> String;
+    /// Digest of every file that affects an image built from `apps/<app_dir>` whose server
+    /// starts from the launch script `script` (a file name in `apps/servers/`; `None` for a
+    /// server started by a command).
+    fn digest(&self, app_dir: &str, script: Option<&str>) -> String;
 }
 
 /// The digest of `files` (path relative to the project root, bytes), taken directory by
@@ -36,11 +39,15 @@ pub fn files_digest(dirs: &[PathBuf], files: &[(PathBuf, Vec<u8>)]) -> String {
     hex::encode(all.finalize())
 }
 
-/// Fixed inputs for tests and generated matrices: every app directory has the same digest.
+/// Fixed inputs for tests and generated matrices: the digest names the app directory and
+/// the launch script, so cells differ exactly where their image files would.
 pub struct FixedInputs(pub String);
 
 impl Inputs for FixedInputs {
-    fn digest(&self, app_dir: &str) -> String {
-        format!("{}:{app_dir}", self.0)
+    fn digest(&self, app_dir: &str, script: Option<&str>) -> String {
+        match script {
+            Some(script) => format!("{}:{app_dir}:{script}", self.0),
+            None => format!("{}:{app_dir}", self.0),
+        }
     }
 }

@@ -1,5 +1,5 @@
-/// Where the image holds `apps/servers` (see `dockerfiles/Dockerfile.j2`): `{script}` is
-/// filled with a launch script's path there.
+/// Where the image holds its launch script, `apps/servers/<script>` (see
+/// `dockerfiles/Dockerfile.j2`): `{script}` is filled with the script's path there.
 pub const SCRIPTS_DIR_IN_IMAGE: &str = "/app/servers";
 
 /// The placeholders of a server's `command` and a runtime's `compile`/`run`, filled in one
