@@ -76,6 +76,12 @@ pub(crate) fn median(values: &[f64]) -> f64 {
     Data::new(values.to_vec()).median()
 }
 
+/// The value a fraction `q` (0 to 1) of the way through a non-empty slice, by statrs'
+/// order statistics (interpolated between neighbours).
+pub(crate) fn quantile(values: &[f64], q: f64) -> f64 {
+    Data::new(values.to_vec()).quantile(q)
+}
+
 /// Smallest and largest of a slice (NaN for an empty one).
 pub(crate) fn extremes(values: &[f64]) -> (f64, f64) {
     let data = Data::new(values.to_vec());

@@ -45,7 +45,7 @@ pub use comparison::{Comparison, Verdict};
 pub use estimate::Estimate;
 pub use exclusion::Exclusion;
 pub use figure::Figure;
-pub(crate) use log_sample::median;
+pub(crate) use log_sample::{median, quantile};
 pub use pooled_spread::PooledSpread;
 pub use precision::{Precision, PrecisionStatus};
 pub use rank_range::{RankRange, rank_ranges};
