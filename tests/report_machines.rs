@@ -125,17 +125,34 @@ fn a_stale_result_from_another_machine_is_not_ranked_so_not_refused() {
 }
 
 #[test]
+fn an_na_result_from_another_machine_measured_nothing_so_is_not_refused() {
+    // aiohttp/hello made N/A on the EPYC (as a table resumed elsewhere stores its N/A cells),
+    // every other result on the Xeon.
+    let tmp = results_dir(|r| Some(xeon()).filter(|_| r.id != "aiohttp/hello"));
+    let store = Store::open(tmp.path()).unwrap();
+    for mut r in store.load_all().unwrap().into_iter().filter(|r| r.id == "aiohttp/hello") {
+        r.provenance.machine = epyc();
+        r.outcome = bench::store::Outcome::Na;
+        r.reason = Some("not applicable here".into());
+        store.write(&r).unwrap();
+    }
+    let out = report(tmp.path(), &["--only", "hello"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(!text(&out.stdout).contains("Caveat"), "{}", text(&out.stdout));
+}
+
+#[test]
 fn results_without_a_machine_are_one_unknown_machine_said_not_refused() {
     // All old: no caveat at all, as reports of old results always were.
     let old = report(&fixture(), &[]);
     assert!(old.status.success() && !text(&old.stdout).contains("Caveat"));
     // Old and new in one table: shown, with a line saying some cells have no machine.
-    let dir = results_dir(|r| (r.name != "bjoern-pypy").then(xeon));
+    let dir = results_dir(|r| (r.name != "flask-bjoern").then(xeon));
     let out = report(dir.path(), &[]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let md = text(&out.stdout);
     assert!(md.contains("Caveat: some cells of this table were stored without a machine record"));
-    assert!(md.contains("unknown machine (results stored before machines were recorded): 1 cell (bjoern-pypy/hello)"), "{md}");
+    assert!(md.contains("unknown machine (results stored before machines were recorded): 1 cell (flask-bjoern/hello)"), "{md}");
 }
 
 #[test]

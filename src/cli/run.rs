@@ -15,7 +15,7 @@ use crate::model::values::parse_duration;
 use crate::model::{SettingValue, Settings, setting};
 use crate::run::{
     Display, HostFacts, PinnedCalibration, Progress, QuietGate, RealHttp, RunContext, RunOptions,
-    RunPlan, RunSummary, Runner, Shard, SystemClock,
+    RunPlan, RunSummary, Runner, Shard, SystemClock, begun_elsewhere, host_machine,
 };
 use crate::statistics::{Precision, Remeasure};
 use crate::store::{ResultIndex, Resume, RunLock, Store};
@@ -56,6 +56,11 @@ pub struct Args {
     /// Measure again cells whose results are stored already.
     #[arg(long)]
     pub force: bool,
+    /// Add executions to a table begun on another machine (a resumed run on a different
+    /// CPU model or CPU count). Refused by default: `bench report` ranks a table only on one
+    /// machine, and needs --allow-mixed too to rank it anyway, with a caveat.
+    #[arg(long)]
+    pub allow_mixed: bool,
     /// Measure again stored failures of every kind; by default only those whose cause can
     /// pass (engine, conflict, signal, generator) are, and invalid responses and failed
     /// builds are kept.
@@ -146,6 +151,7 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
         RunPlan::with_remeasure(&expanded.all, &selected, &stored, seed, precision, remeasure);
     let more_rounds = precision.is_some() || remeasure.per_cell > 0;
     let to_measure = to_measure(&selected, |hash, n| stored.contains(hash, n), more_rounds);
+    refuse_other_machine(&expanded.all, &to_measure, &stored, &host, &args)?;
     let runtime = Session::runtime()?;
     runtime.block_on(async {
         let engine = DockerEngine::connect().await.map_err(engine_error)?;
@@ -206,6 +212,49 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
             Err(e) => Err(engine_error(e)),
         }
     })
+}
+
+/// Stops a run that would add executions to a table begun on another machine, before it
+/// builds or measures anything; with --allow-mixed, warns and goes on.
+fn refuse_other_machine(
+    all: &[Cell],
+    to_measure: &[Cell],
+    stored: &ResultIndex,
+    host: &HostFacts,
+    args: &Args,
+) -> Result<(), CliError> {
+    let here = host_machine(host, None);
+    let found = begun_elsewhere(all, to_measure, stored, &here);
+    if found.is_empty() {
+        return Ok(());
+    }
+    let tables: Vec<String> = found
+        .iter()
+        .map(|b| {
+            format!("table `{}` has {} execution(s) from {}", b.group, b.executions, b.machine)
+        })
+        .collect();
+    let message = format!(
+        "{}; this machine is {} (fingerprint {}), and a table is ranked on one machine",
+        tables.join("; "),
+        here.label(),
+        here.key().unwrap_or_default()
+    );
+    if args.allow_mixed {
+        eprintln!(
+            "warning: {message}; going on (--allow-mixed): its report needs --allow-mixed too"
+        );
+        return Ok(());
+    }
+    Err(CliError::other(
+        message,
+        Some(format!(
+            "finish the table on that machine; or move its stored results out of {} and measure \
+             it whole here; or pass --allow-mixed to go on (`bench report --allow-mixed` then \
+             ranks it with a caveat)",
+            args.results.display()
+        )),
+    ))
 }
 
 /// Removes what the run could not remove on the way (e.g. while the engine was away) and

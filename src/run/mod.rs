@@ -54,6 +54,10 @@
 //! readiness, verification, primer, warm-up and settle as `Execution`, then the caller's
 //! body with the container and the cell's `LoadConfig`, the container removed after.
 //!
+//! Before anything is built, `machine_guard` finds the tables a run would add executions to
+//! that were begun on another machine (`bench run` refuses them unless `--allow-mixed`: a
+//! table is ranked on one machine).
+//!
 //! Files: `runner` (plan → stored results), `run_plan` (the executions' order and rounds),
 //! `smoke`/`smoke_row`, `execution` (one measurement's phases), `steady_warmup`, `calibrate`,
 //! `probe` (ready + verify), `server` (the container's spec, placement, port and lifetime),
@@ -71,6 +75,7 @@ mod host;
 mod http;
 mod image_cache;
 mod knobs;
+mod machine_guard;
 mod phase_clock;
 mod placement;
 mod plan;
@@ -99,9 +104,11 @@ pub use host::{Clock, HostFacts, SystemClock, rfc3339};
 pub use http::{Http, RealHttp};
 pub use image_cache::image_tag;
 pub use knobs::Knobs;
+pub use machine_guard::{BegunElsewhere, begun_elsewhere};
 pub use placement::Placement;
 pub use plan::{Job, Shard};
 pub use progress::{Display, Progress, Quiet};
+pub use provenance::machine as host_machine;
 pub use quiet_gate::QuietGate;
 pub use run_context::RunContext;
 pub use run_options::RunOptions;

@@ -67,7 +67,7 @@ pub(super) fn blank_result(
 
 /// The machine of the run, from the facts read once at its start (`HostFacts::read`,
 /// `engine::EngineFacts`), with the CPUs bench and the engine's containers had.
-pub(super) fn machine(host: &HostFacts, engine_version: Option<String>) -> Machine {
+pub fn machine(host: &HostFacts, engine_version: Option<String>) -> Machine {
     let mut machine = Machine::new(MachineFacts {
         cpu_model: host.cpu_model.clone(),
         online_cpus: u32::try_from(host.online_cpus).unwrap_or(u32::MAX),

@@ -58,6 +58,11 @@ impl ResultIndex {
         self.by_key.retain(|_, result| keep(result));
     }
 
+    /// Every stored result, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = &CellResult> {
+        self.by_key.values()
+    }
+
     pub fn contains(&self, hash: &str, repetition: u32) -> bool {
         self.get(hash, repetition).is_some()
     }
