@@ -4,8 +4,9 @@ use super::cell_statistics::CellStatistics;
 use super::host_lines::{delivered, disturbed};
 use super::numbers;
 use super::precision_line::precision_line;
+use super::speed_line::speed;
 use crate::run::HOST_QUIET;
-use crate::statistics::{Estimate, SpeedRule};
+use crate::statistics::Estimate;
 use crate::store::{CellResult, Outcome};
 
 /// How the results were measured, from the settings stored with them (not from a matrix
@@ -199,11 +200,6 @@ fn seed(result: &CellResult) -> Option<u64> {
     result.schedule.as_ref().map(|s| s.seed)
 }
 
-/// The machine-speed calibration figure measured just before the execution, if any.
-fn calibration(result: &CellResult) -> Option<f64> {
-    result.calibration.as_ref().map(|c| c.mops_per_second)
-}
-
 /// `3`, or `min 1, median 3, max 5` when cells differ.
 fn execution_counts(executions: &[u32]) -> String {
     let values: Vec<f64> = executions.iter().filter(|&&n| n > 0).map(|&n| n as f64).collect();
@@ -223,43 +219,6 @@ fn execution_counts(executions: &[u32]) -> String {
         numbers::fixed(median, 1).trim_end_matches(".0"),
         numbers::int(max)
     )
-}
-
-/// The machine-speed index over the run's executions (`statistics::SpeedRule`): its spread
-/// and the executions the rule flags; `None` when no result records a calibration figure.
-fn speed(results: &[&CellResult]) -> Option<String> {
-    let recorded: Vec<(String, f64)> = results
-        .iter()
-        .filter_map(|r| {
-            calibration(r).map(|v| (format!("{} repetition {}", r.id, r.repetition), v))
-        })
-        .collect();
-    speed_line(&recorded)
-}
-
-/// The methodology's speed line from each execution's name and calibration figure.
-fn speed_line(recorded: &[(String, f64)]) -> Option<String> {
-    let values: Vec<f64> = recorded.iter().map(|(_, v)| *v).collect();
-    let index = match SpeedRule::default().index(&values) {
-        Ok(index) => index,
-        Err(error) => return (!values.is_empty()).then(|| format!("not computed: {error}")),
-    };
-    let strays: Vec<String> = recorded
-        .iter()
-        .zip(index.index.iter().zip(&index.flagged))
-        .filter(|(_, (_, flagged))| **flagged)
-        .map(|((name, _), (i, _))| format!("{name} ({}×)", numbers::fixed(*i, 2)))
-        .collect();
-    let spread = format!(
-        "{} executions, fastest over slowest {}×",
-        values.len(),
-        numbers::fixed(index.spread, 2)
-    );
-    Some(if strays.is_empty() {
-        format!("{spread}; none strays")
-    } else {
-        format!("{spread}; strays (treat their figures with care): {}", strays.join(", "))
-    })
 }
 
 /// The warm-up most results used, then the others with the runtimes that used them:
@@ -352,24 +311,6 @@ fn bytes(value: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn speed_line_gives_the_spread_and_names_the_strays() {
-        assert_eq!(speed_line(&[]), None);
-        let run: Vec<(String, f64)> = [100.0, 101.0, 99.0, 100.5, 99.5, 70.0]
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (format!("a/hello repetition {}", i + 1), *v))
-            .collect();
-        let line = speed_line(&run).unwrap();
-        assert!(line.starts_with("6 executions, fastest over slowest 1.44×"), "{line}");
-        assert!(
-            line.ends_with("strays (treat their figures with care): a/hello repetition 6 (0.70×)"),
-            "{line}"
-        );
-        let quiet = speed_line(&run[..5]).unwrap();
-        assert!(quiet.ends_with("none strays"), "{quiet}");
-    }
 
     #[test]
     fn execution_counts_read_min_median_max() {

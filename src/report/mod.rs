@@ -21,6 +21,7 @@ mod host_lines;
 mod json_report;
 mod methodology;
 mod precision_line;
+mod speed_line;
 /// Number formatting lives below every stage (`crate::numbers`): checks written by `run`
 /// and the report's tables print the same figure the same way.
 pub use crate::numbers;
