@@ -14,6 +14,7 @@ mod expanded;
 mod export;
 mod load;
 mod merge;
+mod other_machine;
 mod plan;
 mod profile;
 mod report;

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use super::CliError;
 use super::build_options::BuildOptions;
+use super::other_machine::refuse_other_machine;
 use super::resumed::Resumed;
 use super::session::{MatrixArgs, Session, base_images};
 use crate::engine::{
@@ -15,7 +16,7 @@ use crate::model::values::parse_duration;
 use crate::model::{SettingValue, Settings, setting};
 use crate::run::{
     Display, HostFacts, PinnedCalibration, Progress, QuietGate, RealHttp, RunContext, RunOptions,
-    RunPlan, RunSummary, Runner, Shard, SystemClock, begun_elsewhere, host_machine,
+    RunPlan, RunSummary, Runner, Shard, SystemClock,
 };
 use crate::statistics::{Precision, Remeasure};
 use crate::store::{ResultIndex, Resume, RunLock, Store};
@@ -151,7 +152,14 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
         RunPlan::with_remeasure(&expanded.all, &selected, &stored, seed, precision, remeasure);
     let more_rounds = precision.is_some() || remeasure.per_cell > 0;
     let to_measure = to_measure(&selected, |hash, n| stored.contains(hash, n), more_rounds);
-    refuse_other_machine(&expanded.all, &to_measure, &stored, &host, &args)?;
+    refuse_other_machine(
+        &expanded.all,
+        &to_measure,
+        &stored,
+        &host,
+        args.allow_mixed,
+        &args.results,
+    )?;
     let runtime = Session::runtime()?;
     runtime.block_on(async {
         let engine = DockerEngine::connect().await.map_err(engine_error)?;
@@ -212,49 +220,6 @@ pub fn execute(args: Args) -> Result<ExitCode, CliError> {
             Err(e) => Err(engine_error(e)),
         }
     })
-}
-
-/// Stops a run that would add executions to a table begun on another machine, before it
-/// builds or measures anything; with --allow-mixed, warns and goes on.
-fn refuse_other_machine(
-    all: &[Cell],
-    to_measure: &[Cell],
-    stored: &ResultIndex,
-    host: &HostFacts,
-    args: &Args,
-) -> Result<(), CliError> {
-    let here = host_machine(host, None);
-    let found = begun_elsewhere(all, to_measure, stored, &here);
-    if found.is_empty() {
-        return Ok(());
-    }
-    let tables: Vec<String> = found
-        .iter()
-        .map(|b| {
-            format!("table `{}` has {} execution(s) from {}", b.group, b.executions, b.machine)
-        })
-        .collect();
-    let message = format!(
-        "{}; this machine is {} (fingerprint {}), and a table is ranked on one machine",
-        tables.join("; "),
-        here.label(),
-        here.key().unwrap_or_default()
-    );
-    if args.allow_mixed {
-        eprintln!(
-            "warning: {message}; going on (--allow-mixed): its report needs --allow-mixed too"
-        );
-        return Ok(());
-    }
-    Err(CliError::other(
-        message,
-        Some(format!(
-            "finish the table on that machine; or move its stored results out of {} and measure \
-             it whole here; or pass --allow-mixed to go on (`bench report --allow-mixed` then \
-             ranks it with a caveat)",
-            args.results.display()
-        )),
-    ))
 }
 
 /// Removes what the run could not remove on the way (e.g. while the engine was away) and
