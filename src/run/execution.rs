@@ -239,14 +239,7 @@ impl<'r, 'a, E: Engine, H: Http, C: Clock> Execution<'r, 'a, E, H, C> {
         result.checks.push(settled);
         result.provenance.generator = generator_description(&summary, self.placement);
         // A measurement that completed no request has no figure to publish: not `ok`.
-        let nothing = (summary.ok_requests == 0).then(|| {
-            format!(
-                "the server completed no request in the measured {:.1} s ({} in flight at the deadline, {} errors)",
-                summary.duration_us as f64 / 1e6,
-                summary.in_flight_at_deadline,
-                summary.errors.total()
-            )
-        });
+        let nothing = nothing_completed(&summary);
         result.load = Some(summary); // kept even when the server crashed: nothing measured is lost
         result.usage = usage;
         match died.or(nothing) {
@@ -324,4 +317,64 @@ fn death(state: &ContainerState, phase: &str) -> Option<String> {
     } else {
         format!("the server exited during the {phase}{exit}")
     })
+}
+
+/// Why a measurement that completed no request has no figure, or `None` when it completed
+/// some. Requests still in flight with no error most often mean responses slower than the
+/// window (a server answering one request at a time under many connections), which a
+/// longer window measures: the reason says so, as a possibility, not as the verdict.
+fn nothing_completed(summary: &LoadSummary) -> Option<String> {
+    if summary.ok_requests > 0 {
+        return None;
+    }
+    let seconds = summary.duration_us as f64 / 1e6;
+    let (in_flight, errors) = (summary.in_flight_at_deadline, summary.errors.total());
+    let mut reason = format!(
+        "the server completed no request in the measured {seconds:.1} s ({in_flight} in flight at the deadline, {errors} errors)"
+    );
+    if in_flight > 0 && errors == 0 {
+        reason.push_str(&format!(
+            "; if its responses take longer than {seconds:.1} s (a server that answers one request at a time, {in_flight} waiting), a longer `--duration` (or the scenario's `duration`) measures them"
+        ));
+    }
+    Some(reason)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(ok_requests: u64, in_flight_at_deadline: u64, timeouts: u64) -> LoadSummary {
+        let mut s = LoadSummary {
+            ok_requests,
+            in_flight_at_deadline,
+            duration_us: 12_000_000,
+            ..Default::default()
+        };
+        s.errors.timeout = timeouts;
+        s
+    }
+
+    #[test]
+    fn a_measurement_with_answers_has_no_reason_to_fail() {
+        assert_eq!(nothing_completed(&summary(1, 300, 0)), None);
+    }
+
+    #[test]
+    fn requests_waiting_without_error_suggest_a_longer_window() {
+        let reason = nothing_completed(&summary(0, 300, 0)).unwrap();
+        assert!(reason.starts_with("the server completed no request in the measured 12.0 s (300 in flight at the deadline, 0 errors)"), "{reason}");
+        assert!(
+            reason.contains("longer than 12.0 s") && reason.contains("`--duration`"),
+            "{reason}"
+        );
+    }
+
+    #[test]
+    fn errors_or_nothing_in_flight_suggest_nothing() {
+        for s in [summary(0, 300, 5), summary(0, 0, 0)] {
+            let reason = nothing_completed(&s).unwrap();
+            assert!(!reason.contains("--duration"), "{reason}");
+        }
+    }
 }
