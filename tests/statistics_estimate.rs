@@ -19,6 +19,9 @@ fn a_constant_cell_has_a_zero_width_interval_and_one_execution_has_none() {
     assert_eq!(constant.low, constant.high);
     assert!((constant.low.unwrap() - 42.0).abs() < 1e-9);
     assert_eq!(constant.relative_half_width, Some(0.0));
+    // exp(ln 902.655) is 902.6550000000004: the printed point must not fall outside.
+    let identical = Estimate::from_executions(&[902.655; 3]).unwrap();
+    assert_eq!((identical.low, identical.high), (Some(902.655), Some(902.655)));
     let single = Estimate::from_executions(&[42.0]).unwrap();
     assert_eq!((single.point, single.low, single.high), (42.0, None, None));
     assert_eq!(single.bounds(), (0.0, f64::INFINITY));

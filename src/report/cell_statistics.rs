@@ -143,9 +143,14 @@ fn caveat(stored: usize, planned: u32, left_out: &[String], used: &[String]) -> 
             executions(left_out)
         ));
     }
+    let quiet_ones = match quiet {
+        0 => "none was quiet".to_string(),
+        1 => "only 1 was quiet".to_string(),
+        n => format!("only {n} were quiet"),
+    };
     (!used.is_empty()).then(|| {
         format!(
-            "{} of {stored} executions used are disturbed, {}: {WHY}; kept, as only {quiet} were quiet (planned: {planned}): treat the figures with care",
+            "{} of {stored} executions used are disturbed, {}: {WHY}; kept, as {quiet_ones} (planned: {planned}): treat the figures with care",
             used.len(),
             executions(used)
         )
@@ -189,5 +194,17 @@ mod tests {
         assert_eq!(stats.rank_label, "2–4");
         stats.set_rank(RankRange { best: 1, worst: 1 });
         assert_eq!(stats.rank_label, "1");
+    }
+
+    #[test]
+    fn a_cell_with_no_or_one_quiet_execution_says_so_in_words() {
+        let named = |n: usize| (1..=n).map(|i| i.to_string()).collect::<Vec<_>>();
+        let none = caveat(3, 3, &[], &named(3)).unwrap();
+        assert!(none.contains("kept, as none was quiet (planned: 3)"), "{none}");
+        let one = caveat(3, 3, &[], &named(2)).unwrap();
+        assert!(one.contains("kept, as only 1 was quiet (planned: 3)"), "{one}");
+        let two = caveat(4, 3, &[], &named(2)).unwrap();
+        assert!(two.contains("kept, as only 2 were quiet (planned: 3)"), "{two}");
+        assert_eq!(caveat(3, 3, &[], &[]), None, "a quiet cell says nothing");
     }
 }
