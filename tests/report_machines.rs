@@ -139,6 +139,12 @@ fn an_na_result_from_another_machine_measured_nothing_so_is_not_refused() {
     let out = report(tmp.path(), &["--only", "hello"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(!text(&out.stdout).contains("Caveat"), "{}", text(&out.stdout));
+    // Nor does `bench compare` against the same machine warn of another.
+    let xeon_only = results_dir(|_| Some(xeon()));
+    let paths = [xeon_only.path().to_str().unwrap(), tmp.path().to_str().unwrap()];
+    let compared = bench(&["compare", paths[0], paths[1]]);
+    assert!(compared.status.success(), "{}", text(&compared.stderr));
+    assert!(!text(&compared.stdout).contains("Warning"), "{}", text(&compared.stdout));
 }
 
 #[test]

@@ -7,7 +7,7 @@ use super::report_error::ReportError;
 use super::row_report::RowReport;
 use super::scenario_report::ScenarioReport;
 use super::table_machines::TableMachines;
-use crate::store::{CellResult, Outcome};
+use crate::store::CellResult;
 
 /// Everything a report template sees (documented in `docs/report.md`).
 #[derive(Clone, Debug, Serialize)]
@@ -59,12 +59,10 @@ impl ReportModel {
             let rows: Vec<RowReport> = cells.iter().map(|cell| RowReport::build(cell)).collect();
             // Built first: it ranks the rows, which the export carries.
             let mut report = ScenarioReport::build(rows, &scenario, &mut next_footnote);
-            // An N/A result measured nothing: its machine is no part of the table's.
             let current = cells
                 .iter()
                 .zip(&report.rows)
-                .flat_map(|(cell, row)| cell.iter().filter(move |r| r.hash == row.hash))
-                .filter(|r| r.outcome != Outcome::Na);
+                .flat_map(|(cell, row)| cell.iter().filter(move |r| r.hash == row.hash));
             report.machines = TableMachines::of(current.copied());
             report.machine_caveat = report.machines.caveat();
             for (cell, row) in cells.iter().zip(&report.rows) {

@@ -1,6 +1,6 @@
 use serde::Serialize;
 
-use crate::store::{CellResult, Machine};
+use crate::store::CellResult;
 
 /// The machines the results of one table (comparison group) were measured on: a table
 /// ranks its rows against each other, which is only fair on machines that share the facts
@@ -44,11 +44,12 @@ pub struct NotedFact {
 const CELLS_SHOWN: usize = 3;
 
 impl TableMachines {
-    /// The machines of `results` (the results the table ranks).
+    /// The machines of `results` (the results the table ranks); N/A results measured
+    /// nothing and have none (`CellResult::measured_on`).
     pub fn of<'a>(results: impl IntoIterator<Item = &'a CellResult>) -> TableMachines {
         let mut table = TableMachines::default();
         for result in results {
-            let machine: &Machine = &result.provenance.machine;
+            let Some(machine) = result.measured_on() else { continue };
             let Some(key) = machine.key() else {
                 add(&mut table.unknown_cells, &result.id);
                 continue;

@@ -7,7 +7,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::matrix::Cell;
-use crate::store::{CellResult, Machine, Outcome, ResultIndex};
+use crate::store::{Machine, ResultIndex};
 
 /// One comparison group with stored executions from another machine than this one.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,13 +36,16 @@ pub fn begun_elsewhere(
         cells.iter().map(|c| (c.hash.as_str(), c.group.as_str())).collect();
     let mut found: Vec<BegunElsewhere> = Vec::new();
     // Every stored execution, re-measures beyond the setting included.
-    for result in stored.iter().filter(|r| r.outcome != Outcome::Na) {
+    for result in stored.iter() {
         let Some(&group) = group_of.get(result.hash.as_str()) else { continue };
         if !measuring.contains(group) {
             continue;
         }
-        let Some(key) = elsewhere(result, here_key.as_deref()) else { continue };
-        let machine = format!("{} (fingerprint {key})", result.provenance.machine.label());
+        let Some(machine) = result.measured_on() else { continue };
+        let Some(key) = machine.key().filter(|key| Some(key) != here_key.as_ref()) else {
+            continue;
+        };
+        let machine = format!("{} (fingerprint {key})", machine.label());
         match found.iter_mut().find(|b| b.group == group && b.machine == machine) {
             Some(b) => b.executions += 1,
             None => found.push(BegunElsewhere { group: group.to_string(), machine, executions: 1 }),
@@ -50,12 +53,6 @@ pub fn begun_elsewhere(
     }
     found.sort_by(|a, b| (&a.group, &a.machine).cmp(&(&b.group, &b.machine)));
     found
-}
-
-/// The stored result's machine key when it is known and not this machine's.
-fn elsewhere(result: &CellResult, here: Option<&str>) -> Option<String> {
-    let key = result.provenance.machine.key()?;
-    (Some(key.as_str()) != here).then_some(key)
 }
 
 #[cfg(test)]
@@ -67,7 +64,7 @@ mod tests {
     use crate::matrix::{FixedInputs, expand};
     use crate::run::provenance::blank_result;
     use crate::run::{HostFacts, Job, RunOptions};
-    use crate::store::MachineFacts;
+    use crate::store::{CellResult, MachineFacts, Outcome};
 
     fn machine(cpu: &str) -> Machine {
         Machine::new(MachineFacts {

@@ -66,6 +66,14 @@ pub struct CellResult {
     pub warmup: Option<Warmup>,
 }
 
+impl CellResult {
+    /// The machine this result was measured on; `None` for an N/A result, which measured
+    /// nothing, so its machine is no part of a table's (nor a reason to refuse one).
+    pub fn measured_on(&self) -> Option<&Machine> {
+        (self.outcome != Outcome::Na).then_some(&self.provenance.machine)
+    }
+}
+
 /// An execution's place in its run: enough to replay the run's order and to tell, from the
 /// stored results alone, how many executions a cell took and whether it met its target.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
